@@ -33,7 +33,7 @@ function asObject(value: unknown): Json | undefined {
 export function podSpecOf(object: ManifestObject): PodSpecLocation | undefined {
   if (object.kind === 'Pod') {
     const spec = asObject(object.spec);
-    return spec ? { spec: spec as IPodSpec, path: 'spec', templateMetadata: object.metadata ?? {} } : undefined;
+    return spec ? { spec: spec as unknown as IPodSpec, path: 'spec', templateMetadata: object.metadata ?? {} } : undefined;
   }
   let template: Json | undefined;
   let path: string;
@@ -49,7 +49,7 @@ export function podSpecOf(object: ManifestObject): PodSpecLocation | undefined {
   const spec = asObject(template?.spec);
   if (!spec) return undefined;
   return {
-    spec: spec as IPodSpec,
+    spec: spec as unknown as IPodSpec,
     path: `${path}.spec`,
     templateMetadata: (asObject(template?.metadata) ?? {}) as PodSpecLocation['templateMetadata'],
   };

@@ -1,0 +1,3 @@
+export * from './workloads/index.js';
+export * from './policy/index.js';
+export { EnvValue, ServiceType, Secret, ConfigMap } from './_plus.js';

@@ -1,0 +1,57 @@
+/**
+ * The name and label syntax rules of the Kubernetes API (k8s.io/apimachinery
+ * pkg/util/validation), as pure predicates with the API's own wording.
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Returns why `value` is not a DNS-1123 label (RFC 1123), or undefined if it is one. */
+export function dns1123LabelProblem(value: string): string | undefined {
+  if (value.length > 63) return `must be no more than 63 characters (got ${value.length})`;
+  if (!DNS1123_LABEL.test(value)) {
+    return "must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** Returns why `value` is not a DNS-1123 subdomain, or undefined if it is one. */
+export function dns1123SubdomainProblem(value: string): string | undefined {
+  if (value.length > 253) return `must be no more than 253 characters (got ${value.length})`;
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    return "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** Returns why `key` is not a valid label or annotation key (`[prefix/]name`), or undefined. */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return "must be a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/my-name')";
+  const name = parts[parts.length - 1] ?? '';
+  if (parts.length === 2) {
+    const prefix = parts[0] ?? '';
+    if (prefix.length === 0) return 'has an empty prefix before the /';
+    const problem = dns1123SubdomainProblem(prefix);
+    if (problem) return `prefix '${prefix}' ${problem}`;
+  }
+  if (name.length === 0 || name.length > 63) return `name part must be 1 to 63 characters (got ${name.length})`;
+  if (!QUALIFIED_NAME.test(name)) {
+    return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** Returns why `value` is not a valid label value, or undefined. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) return `must be no more than 63 characters (got ${value.length})`;
+  if (!LABEL_VALUE.test(value)) {
+    return "must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
+/** Kinds whose names the API server checks as DNS-1123 labels rather than subdomains. */
+export const LABEL_NAMED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Service']);

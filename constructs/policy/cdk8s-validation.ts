@@ -1,0 +1,75 @@
+/**
+ * The validation spine as a cdk8s CLI validation plugin. Declare it in `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/k8s-platform-kit/lib/constructs/policy/cdk8s-validation.js
+ *     class: PlatformKitValidation
+ *     version: 0.1.0
+ * ```
+ *
+ * The CLI loads the module with `require`, which Node.js 20.19+ can do for ES modules.
+ */
+import { Severity, type ManifestObject } from './finding.js';
+import { validateManifests, type ValidationInput } from './validate.js';
+
+/** The parts of the cdk8s CLI's validation context this plugin uses (kept structural: the CLI is not a runtime dependency). */
+export interface Cdk8sValidationContext {
+  readonly manifests: readonly string[];
+  parseManifest(manifestPath: string): unknown[];
+  readonly report: {
+    addViolation(violation: {
+      ruleName: string;
+      recommendation: string;
+      fix: string;
+      violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
+  };
+  readonly logger: { log(message: string): void };
+}
+
+/** Properties set under `properties:` in `cdk8s.yaml`. */
+export interface PlatformKitValidationProps {
+  /**
+   * Fail the synth on warnings too.
+   * @default false
+   */
+  readonly failOnWarnings?: boolean;
+}
+
+/** The cdk8s validation plugin class named in `cdk8s.yaml`. */
+export class PlatformKitValidation {
+  private readonly failOnWarnings: boolean;
+
+  constructor(props: PlatformKitValidationProps = {}) {
+    this.failOnWarnings = props.failOnWarnings ?? false;
+  }
+
+  async validate(context: Cdk8sValidationContext): Promise<void> {
+    const inputs: ValidationInput[] = [];
+    for (const manifestPath of context.manifests) {
+      for (const doc of context.parseManifest(manifestPath)) {
+        if (doc && typeof doc === 'object') inputs.push({ object: doc as ManifestObject, manifestPath });
+      }
+    }
+    const report = await validateManifests(inputs);
+    const reported = [...report.errors, ...report.warnings];
+    for (const f of reported) {
+      context.report.addViolation({
+        ruleName: `${f.severity === Severity.ERROR ? 'error' : 'warning'}: ${f.ruleId}`,
+        recommendation: f.message,
+        fix: f.fix,
+        violatingResources: [{ resourceName: f.object.split('/').pop() ?? f.object, locations: [f.path], manifestPath: f.manifestPath ?? '' }],
+      });
+    }
+    const failed = report.errors.length > 0 || (this.failOnWarnings && report.warnings.length > 0);
+    context.logger.log(`k8s-platform-kit: ${report.objectCount} objects, ${report.errors.length} errors, ${report.warnings.length} warnings, ${report.waived.length} waived`);
+    context.report.submit(failed ? 'failure' : 'success', {
+      objects: String(report.objectCount),
+      errors: String(report.errors.length),
+      warnings: String(report.warnings.length),
+      waived: String(report.waived.length),
+    });
+  }
+}

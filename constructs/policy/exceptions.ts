@@ -1,0 +1,55 @@
+/**
+ * Policy exceptions: an annotation on the object names the rule it is excepted from and
+ * says why. `exceptions.k8s-platform-kit.dev/pss-host-path-volumes: "reads /var/log/pods"`.
+ * A missing reason, or an exception for a rule that does not exist, is itself an error.
+ */
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+import { Severity, type Finding, type ManifestObject } from './finding.js';
+
+/** The annotation key prefix; the rule id follows the slash. */
+export const EXCEPTION_ANNOTATION_PREFIX = 'exceptions.k8s-platform-kit.dev/';
+
+/** The id under which malformed exceptions are reported. They cannot themselves be waived. */
+export const EXCEPTION_RULE_ID = 'policy-exception';
+
+/** The exceptions an object declares, rule id → reason. */
+export function exceptionsOf(object: ManifestObject): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(object.metadata?.annotations ?? {})) {
+    if (key.startsWith(EXCEPTION_ANNOTATION_PREFIX)) out.set(key.slice(EXCEPTION_ANNOTATION_PREFIX.length), String(value));
+  }
+  return out;
+}
+
+/** Findings for exceptions that have no reason or name an unknown rule. */
+export function checkExceptions(object: ManifestObject, knownRuleIds: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  const id = `${object.kind} '${object.metadata?.name ?? '<unnamed>'}'`;
+  for (const [ruleId, reason] of exceptionsOf(object)) {
+    const path = `metadata.annotations.${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`;
+    if (!knownRuleIds.has(ruleId)) {
+      findings.push({
+        ruleId: EXCEPTION_RULE_ID, severity: Severity.ERROR, path,
+        message: `${id}: exception names unknown rule '${ruleId}'`,
+        fix: `Use one of the rule ids: ${[...knownRuleIds].sort().join(', ')}.`,
+      });
+    } else if (reason.trim() === '') {
+      findings.push({
+        ruleId: EXCEPTION_RULE_ID, severity: Severity.ERROR, path,
+        message: `${id}: exception for rule '${ruleId}' has no reason`,
+        fix: `Set the annotation value to the reason the object needs the exception, e.g. '${EXCEPTION_ANNOTATION_PREFIX}${ruleId}: "<why>"'.`,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Declares on a synthesized object (an `ApiObject`, or a construct whose default child is
+ * one, such as every cdk8s-plus resource) that it is excepted from `ruleId`, and why.
+ */
+export function addPolicyException(target: IConstruct, ruleId: string, reason: string): void {
+  const apiObject = ApiObject.isApiObject(target) ? target : ApiObject.of(target);
+  apiObject.metadata.addAnnotation(`${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`, reason);
+}

@@ -1,0 +1,143 @@
+/**
+ * The validation spine: schema, then policy, then exceptions, over every object that
+ * leaves the library. Used by the synth entry point, the cdk8s validation plugin, the
+ * Pulumi program and the tests alike.
+ */
+import { ApiObject, type App, type Chart } from 'cdk8s';
+import { Severity, type Finding, type ManifestObject, type PolicyContext, type PolicyRule } from './finding.js';
+import { checkExceptions, exceptionsOf, EXCEPTION_RULE_ID } from './exceptions.js';
+import { checkSchema, SCHEMA_RULE_ID } from './schema.js';
+import { DEFAULT_RULES } from './rules/index.js';
+import { describeObject } from './_pod.js';
+
+/** One object to validate, with where it came from. */
+export interface ValidationInput {
+  readonly object: ManifestObject;
+  /** The construct path that produced the object, when known. */
+  readonly constructPath?: string;
+  /** The manifest file the object was read from, when known. */
+  readonly manifestPath?: string;
+}
+
+/** A finding on a particular object. */
+export interface ObjectFinding extends Finding {
+  /** `Kind/namespace/name` of the object. */
+  readonly object: string;
+  readonly constructPath?: string;
+  readonly manifestPath?: string;
+  /** Set when an exception annotation waives the finding: the reason given. */
+  readonly waivedBecause?: string;
+}
+
+/** Options for {@link validateManifests}. */
+export interface ValidateOptions {
+  /**
+   * The policy rules to run.
+   * @default DEFAULT_RULES - the Pod Security Standards restricted profile and the kit's workload rules
+   */
+  readonly rules?: readonly PolicyRule[];
+}
+
+/** The outcome of a validation run. */
+export class ValidationReport {
+  /** Every finding, waived ones included. */
+  public readonly findings: readonly ObjectFinding[];
+  /** How many objects were checked. */
+  public readonly objectCount: number;
+
+  constructor(findings: readonly ObjectFinding[], objectCount: number) {
+    this.findings = findings;
+    this.objectCount = objectCount;
+  }
+
+  /** Findings that fail validation: errors not waived by an exception. */
+  get errors(): ObjectFinding[] {
+    return this.findings.filter((f) => f.severity === Severity.ERROR && f.waivedBecause === undefined);
+  }
+
+  /** Findings reported but not failing: warnings not waived. */
+  get warnings(): ObjectFinding[] {
+    return this.findings.filter((f) => f.severity === Severity.WARNING && f.waivedBecause === undefined);
+  }
+
+  /** Findings waived by an exception annotation, with the reason. */
+  get waived(): ObjectFinding[] {
+    return this.findings.filter((f) => f.waivedBecause !== undefined);
+  }
+
+  /** True when there is no unwaived error. */
+  get ok(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** A human-readable summary: one block per unwaived finding, then the counts. */
+  format(): string {
+    const lines: string[] = [];
+    for (const f of [...this.errors, ...this.warnings]) {
+      lines.push(`${f.severity.toUpperCase()} [${f.ruleId}] ${f.object}${f.constructPath ? ` (construct ${f.constructPath})` : ''}`);
+      lines.push(`  at ${f.path}: ${f.message}`);
+      lines.push(`  fix: ${f.fix}`);
+    }
+    lines.push(`${this.objectCount} objects checked: ${this.errors.length} errors, ${this.warnings.length} warnings, ${this.waived.length} waived by exceptions`);
+    return lines.join('\n');
+  }
+}
+
+/** Thrown by {@link assertValid} when validation fails; carries the report. */
+export class PolicyViolationError extends Error {
+  constructor(public readonly report: ValidationReport) {
+    super(`Validation failed:\n${report.format()}`);
+    this.name = 'PolicyViolationError';
+  }
+}
+
+/** Validates objects against the schema, the policy rules and their exceptions. */
+export async function validateManifests(inputs: readonly ValidationInput[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const rules = options.rules ?? DEFAULT_RULES;
+  const knownRuleIds = new Set(rules.map((r) => r.id));
+  const context: PolicyContext = { objects: inputs.map((i) => i.object) };
+  const findings: ObjectFinding[] = [];
+  for (const input of inputs) {
+    const { object } = input;
+    const where = {
+      object: describeObject(object),
+      ...(input.constructPath !== undefined && { constructPath: input.constructPath }),
+      ...(input.manifestPath !== undefined && { manifestPath: input.manifestPath }),
+    };
+    const exceptions = exceptionsOf(object);
+    for (const f of await checkSchema(object)) findings.push({ ...f, ...where });
+    for (const f of checkExceptions(object, knownRuleIds)) findings.push({ ...f, ...where });
+    for (const rule of rules) {
+      for (const f of rule.check(object, context)) {
+        const reason = f.ruleId === SCHEMA_RULE_ID || f.ruleId === EXCEPTION_RULE_ID ? undefined : exceptions.get(f.ruleId);
+        findings.push({ ...f, ...where, ...(reason?.trim() && { waivedBecause: reason }) });
+      }
+    }
+  }
+  return new ValidationReport(findings, inputs.length);
+}
+
+/** Every API object of the given charts, resolved, with its construct path. */
+export function collectObjects(charts: readonly Chart[]): ValidationInput[] {
+  const inputs: ValidationInput[] = [];
+  for (const chart of charts) {
+    for (const child of chart.node.findAll()) {
+      if (ApiObject.isApiObject(child)) {
+        inputs.push({ object: child.toJson() as ManifestObject, constructPath: child.node.path });
+      }
+    }
+  }
+  return inputs;
+}
+
+/** Validates every object of a cdk8s App. */
+export function validateApp(app: App, options: ValidateOptions = {}): Promise<ValidationReport> {
+  return validateManifests(collectObjects(app.charts), options);
+}
+
+/** Validates and throws {@link PolicyViolationError} if any unwaived error remains. */
+export async function assertValid(app: App, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const report = await validateApp(app, options);
+  if (!report.ok) throw new PolicyViolationError(report);
+  return report;
+}

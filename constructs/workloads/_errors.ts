@@ -1,0 +1,14 @@
+import type { IConstruct } from 'constructs';
+
+/**
+ * Builds the error thrown for bad construct input:
+ * `HardenedDeployment 'todoapi/api': resources.memory.limit (128Mi) is below resources.memory.request (256Mi)`.
+ */
+export function propsError(kind: string, scope: IConstruct, message: string): Error {
+  return new Error(`${kind} '${scope.node.path}': ${message}`);
+}
+
+/** Shows a received value in an error message: strings quoted, everything else as JSON. */
+export function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+}

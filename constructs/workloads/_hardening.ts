@@ -1,0 +1,347 @@
+/**
+ * The hardening every workload shares: validation of the pod and container props, and the
+ * rendering of the container and pod spec onto a cdk8s-plus workload. Deployment uses it
+ * today; StatefulSet, DaemonSet, Job and CronJob constructs reuse it.
+ */
+import { ApiObject, Duration, JsonPatch, Names } from 'cdk8s';
+import { addFinalPatches, addFinalTransform } from './_final-patch.js';
+import type { Construct } from 'constructs';
+import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
+import * as kplus from '../_plus.js';
+import { EXCEPTION_ANNOTATION_PREFIX } from '../policy/exceptions.js';
+import { dns1123LabelProblem } from '../policy/_names.js';
+import { propsError, shown } from './_errors.js';
+import { HashedConfigMap } from './hashed-config-map.js';
+import { imagePinProblem } from './image.js';
+import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
+import type { Probe } from './probe.js';
+import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from './qos.js';
+import { compareQuantities, QuantityError, parseQuantity } from './quantity.js';
+
+/** The defaults of {@link HardenedPodProps}, resolved once. */
+export const POD_DEFAULTS = {
+  user: 10001,
+  group: 10001,
+  preStopSleepSeconds: 5,
+  terminationGracePeriodSeconds: 30,
+  configMountPath: '/etc/config',
+  topologySpread: TopologySpread.PREFERRED,
+  mountServiceAccountToken: false,
+} as const;
+
+/** The label every object of a workload carries, and its pods are selected by. */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** The pod and container props, validated, with defaults resolved. */
+export interface ResolvedPod {
+  readonly name: string;
+  readonly qosClass: QosClass;
+  readonly ports: readonly WorkloadPort[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly user: number;
+  readonly group: number;
+  readonly preStopSleepSeconds: number;
+  readonly terminationGracePeriodSeconds: number;
+  readonly topologySpread: TopologySpread;
+  readonly mountServiceAccountToken: boolean;
+  readonly probes: { readonly liveness?: IProbe; readonly readiness?: IProbe; readonly startup?: IProbe };
+  readonly exceptions: Readonly<Record<string, string>>;
+}
+
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** Validates the pod props and resolves their defaults. Throws on bad input, naming the construct and field. */
+export function resolvePod(kind: string, scope: Construct, props: HardenedPodProps): ResolvedPod {
+  const fail = (message: string) => propsError(kind, scope, message);
+
+  const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 40 });
+  const nameProblem = dns1123LabelProblem(name);
+  if (nameProblem) throw fail(`name ${shown(name)} is not a DNS-1123 label: it ${nameProblem}`);
+  if (props.namespace !== undefined) {
+    const problem = dns1123LabelProblem(props.namespace);
+    if (problem) throw fail(`namespace ${shown(props.namespace)} is not a DNS-1123 label: it ${problem}`);
+  }
+
+  const imageProblem = imagePinProblem(props.image);
+  if (imageProblem) {
+    throw fail(`image ${shown(props.image)} ${imageProblem}; pin a version tag or a digest (e.g. 'nginx:1.27.3' or 'nginx@sha256:<digest>')`);
+  }
+
+  const ports = props.ports ?? [];
+  ports.forEach((port, i) => {
+    if (!isWholeNumber(port.number, 1, 65535)) {
+      throw fail(`ports[${i}].number must be a whole number from 1 to 65535, got ${shown(port.number)}`);
+    }
+    if (port.name !== undefined && (port.name.length > 15 || !IANA_SVC_NAME.test(port.name) || port.name.includes('--'))) {
+      throw fail(`ports[${i}].name ${shown(port.name)} must be at most 15 lower-case letters, digits and '-', with at least one letter`);
+    }
+  });
+  const seenPorts = new Set<string>();
+  for (const port of ports) {
+    const key = `${port.number}/${port.protocol ?? 'TCP'}`;
+    if (seenPorts.has(key)) throw fail(`ports declares ${key} twice`);
+    seenPorts.add(key);
+  }
+
+  const qosClass = resolveResources(fail, props);
+  const probes = resolveProbes(fail, props, ports);
+
+  const seenEnv = new Set<string>();
+  for (const env of props.env ?? []) {
+    if (env.name === '' || env.name.includes('=')) throw fail(`env name ${shown(env.name)} must be non-empty and must not contain '='`);
+    if (seenEnv.has(env.name)) throw fail(`env contains ${shown(env.name)} more than once; each variable name must be unique`);
+    seenEnv.add(env.name);
+  }
+
+  for (const [field, path] of [
+    ...(props.writablePaths ?? []).map((p, i) => [`writablePaths[${i}]`, p] as const),
+    ...(props.config ? [['configMountPath', props.configMountPath ?? POD_DEFAULTS.configMountPath] as const] : []),
+  ]) {
+    if (!path.startsWith('/')) throw fail(`${field} must be an absolute path, got ${shown(path)}`);
+  }
+
+  const user = props.user ?? POD_DEFAULTS.user;
+  const group = props.group ?? POD_DEFAULTS.group;
+  if (!isWholeNumber(user, 1)) throw fail(`user must be a non-root numeric user id (>= 1), got ${shown(user)}`);
+  if (!isWholeNumber(group, 0)) throw fail(`group must be a numeric group id (>= 0), got ${shown(group)}`);
+
+  const preStopSleepSeconds = props.preStopSleepSeconds ?? POD_DEFAULTS.preStopSleepSeconds;
+  const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? POD_DEFAULTS.terminationGracePeriodSeconds;
+  if (!isWholeNumber(preStopSleepSeconds, 0)) throw fail(`preStopSleepSeconds must be a whole number >= 0, got ${shown(preStopSleepSeconds)}`);
+  if (!isWholeNumber(terminationGracePeriodSeconds, 1)) {
+    throw fail(`terminationGracePeriodSeconds must be a whole number >= 1, got ${shown(terminationGracePeriodSeconds)}`);
+  }
+  if (terminationGracePeriodSeconds <= preStopSleepSeconds) {
+    throw fail(`terminationGracePeriodSeconds (${terminationGracePeriodSeconds}) must be longer than preStopSleepSeconds (${preStopSleepSeconds}), `
+      + 'or the container is killed before it can shut down after the hook');
+  }
+
+  const exceptions: Record<string, string> = { ...props.policyExceptions };
+  const waivers = (['liveness', 'readiness'] as const)
+    .filter((which) => props[which]?.isWaived)
+    .map((which) => `${which}: ${props[which]?.waiverReason ?? ''}`);
+  if (waivers.length > 0) exceptions['kit-probes'] = waivers.join('; ');
+
+  return {
+    name,
+    qosClass,
+    ports,
+    labels: { ...props.labels, [NAME_LABEL]: name },
+    user,
+    group,
+    preStopSleepSeconds,
+    terminationGracePeriodSeconds,
+    topologySpread: props.topologySpread ?? POD_DEFAULTS.topologySpread,
+    mountServiceAccountToken: props.mountServiceAccountToken ?? POD_DEFAULTS.mountServiceAccountToken,
+    probes,
+    exceptions,
+  };
+}
+
+function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): QosClass {
+  const { cpu, memory } = props.resources;
+  const fields: [string, string | undefined][] = [
+    ['resources.cpu.request', cpu.request], ['resources.cpu.limit', cpu.limit],
+    ['resources.memory.request', memory.request], ['resources.memory.limit', memory.limit],
+  ];
+  for (const [field, value] of fields) {
+    if (value === undefined) continue;
+    try {
+      if (parseQuantity(value) <= 0) throw fail(`${field} must be greater than zero, got ${shown(value)}`);
+    } catch (error) {
+      if (error instanceof QuantityError) throw fail(`${field} ${error.message}`);
+      throw error;
+    }
+  }
+  if (cpu.limit !== undefined && compareQuantities(cpu.limit, cpu.request) < 0) {
+    throw fail(`resources.cpu.limit (${cpu.limit}) is below resources.cpu.request (${cpu.request})`);
+  }
+  if (compareQuantities(memory.limit, memory.request) < 0) {
+    throw fail(`resources.memory.limit (${memory.limit}) is below resources.memory.request (${memory.request})`);
+  }
+
+  const computed = explainQosClass([{ resources: kubeResources(props) }]).qosClass;
+  const declared = props.qosClass;
+  if (declared === undefined || declared === computed) return computed;
+  if (declared === QosClass.BEST_EFFORT) {
+    throw fail('qosClass BestEffort cannot be declared: hardened workloads always request cpu and memory; declare Guaranteed or Burstable');
+  }
+  if (declared === QosClass.GUARANTEED) {
+    if (cpu.limit === undefined) {
+      throw fail(`qosClass Guaranteed needs resources.cpu.limit equal to resources.cpu.request (${cpu.request}), but no cpu limit is set`);
+    }
+    if (compareQuantities(cpu.limit, cpu.request) !== 0) {
+      throw fail(`qosClass Guaranteed needs resources.cpu.limit (${cpu.limit}) equal to resources.cpu.request (${cpu.request})`);
+    }
+    throw fail(`qosClass Guaranteed needs resources.memory.limit (${memory.limit}) equal to resources.memory.request (${memory.request})`);
+  }
+  throw fail(`qosClass Burstable, but limits equal requests for both cpu (${cpu.request}) and memory (${memory.request}), `
+    + 'which Kubernetes classes as Guaranteed; declare QosClass.GUARANTEED, or raise a limit above its request');
+}
+
+/** The resources block of the main container, with the quantities exactly as given. */
+export function kubeResources(props: HardenedPodProps): { requests: Record<string, string>; limits: Record<string, string> } {
+  const { cpu, memory } = props.resources;
+  return {
+    requests: { cpu: cpu.request, memory: memory.request },
+    limits: { ...(cpu.limit !== undefined && { cpu: cpu.limit }), memory: memory.limit },
+  };
+}
+
+function resolveProbes(fail: (m: string) => Error, props: HardenedPodProps, ports: readonly WorkloadPort[]): ResolvedPod['probes'] {
+  const out: Record<string, IProbe> = {};
+  for (const which of ['liveness', 'readiness', 'startup'] as const) {
+    const probe: Probe | undefined = props[which];
+    if (probe === undefined) {
+      if (which === 'startup') continue;
+      throw fail(`${which} probe is required: set ${which}: Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or waive it with Probe.waived('<reason>')`);
+    }
+    if (probe.isWaived) {
+      if (which === 'startup') continue;
+      if (!probe.waiverReason?.trim()) throw fail(`${which} probe is waived without a reason; pass the reason to Probe.waived()`);
+      continue;
+    }
+    const rendered = probe.toKube(probe.usesPort ? resolveProbePort(fail, which, probe, ports) : undefined);
+    if (rendered) out[which] = rendered;
+  }
+  return out;
+}
+
+function resolveProbePort(fail: (m: string) => Error, which: string, probe: Probe, ports: readonly WorkloadPort[]): number | string {
+  const exposed = ports.map((p) => (p.name ? `${p.number} (${p.name})` : String(p.number))).join(', ') || 'none';
+  if (probe.port === undefined) {
+    const first = ports[0];
+    if (!first) throw fail(`${which} probe (${probe.kind}) needs a port, but the container exposes none; add ports or give the probe a port`);
+    return first.number;
+  }
+  const match = ports.find((p) => (typeof probe.port === 'number' ? p.number === probe.port : p.name === probe.port));
+  if (!match) {
+    throw fail(`${which} probe targets port ${shown(probe.port)}, which the container does not expose (exposed: ${exposed})`);
+  }
+  if (probe.kind === 'grpc') return match.number;
+  return probe.port;
+}
+
+/** Everything {@link applyPodHardening} needs besides the resolved props. */
+export interface HardeningTarget {
+  readonly kind: string;
+  readonly scope: Construct;
+  readonly workload: kplus.Deployment;
+  readonly props: HardenedPodProps;
+  readonly resolved: ResolvedPod;
+}
+
+/**
+ * Adds the main container and the pod-level hardening to a cdk8s-plus workload: restricted
+ * security context, resources, probes, preStop hook, topology spread, config and writable
+ * volumes, the declared QoS class and policy exceptions.
+ * Returns the hashed ConfigMap when `config` was given.
+ */
+export function applyPodHardening(target: HardeningTarget): HashedConfigMap | undefined {
+  const { scope, workload, props, resolved } = target;
+  let config: HashedConfigMap | undefined;
+  const volumeMounts: kplus.VolumeMount[] = [];
+  if (props.config) {
+    config = new HashedConfigMap(scope, 'Config', {
+      data: props.config,
+      baseName: `${resolved.name}-config`,
+      ...(props.namespace !== undefined && { namespace: props.namespace }),
+    });
+    volumeMounts.push({
+      path: props.configMountPath ?? POD_DEFAULTS.configMountPath,
+      volume: kplus.Volume.fromConfigMap(scope, 'ConfigVolume', config.configMap, { name: 'config' }),
+      readOnly: true,
+    });
+  }
+  (props.writablePaths ?? []).forEach((path, i) => {
+    volumeMounts.push({ path, volume: kplus.Volume.fromEmptyDir(scope, `Writable${i}`, `writable-${i}`) });
+  });
+
+  workload.addContainer({
+    name: 'main',
+    image: props.image,
+    ...(props.command && { command: [...props.command] }),
+    ...(props.args && { args: [...props.args] }),
+    ports: resolved.ports.map((p) => ({
+      number: p.number,
+      ...(p.name !== undefined && { name: p.name }),
+      ...(p.protocol !== undefined && { protocol: kplus.Protocol[p.protocol] }),
+    })),
+    envVariables: Object.fromEntries((props.env ?? []).map((e) => [e.name, e.value])),
+    volumeMounts,
+    securityContext: {
+      user: resolved.user,
+      group: resolved.group,
+      ensureNonRoot: true,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    },
+  });
+
+  const api = ApiObject.of(workload);
+  const container = '/spec/template/spec/containers/0';
+  addFinalPatches(api,
+    JsonPatch.add(`${container}/resources`, kubeResources(props)),
+    JsonPatch.add(`${container}/imagePullPolicy`, 'IfNotPresent'),
+    // cdk8s-plus-27's Capability enum has no ALL, so the drop list is patched in.
+    JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
+    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+    JsonPatch.add('/spec/template/spec/securityContext/runAsUser', resolved.user),
+    JsonPatch.add('/spec/template/spec/securityContext/runAsGroup', resolved.group),
+    JsonPatch.add('/spec/template/spec/securityContext/fsGroup', resolved.group),
+    JsonPatch.add('/spec/template/spec/securityContext/fsGroupChangePolicy', 'OnRootMismatch'),
+  );
+  for (const which of ['liveness', 'readiness', 'startup'] as const) {
+    const probe = resolved.probes[which];
+    if (probe) {
+      addFinalPatches(api, JsonPatch.add(`${container}/${which}Probe`, probe));
+    } else {
+      // cdk8s-plus adds a TCP startup probe of its own when a port is declared; the kit adds only the probes asked for.
+      addFinalTransform(api, (json) => {
+        delete (json as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]?.[`${which}Probe`];
+        return json;
+      });
+    }
+  }
+  if (resolved.preStopSleepSeconds > 0) {
+    addFinalPatches(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: resolved.preStopSleepSeconds } } }));
+  }
+  const spread = topologySpreadConstraints(resolved);
+  if (spread.length > 0) addFinalPatches(api, JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spread));
+
+  workload.podMetadata.addAnnotation(QOS_CLASS_ANNOTATION, resolved.qosClass.name);
+  for (const [key, value] of Object.entries(resolved.labels)) workload.podMetadata.addLabel(key, value);
+  for (const [ruleId, reason] of Object.entries(resolved.exceptions)) {
+    workload.metadata.addAnnotation(`${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`, reason);
+  }
+  return config;
+}
+
+function topologySpreadConstraints(resolved: ResolvedPod): ITopologySpreadConstraint[] {
+  const whenUnsatisfiable = resolved.topologySpread.whenUnsatisfiable;
+  if (whenUnsatisfiable === undefined) return [];
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: { [NAME_LABEL]: resolved.name } },
+    matchLabelKeys: ['pod-template-hash'],
+  }));
+}
+
+/** The cdk8s-plus pod props that carry the hardening at construction time. */
+export function podProps(props: HardenedPodProps, resolved: ResolvedPod, scope: Construct) {
+  return {
+    automountServiceAccountToken: resolved.mountServiceAccountToken,
+    terminationGracePeriod: Duration.seconds(resolved.terminationGracePeriodSeconds),
+    securityContext: { ensureNonRoot: true, user: resolved.user, group: resolved.group, fsGroup: resolved.group },
+    ...(props.serviceAccountName !== undefined && {
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccount', props.serviceAccountName),
+    }),
+  };
+}

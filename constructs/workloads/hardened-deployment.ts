@@ -1,0 +1,272 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
+import * as kplus from '../_plus.js';
+import { propsError, shown } from './_errors.js';
+import { applyPodHardening, podProps, resolvePod } from './_hardening.js';
+import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
+import type { Cloud, IngressPeer } from './exposure.js';
+import type { HashedConfigMap } from './hashed-config-map.js';
+import type { HardenedPodProps } from './options.js';
+import type { QosClass } from './qos.js';
+
+/** The defaults of {@link HardenedDeploymentProps}, resolved once in the constructor. */
+export const DEPLOYMENT_DEFAULTS = {
+  replicas: 2,
+  maxSurge: '25%' as PodCount,
+  maxUnavailable: 0 as PodCount,
+  minReadySeconds: 10,
+  progressDeadlineSeconds: 600,
+  autoscalingMinReplicas: 1,
+  autoscalingCpuUtilizationPercent: 80,
+  disruptionBudget: DisruptionBudget.maxUnavailable(1),
+  serviceType: kplus.ServiceType.CLUSTER_IP,
+} as const;
+
+/** Properties of {@link HardenedDeployment}. */
+export interface HardenedDeploymentProps extends HardenedPodProps {
+  /**
+   * The number of pods. Leave unset when `autoscaling` is given: the HPA owns the count.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2). The Deployment then has no `replicas`.
+   * @default - no autoscaling
+   */
+  readonly autoscaling?: Autoscaling;
+  /**
+   * The PodDisruptionBudget of a replicated workload (more than one replica, or autoscaled).
+   * One that would block every node drain is an error.
+   * @default DisruptionBudget.maxUnavailable(1)
+   */
+  readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * Extra pods a rolling update may create above the desired count.
+   * @default '25%'
+   */
+  readonly maxSurge?: PodCount;
+  /**
+   * Pods a rolling update may take down below the desired count. With the default 0,
+   * capacity never drops during a rollout; `maxSurge` and `maxUnavailable` cannot both be 0.
+   * @default 0
+   */
+  readonly maxUnavailable?: PodCount;
+  /**
+   * Seconds a new pod must be ready, without crashing, to count as available.
+   * @default 10
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * Seconds a rollout may go without progress before it is reported failed.
+   * @default 600
+   */
+  readonly progressDeadlineSeconds?: number;
+  /**
+   * The Service type, when the workload has ports.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: kplus.ServiceType;
+  /**
+   * Make a LoadBalancer Service internal to the cloud network (AWS or Azure annotations).
+   * @default - a public load balancer, when serviceType is LOAD_BALANCER
+   */
+  readonly internalLoadBalancer?: Cloud;
+  /**
+   * Who may connect to the pods. The NetworkPolicy denies every other ingress.
+   * @default - nobody: all ingress denied
+   */
+  readonly allowIngressFrom?: readonly IngressPeer[];
+}
+
+/**
+ * A Deployment hardened by default: restricted pod security, probes, requests and limits
+ * with a declared QoS class, a PodDisruptionBudget, optional HPA, a zero-downtime rolling
+ * update, topology spread, a preStop hook, hashed configuration, a Service and a
+ * NetworkPolicy that denies ingress except from what is allowed.
+ */
+export class HardenedDeployment extends Construct {
+  /** The Deployment (construct id `Resource`). */
+  public readonly deployment: kplus.Deployment;
+  /** The workload's name (Deployment and Service). */
+  public readonly name: string;
+  /** The namespace, if one was given. */
+  public readonly namespace?: string;
+  /** The QoS class the pods get, by the Kubernetes rules. */
+  public readonly qosClass: QosClass;
+  /** The replica count, or undefined when an HPA owns it. */
+  public readonly replicas?: number;
+  /** The labels that select this workload's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The Service, when the workload has ports. */
+  public readonly service?: kplus.Service;
+  /** The HorizontalPodAutoscaler, when `autoscaling` was given. */
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget, for replicated workloads. */
+  public readonly disruptionBudget?: ApiObject;
+  /** The NetworkPolicy. */
+  public readonly networkPolicy: ApiObject;
+  /** The content-hashed ConfigMap, when `config` was given. */
+  public readonly config?: HashedConfigMap;
+
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('HardenedDeployment', this, message);
+    const resolved = resolvePod('HardenedDeployment', this, props);
+    this.name = resolved.name;
+    this.qosClass = resolved.qosClass;
+    if (props.namespace !== undefined) this.namespace = props.namespace;
+
+    const autoscaling = props.autoscaling;
+    if (autoscaling && props.replicas !== undefined) {
+      throw fail(`set either replicas (${props.replicas}) or autoscaling, not both: the HorizontalPodAutoscaler owns the replica count`);
+    }
+    const replicas = autoscaling ? undefined : props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
+    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
+      throw fail(`replicas must be a whole number >= 0, got ${shown(replicas)}`);
+    }
+    if (replicas !== undefined) this.replicas = replicas;
+    const lowestReplicas = autoscaling ? this.checkAutoscaling(fail, autoscaling) : replicas ?? 0;
+
+    const maxSurge = props.maxSurge ?? DEPLOYMENT_DEFAULTS.maxSurge;
+    const maxUnavailable = props.maxUnavailable ?? DEPLOYMENT_DEFAULTS.maxUnavailable;
+    for (const [field, value] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
+      const problem = podCountProblem(value);
+      if (problem) throw fail(`${field} ${problem}, got ${shown(value)}`);
+    }
+    if (isZeroPods(maxSurge) && isZeroPods(maxUnavailable)) {
+      throw fail(`maxSurge (${shown(maxSurge)}) and maxUnavailable (${shown(maxUnavailable)}) are both zero, so a rolling update could never replace a pod; allow a surge (e.g. maxSurge: 1) or some unavailability`);
+    }
+    const minReadySeconds = props.minReadySeconds ?? DEPLOYMENT_DEFAULTS.minReadySeconds;
+    const progressDeadlineSeconds = props.progressDeadlineSeconds ?? DEPLOYMENT_DEFAULTS.progressDeadlineSeconds;
+    if (!Number.isInteger(minReadySeconds) || minReadySeconds < 0) throw fail(`minReadySeconds must be a whole number >= 0, got ${shown(minReadySeconds)}`);
+    if (!Number.isInteger(progressDeadlineSeconds) || progressDeadlineSeconds <= minReadySeconds) {
+      throw fail(`progressDeadlineSeconds must be a whole number greater than minReadySeconds (${minReadySeconds}), got ${shown(progressDeadlineSeconds)}`);
+    }
+
+    const budget = props.disruptionBudget ?? DEPLOYMENT_DEFAULTS.disruptionBudget;
+    const replicated = autoscaling !== undefined || (replicas ?? 0) > 1;
+    if (replicated) {
+      const problem = podCountProblem(budget.value);
+      if (problem) throw fail(`disruptionBudget.${budget.field} ${problem}, got ${shown(budget.value)}`);
+      const blocks = budget.blocksEveryDrain(lowestReplicas);
+      if (blocks) {
+        throw fail(`disruptionBudget ${blocks}, which would block every node drain and cluster upgrade; allow at least one pod to be evicted`);
+      }
+    }
+
+    const serviceType = props.serviceType ?? DEPLOYMENT_DEFAULTS.serviceType;
+    const allowIngressFrom = props.allowIngressFrom ?? [];
+    this.checkExposure(fail, props, serviceType, allowIngressFrom, resolved.ports.length);
+
+    const metadata = { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }), labels: { ...resolved.labels } };
+    this.deployment = new kplus.Deployment(this, 'Resource', {
+      metadata,
+      ...(replicas !== undefined && { replicas }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: percentOrAbsolute(maxSurge), maxUnavailable: percentOrAbsolute(maxUnavailable) }),
+      minReady: Duration.seconds(minReadySeconds),
+      progressDeadline: Duration.seconds(progressDeadlineSeconds),
+      ...podProps(props, resolved, this),
+    });
+    const config = applyPodHardening({ kind: 'HardenedDeployment', scope: this, workload: this.deployment, props, resolved });
+    if (config) this.config = config;
+    this.selectorLabels = this.deployment.matchLabels;
+
+    if (resolved.ports.length > 0) {
+      this.service = new kplus.Service(this, 'Service', {
+        metadata: {
+          ...metadata,
+          ...(props.internalLoadBalancer && { annotations: { ...props.internalLoadBalancer.internalLoadBalancerAnnotations } }),
+        },
+        type: serviceType,
+        selector: this.deployment,
+        ports: resolved.ports.map((p) => ({
+          port: p.number,
+          targetPort: p.number,
+          ...(p.name !== undefined && { name: p.name }),
+          ...(p.protocol !== undefined && { protocol: kplus.Protocol[p.protocol] }),
+        })),
+      });
+    }
+
+    if (autoscaling) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata,
+        target: this.deployment,
+        minReplicas: autoscaling.minReplicas ?? DEPLOYMENT_DEFAULTS.autoscalingMinReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: autoscalingMetrics(autoscaling),
+      });
+    }
+
+    if (replicated) {
+      const spec: IPodDisruptionBudgetSpec = {
+        selector: { matchLabels: { ...this.selectorLabels } },
+        [budget.field]: budget.value,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      };
+      this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec });
+    }
+
+    const ingressPorts = resolved.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
+    const networkPolicySpec: INetworkPolicySpec = {
+      podSelector: { matchLabels: { ...this.selectorLabels } },
+      policyTypes: ['Ingress'],
+      ingress: allowIngressFrom.length > 0
+        ? [{ from: allowIngressFrom.map((peer) => peer.peer), ...(ingressPorts.length > 0 && { ports: ingressPorts }) }]
+        : [],
+    };
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: networkPolicySpec,
+    });
+  }
+
+  /** Validates the autoscaling props; returns the lowest replica count the HPA allows. */
+  private checkAutoscaling(fail: (m: string) => Error, autoscaling: Autoscaling): number {
+    const min = autoscaling.minReplicas ?? DEPLOYMENT_DEFAULTS.autoscalingMinReplicas;
+    const max = autoscaling.maxReplicas;
+    if (!Number.isInteger(min) || min < 1) throw fail(`autoscaling.minReplicas must be a whole number >= 1, got ${shown(min)}`);
+    if (!Number.isInteger(max) || max < 1) throw fail(`autoscaling.maxReplicas must be a whole number >= 1, got ${shown(max)}`);
+    if (min > max) throw fail(`autoscaling.minReplicas (${min}) is greater than autoscaling.maxReplicas (${max})`);
+    for (const field of ['cpuUtilizationPercent', 'memoryUtilizationPercent'] as const) {
+      const value = autoscaling[field];
+      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+        throw fail(`autoscaling.${field} must be a whole percentage >= 1, got ${shown(value)}`);
+      }
+    }
+    return min;
+  }
+
+  private checkExposure(fail: (m: string) => Error, props: HardenedDeploymentProps, serviceType: kplus.ServiceType,
+    allowIngressFrom: readonly IngressPeer[], portCount: number): void {
+    if (props.internalLoadBalancer && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
+      throw fail(`internalLoadBalancer (${props.internalLoadBalancer.name}) needs serviceType LOAD_BALANCER, got ${serviceType}`);
+    }
+    if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
+      throw fail('serviceType ExternalName does not route to pods; use ExternalService for external names');
+    }
+    const external = serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT;
+    if (external && !allowIngressFrom.some((peer) => peer.isCidr)) {
+      throw fail(`serviceType ${serviceType} receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; allow the load balancer's or clients' address range`);
+    }
+    if (portCount === 0 && props.serviceType !== undefined) {
+      throw fail(`serviceType ${serviceType} is set but the container declares no ports`);
+    }
+  }
+}
+
+function percentOrAbsolute(value: PodCount): kplus.PercentOrAbsolute {
+  return typeof value === 'number' ? kplus.PercentOrAbsolute.absolute(value) : kplus.PercentOrAbsolute.percent(Number(value.slice(0, -1)));
+}
+
+function autoscalingMetrics(autoscaling: Autoscaling): kplus.Metric[] {
+  const metrics: kplus.Metric[] = [];
+  const cpu = autoscaling.cpuUtilizationPercent
+    ?? (autoscaling.memoryUtilizationPercent === undefined ? DEPLOYMENT_DEFAULTS.autoscalingCpuUtilizationPercent : undefined);
+  if (cpu !== undefined) metrics.push(kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(cpu)));
+  if (autoscaling.memoryUtilizationPercent !== undefined) {
+    metrics.push(kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(autoscaling.memoryUtilizationPercent)));
+  }
+  return metrics;
+}

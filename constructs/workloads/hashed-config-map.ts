@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { Names } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kplus from '../_plus.js';
+import { dns1123SubdomainProblem } from '../policy/_names.js';
+import { propsError } from './_errors.js';
+
+/** Properties of {@link HashedConfigMap}. */
+export interface HashedConfigMapProps {
+  /** The configuration: key → value. Keys become file names when mounted. */
+  readonly data: Readonly<Record<string, string>>;
+  /**
+   * The name before the content hash.
+   * @default - derived from the construct path
+   */
+  readonly baseName?: string;
+  /**
+   * The namespace.
+   * @default - none (the namespace the manifests are applied to)
+   */
+  readonly namespace?: string;
+}
+
+/** The first ten hex digits of the SHA-256 of the data, keys sorted: stable across runs and key order. */
+export function contentHash(data: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 10);
+}
+
+/**
+ * An immutable ConfigMap whose name ends in a hash of its content. Any pod template that
+ * references it changes when the content changes, so a configuration change rolls the
+ * pods, and a rollback returns to the old ConfigMap, which is still there.
+ */
+export class HashedConfigMap extends Construct {
+  /** The ConfigMap (`<baseName>-<hash>`). */
+  public readonly configMap: kplus.ConfigMap;
+  /** The content hash in the name. */
+  public readonly hash: string;
+  /** The ConfigMap's full name. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: HashedConfigMapProps) {
+    super(scope, id);
+    for (const key of Object.keys(props.data)) {
+      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
+        throw propsError('HashedConfigMap', this, `data key '${key}' must consist of alphanumeric characters, '-', '_' or '.' (at most 253)`);
+      }
+    }
+    this.hash = contentHash(props.data);
+    const base = props.baseName ?? Names.toDnsLabel(this, { maxLen: 52 });
+    this.name = `${base}-${this.hash}`;
+    const problem = dns1123SubdomainProblem(this.name);
+    if (problem) throw propsError('HashedConfigMap', this, `name '${this.name}' ${problem}`);
+    this.configMap = new kplus.ConfigMap(this, 'Resource', {
+      metadata: { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }) },
+      data: { ...props.data },
+      immutable: true,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Container image references: `[registry[:port]/]repository[:tag][@digest]`.
+ */
+
+/** The parts of an image reference the kit cares about. */
+export interface ImageReference {
+  /** Everything before the tag or digest: `registry:5000/team/app`. */
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** Splits an image reference. A `:` before the last `/` belongs to a registry port, not a tag. */
+export function parseImageReference(image: string): ImageReference {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  const tag = colon >= 0 ? name.slice(colon + 1) : undefined;
+  const repository = colon >= 0 ? name.slice(0, colon) : name;
+  return { repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
+/**
+ * Returns why an image reference is not pinned (no tag and no digest, or the `latest`
+ * tag without a digest), or undefined when it is pinned.
+ */
+export function imagePinProblem(image: string): string | undefined {
+  const ref = parseImageReference(image);
+  if (ref.repository === '') return 'has no repository';
+  if (ref.digest !== undefined) {
+    return /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/.test(ref.digest) ? undefined : `has a malformed digest '${ref.digest}'`;
+  }
+  if (ref.tag === undefined || ref.tag === '') return 'has no tag, so every pull may fetch a different image';
+  if (ref.tag === 'latest') return "uses the 'latest' tag, so every pull may fetch a different image";
+  return undefined;
+}

@@ -1,0 +1,177 @@
+/**
+ * Options shared by every hardened workload (Deployment now; StatefulSet, DaemonSet, Job
+ * and CronJob reuse them).
+ */
+import type * as kplus from '../_plus.js';
+import type { Probe } from './probe.js';
+import type { QosClass } from './qos.js';
+
+/** A port the container listens on. */
+export interface WorkloadPort {
+  /** The port number, 1–65535. */
+  readonly number: number;
+  /**
+   * A name (IANA service name: at most 15 lower-case letters, digits and '-'), usable by
+   * probes and Services.
+   * @default - unnamed
+   */
+  readonly name?: string;
+  /** @default TCP */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** A request and an optional limit for one resource, as Kubernetes quantities (`250m`, `0.5`, `256Mi`). */
+export interface CpuResources {
+  readonly request: string;
+  /**
+   * The CPU limit. Leaving it out (allowed for Burstable pods) avoids CFS throttling.
+   * @default - no limit
+   */
+  readonly limit?: string;
+}
+
+/** Memory always has a limit: without one, a leak takes the node down with it. */
+export interface MemoryResources {
+  readonly request: string;
+  readonly limit: string;
+}
+
+/** Requests and limits of the main container. */
+export interface WorkloadResources {
+  readonly cpu: CpuResources;
+  readonly memory: MemoryResources;
+}
+
+/** One environment variable. */
+export interface EnvVar {
+  /** The variable name; unique within the container. */
+  readonly name: string;
+  /**
+   * The value: `EnvValue.fromValue('x')`, `EnvValue.fromConfigMap(cm, 'key')` or
+   * `EnvValue.fromSecretValue({ secret, key })`.
+   */
+  readonly value: kplus.EnvValue;
+}
+
+/** How pods spread across zones and nodes. */
+export class TopologySpread {
+  /** Spread across zones and nodes where possible (`ScheduleAnyway`): never blocks scheduling. */
+  static readonly PREFERRED = new TopologySpread('ScheduleAnyway');
+  /** Refuse to schedule a pod that would unbalance zones or nodes by more than one (`DoNotSchedule`). */
+  static readonly REQUIRED = new TopologySpread('DoNotSchedule');
+  /** No topology spread constraints. */
+  static readonly NONE = new TopologySpread(undefined);
+
+  private constructor(
+    /** The `whenUnsatisfiable` value, or undefined for NONE. */
+    public readonly whenUnsatisfiable: 'ScheduleAnyway' | 'DoNotSchedule' | undefined,
+  ) {}
+}
+
+/** Properties of the pod and its main container, common to every hardened workload. */
+export interface HardenedPodProps {
+  /** The container image, pinned by tag (not `latest`) or digest. */
+  readonly image: string;
+  /**
+   * The name of the workload and of its Service (a DNS-1123 label).
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The namespace of every object created.
+   * @default - none (the namespace the manifests are applied to)
+   */
+  readonly namespace?: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's arguments */
+  readonly args?: readonly string[];
+  /**
+   * The ports the container listens on. The first is the default port of probes.
+   * @default - none
+   */
+  readonly ports?: readonly WorkloadPort[];
+  /** CPU and memory requests and limits. */
+  readonly resources: WorkloadResources;
+  /**
+   * The QoS class the pod must have. The resources must satisfy it, by the Kubernetes rules.
+   * @default - whichever of Guaranteed or Burstable the resources give
+   */
+  readonly qosClass?: QosClass;
+  /** The liveness probe, or `Probe.waived(reason)`. Required. */
+  readonly liveness?: Probe;
+  /** The readiness probe, or `Probe.waived(reason)`. Required. */
+  readonly readiness?: Probe;
+  /**
+   * A startup probe, which holds back liveness and readiness until the app has started.
+   * @default - none
+   */
+  readonly startup?: Probe;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly env?: readonly EnvVar[];
+  /**
+   * Configuration files: a ConfigMap named with a hash of this content, mounted read-only
+   * at `configMountPath`. Changing any value rolls the pods.
+   * @default - no configuration files
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Where the `config` files are mounted.
+   * @default '/etc/config'
+   */
+  readonly configMountPath?: string;
+  /**
+   * Paths that must be writable, each an `emptyDir` mount (the root filesystem is read-only).
+   * @default - none
+   */
+  readonly writablePaths?: readonly string[];
+  /**
+   * The numeric user id the container runs as.
+   * @default 10001
+   */
+  readonly user?: number;
+  /**
+   * The numeric group id the container runs as, also the pod's fsGroup.
+   * @default 10001
+   */
+  readonly group?: number;
+  /**
+   * A ServiceAccount to run as.
+   * @default - the namespace's default ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Mount the ServiceAccount token (only workloads that call the Kubernetes API need it).
+   * @default false
+   */
+  readonly mountServiceAccountToken?: boolean;
+  /**
+   * Seconds the preStop hook sleeps before the container gets SIGTERM, so endpoints and load
+   * balancers stop sending traffic first. 0 disables the hook.
+   * @default 5
+   */
+  readonly preStopSleepSeconds?: number;
+  /**
+   * Seconds between the start of termination and SIGKILL; must exceed `preStopSleepSeconds`.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Spreading across zones (`topology.kubernetes.io/zone`) and nodes (`kubernetes.io/hostname`).
+   * @default TopologySpread.PREFERRED
+   */
+  readonly topologySpread?: TopologySpread;
+  /**
+   * Extra labels for the pods and every object.
+   * @default - `app.kubernetes.io/name` only
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Policy exceptions, rule id → reason, recorded as annotations on the workload.
+   * @default - none
+   */
+  readonly policyExceptions?: Readonly<Record<string, string>>;
+}
