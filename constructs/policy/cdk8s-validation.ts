@@ -60,7 +60,9 @@ export class PlatformKitValidation {
         ruleName: `${f.severity === Severity.ERROR ? 'error' : 'warning'}: ${f.ruleId}`,
         recommendation: f.message,
         fix: f.fix,
-        violatingResources: [{ resourceName: f.object.split('/').pop() ?? f.object, locations: [f.path], manifestPath: f.manifestPath ?? '' }],
+        // Named Kind/namespace/name: the CLI's construct lookup is keyed by metadata.name alone,
+        // which a workload's Deployment, Service and NetworkPolicy share, so it would name the wrong construct.
+        violatingResources: [{ resourceName: f.object, locations: [f.path], manifestPath: f.manifestPath ?? '' }],
       });
     }
     const failed = report.errors.length > 0 || (this.failOnWarnings && report.warnings.length > 0);

@@ -7,7 +7,7 @@
  * typed form (plain quantities, int-or-string ports). Patches registered here run after
  * that pass, on the JSON that is written out, so the kit can target current Kubernetes.
  */
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { JsonPatch, type ApiObject } from 'cdk8s';
 
 /** A change to an object's final JSON. */
 export type FinalTransform = (json: Record<string, unknown>) => Record<string, unknown>;

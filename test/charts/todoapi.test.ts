@@ -1,0 +1,64 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { validateApp } from '../../constructs/index.js';
+import { buildApp } from '../../charts/app.js';
+import { loadEnvironment } from '../../charts/environment.js';
+
+describe('todoapi chart', () => {
+  const env = loadEnvironment('dev');
+
+  it('runs the seed 003 todoapi: four replicas, probes on /, requests', () => {
+    const app = buildApp(env);
+    const objects = app.charts.flatMap((c) => c.toJson()) as { kind: string; spec: Record<string, never> }[];
+    const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as {
+      metadata: { name: string; namespace: string };
+      spec: { replicas: number; template: { spec: { containers: { livenessProbe: unknown; readinessProbe: unknown; resources: unknown }[] } } };
+    };
+    assert.equal(deployment.metadata.name, 'todoapi');
+    assert.equal(deployment.metadata.namespace, 'todo');
+    assert.equal(deployment.spec.replicas, 4);
+    const container = deployment.spec.template.spec.containers[0];
+    assert.deepEqual(container?.livenessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3 });
+    assert.deepEqual(container?.readinessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 5 });
+    assert.deepEqual(container?.resources, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+  });
+
+  it('passes the schema and every policy rule with no exception', async () => {
+    const report = await validateApp(buildApp(env));
+    assert.equal(report.ok, true, report.format());
+    assert.deepEqual(report.warnings, []);
+    assert.deepEqual(report.waived, []);
+  });
+
+  it('rejects an unknown environment naming the known ones', () => {
+    assert.throws(() => loadEnvironment('qa'), { message: "Unknown environment 'qa': expected one of dev" });
+  });
+});
+
+describe('npm run synth', () => {
+  it('writes validated manifests for the environment', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'kit-synth-'));
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'charts/main.ts', '--env', 'dev', '--outdir', outdir], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /dev: 4 objects validated \(0 findings waived by exceptions\)/);
+      assert.deepEqual(readdirSync(outdir), ['todoapi.k8s.yaml']);
+      const docs = parseAllDocuments(readFileSync(join(outdir, 'todoapi.k8s.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
+      assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 with a clear message for an unknown environment', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'charts/main.ts', '--env', 'qa'], { encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /Unknown environment 'qa': expected one of dev/);
+  });
+});
