@@ -17,6 +17,17 @@ export function dns1123LabelProblem(value: string): string | undefined {
   return undefined;
 }
 
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Returns why `value` is not a DNS-1035 label (a DNS-1123 label that starts with a letter, as Service names must), or undefined. */
+export function dns1035LabelProblem(value: string): string | undefined {
+  if (value.length > 63) return `must be no more than 63 characters (got ${value.length})`;
+  if (!DNS1035_LABEL.test(value)) {
+    return "must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+  }
+  return undefined;
+}
+
 /** Returns why `value` is not a DNS-1123 subdomain, or undefined if it is one. */
 export function dns1123SubdomainProblem(value: string): string | undefined {
   if (value.length > 253) return `must be no more than 253 characters (got ${value.length})`;
@@ -53,5 +64,8 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** Kinds whose names the API server checks as DNS-1123 labels rather than subdomains. */
-export const LABEL_NAMED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Service']);
+/** The name check the API server applies to each kind whose names are not DNS-1123 subdomains. */
+export const NAME_CHECKS: Readonly<Record<string, { readonly check: (name: string) => string | undefined; readonly what: string }>> = {
+  Namespace: { check: dns1123LabelProblem, what: 'DNS-1123 label' },
+  Service: { check: dns1035LabelProblem, what: 'DNS-1035 label' },
+};

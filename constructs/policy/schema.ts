@@ -10,7 +10,7 @@
  */
 import { Severity, type Finding, type ManifestObject } from './finding.js';
 import {
-  LABEL_NAMED_KINDS, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
+  NAME_CHECKS, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
 } from './_names.js';
 
 /** The id under which schema findings are reported. Schema findings cannot be waived. */
@@ -149,12 +149,9 @@ function metadataFindings(object: ManifestObject): Finding[] {
       add('metadata.name', `${id}: metadata.name is not set`, 'Give the object a name.');
     }
   } else {
-    const labelNamed = LABEL_NAMED_KINDS.has(object.kind);
-    const problem = labelNamed ? dns1123LabelProblem(name) : dns1123SubdomainProblem(name);
-    if (problem) {
-      add('metadata.name', `${id}: metadata.name '${name}' ${problem}`,
-        `Use a DNS-1123 ${labelNamed ? 'label' : 'subdomain'}, e.g. '${name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '')}'.`);
-    }
+    const { check, what } = NAME_CHECKS[object.kind] ?? { check: dns1123SubdomainProblem, what: 'DNS-1123 subdomain' };
+    const problem = check(name);
+    if (problem) add('metadata.name', `${id}: metadata.name '${name}' ${problem}`, `Use a ${what} as the name.`);
   }
   const namespace = object.metadata?.namespace;
   if (namespace !== undefined) {

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import * as kplus from '../_plus.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../policy/exceptions.js';
-import { dns1123LabelProblem } from '../policy/_names.js';
+import { dns1035LabelProblem, dns1123LabelProblem } from '../policy/_names.js';
 import { propsError, shown } from './_errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
 import { imagePinProblem } from './image.js';
@@ -61,6 +61,8 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
   const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 40 });
   const nameProblem = dns1123LabelProblem(name);
   if (nameProblem) throw fail(`name ${shown(name)} is not a DNS-1123 label: it ${nameProblem}`);
+  const serviceNameProblem = (props.ports ?? []).length > 0 ? dns1035LabelProblem(name) : undefined;
+  if (serviceNameProblem) throw fail(`name ${shown(name)} is also the Service's name, which must be a DNS-1035 label: it ${serviceNameProblem}`);
   if (props.namespace !== undefined) {
     const problem = dns1123LabelProblem(props.namespace);
     if (problem) throw fail(`namespace ${shown(props.namespace)} is not a DNS-1123 label: it ${problem}`);
@@ -97,11 +99,16 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
     seenEnv.add(env.name);
   }
 
+  const mounted = new Map<string, string>();
   for (const [field, path] of [
-    ...(props.writablePaths ?? []).map((p, i) => [`writablePaths[${i}]`, p] as const),
     ...(props.config ? [['configMountPath', props.configMountPath ?? POD_DEFAULTS.configMountPath] as const] : []),
+    ...(props.writablePaths ?? []).map((p, i) => [`writablePaths[${i}]`, p] as const),
   ]) {
     if (!path.startsWith('/')) throw fail(`${field} must be an absolute path, got ${shown(path)}`);
+    const normalized = path.replace(/\/+$/, '') || '/';
+    const other = mounted.get(normalized);
+    if (other) throw fail(`${field} ${shown(path)} is already mounted by ${other}; each mount path must be unique`);
+    mounted.set(normalized, field);
   }
 
   const user = props.user ?? POD_DEFAULTS.user;
@@ -205,6 +212,10 @@ function resolveProbes(fail: (m: string) => Error, props: HardenedPodProps, port
       if (!probe.waiverReason?.trim()) throw fail(`${which} probe is waived without a reason; pass the reason to Probe.waived()`);
       continue;
     }
+    const successThreshold = probe.timing.successThreshold;
+    if (which !== 'readiness' && successThreshold !== undefined && successThreshold !== 1) {
+      throw fail(`${which} probe successThreshold must be 1 (the API server accepts no other value for ${which} probes), got ${successThreshold}`);
+    }
     const rendered = probe.toKube(probe.usesPort ? resolveProbePort(fail, which, probe, ports) : undefined);
     if (rendered) out[which] = rendered;
   }
@@ -215,7 +226,7 @@ function resolveProbePort(fail: (m: string) => Error, which: string, probe: Prob
   const exposed = ports.map((p) => (p.name ? `${p.number} (${p.name})` : String(p.number))).join(', ') || 'none';
   if (probe.port === undefined) {
     const first = ports[0];
-    if (!first) throw fail(`${which} probe (${probe.kind}) needs a port, but the container exposes none; add ports or give the probe a port`);
+    if (!first) throw fail(`${which} probe (${probe.kind}) needs a port, but the container exposes none; add ports, or use Probe.exec`);
     return first.number;
   }
   const match = ports.find((p) => (typeof probe.port === 'number' ? p.number === probe.port : p.name === probe.port));
@@ -249,6 +260,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     config = new HashedConfigMap(scope, 'Config', {
       data: props.config,
       baseName: `${resolved.name}-config`,
+      labels: resolved.labels,
       ...(props.namespace !== undefined && { namespace: props.namespace }),
     });
     volumeMounts.push({

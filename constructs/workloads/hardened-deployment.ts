@@ -244,7 +244,7 @@ export class HardenedDeployment extends Construct {
       throw fail(`internalLoadBalancer (${props.internalLoadBalancer.name}) needs serviceType LOAD_BALANCER, got ${serviceType}`);
     }
     if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
-      throw fail('serviceType ExternalName does not route to pods; use ExternalService for external names');
+      throw fail('serviceType ExternalName does not route to pods; a HardenedDeployment needs ClusterIP, NodePort or LoadBalancer');
     }
     const external = serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT;
     if (external && !allowIngressFrom.some((peer) => peer.isCidr)) {

@@ -15,6 +15,11 @@ export interface HashedConfigMapProps {
    */
   readonly baseName?: string;
   /**
+   * Labels of the ConfigMap.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
    * The namespace.
    * @default - none (the namespace the manifests are applied to)
    */
@@ -53,7 +58,11 @@ export class HashedConfigMap extends Construct {
     const problem = dns1123SubdomainProblem(this.name);
     if (problem) throw propsError('HashedConfigMap', this, `name '${this.name}' ${problem}`);
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
-      metadata: { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }) },
+      metadata: {
+        name: this.name,
+        ...(props.namespace !== undefined && { namespace: props.namespace }),
+        ...(props.labels !== undefined && { labels: { ...props.labels } }),
+      },
       data: { ...props.data },
       immutable: true,
     });

@@ -22,6 +22,9 @@ export function parseImageReference(image: string): ImageReference {
   return { repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
 }
 
+/** An OCI content digest: `algorithm:encoded`, e.g. `sha256:` and 64 hex digits. */
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+
 /**
  * Returns why an image reference is not pinned (no tag and no digest, or the `latest`
  * tag without a digest), or undefined when it is pinned.
@@ -29,10 +32,8 @@ export function parseImageReference(image: string): ImageReference {
 export function imagePinProblem(image: string): string | undefined {
   const ref = parseImageReference(image);
   if (ref.repository === '') return 'has no repository';
-  if (ref.digest !== undefined) {
-    return /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/.test(ref.digest) ? undefined : `has a malformed digest '${ref.digest}'`;
-  }
-  if (ref.tag === undefined || ref.tag === '') return 'has no tag, so every pull may fetch a different image';
-  if (ref.tag === 'latest') return "uses the 'latest' tag, so every pull may fetch a different image";
+  if (ref.digest !== undefined) return DIGEST.test(ref.digest) ? undefined : `has a malformed digest '${ref.digest}'`;
+  if (ref.tag === undefined || ref.tag === '') return 'has no tag, so it pulls :latest';
+  if (ref.tag === 'latest') return "uses the mutable tag 'latest'";
   return undefined;
 }

@@ -2,6 +2,7 @@
  * Workload rules about each container: health probes, resource requests and limits, and
  * pinned images.
  */
+import { imagePinProblem, parseImageReference } from '../../workloads/image.js';
 import type { IContainer } from 'kubernetes-models/v1';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyRule } from '../finding.js';
@@ -135,47 +136,6 @@ function resourceFindings(object: ManifestObject, location: ContainerLocation): 
 // ---------------------------------------------------------------------------------------------
 // kit-image-tag
 
-/** An image reference split into its parts: `registry:5000/team/app:1.2@sha256:…`. */
-export interface ImageReference {
-  /** Everything before the tag and digest: `registry:5000/team/app`. */
-  readonly repository: string;
-  /** `1.2`, or undefined when the reference has no tag. */
-  readonly tag?: string;
-  /** `sha256:…`, or undefined when the reference has no digest. */
-  readonly digest?: string;
-}
-
-/**
- * Splits an image reference. A colon only starts a tag after the last `/`, so the port of
- * `registry:5000/app` is not a tag.
- */
-export function parseImageReference(image: string): ImageReference {
-  const at = image.indexOf('@');
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? undefined : image.slice(at + 1);
-  const colon = name.lastIndexOf(':');
-  const hasTag = colon > name.lastIndexOf('/');
-  return {
-    repository: hasTag ? name.slice(0, colon) : name,
-    ...(hasTag ? { tag: name.slice(colon + 1) } : {}),
-    ...(digest !== undefined ? { digest } : {}),
-  };
-}
-
-/** An OCI content digest: `algorithm:encoded`, e.g. `sha256:` and 64 hex digits. */
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-
-/** Why an image is not pinned, or undefined when it is (a digest, or a tag other than `latest`). */
-export function unpinnedImageReason(image: string): string | undefined {
-  const reference = parseImageReference(image);
-  if (reference.digest !== undefined) {
-    return DIGEST.test(reference.digest) ? undefined : `has a malformed digest '${reference.digest}'`;
-  }
-  if (reference.tag === undefined || reference.tag === '') return 'has no tag, so it pulls :latest';
-  if (reference.tag === 'latest') return 'uses the mutable tag \'latest\'';
-  return undefined;
-}
-
 export const KIT_IMAGE_TAG: PolicyRule = {
   id: 'kit-image-tag',
   severity: Severity.ERROR,
@@ -189,7 +149,7 @@ function checkImageTags(object: ManifestObject): Finding[] {
   return containersOf(pod).flatMap((location): Finding[] => {
     const image = location.container.image;
     const name = containerName(location);
-    const reason = image ? unpinnedImageReason(image) : undefined;
+    const reason = image ? imagePinProblem(image) : undefined;
     if (image && reason === undefined) return [];
     const repository = image ? parseImageReference(image).repository : 'registry.example.com/app';
     return [finding(KIT_IMAGE_TAG, {

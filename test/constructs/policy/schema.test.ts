@@ -54,9 +54,13 @@ describe('checkSchema', () => {
       "ConfigMap 'Bad_Name': metadata.name 'Bad_Name' must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
   });
 
-  it('checks Service names as DNS-1123 labels', async () => {
-    const findings = await checkSchema({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a.b' }, spec: {} });
-    assert.equal(findings[0]?.path, 'metadata.name');
+  it('checks Service names as DNS-1035 labels (no dots, no leading digit)', async () => {
+    for (const name of ['a.b', '1api']) {
+      const findings = await checkSchema({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: {} });
+      assert.equal(findings[0]?.path, 'metadata.name', name);
+      assert.equal(findings[0]?.fix, 'Use a DNS-1035 label as the name.');
+    }
+    assert.deepEqual(await checkSchema({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: {} }), []);
   });
 
   it('checks label keys and values and annotation keys', async () => {

@@ -267,10 +267,7 @@ describe('HardenedDeployment pod and container overrides', () => {
     }
   });
 
-  it('labels go on the config ConfigMap too', {
-    todo: 'HardenedPodProps.labels is documented as "labels for the pods and every object", but HashedConfigMap is created '
-      + 'without labels (_hardening.ts applyPodHardening), so the ConfigMap has neither the user labels nor app.kubernetes.io/name',
-  }, () => {
+  it('labels go on the config ConfigMap too', () => {
     const { configMap, workload } = synthDeployment(minimalProps({ labels: { team: 'web' }, config: { a: '1' } }));
     assert.deepEqual(configMap.metadata.labels, { team: 'web', 'app.kubernetes.io/name': workload.name });
   });

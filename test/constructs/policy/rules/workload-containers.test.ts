@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KIT_IMAGE_TAG, KIT_PROBES, KIT_RESOURCES, keyPath, parseImageReference, unpinnedImageReason,
+  KIT_IMAGE_TAG, KIT_PROBES, KIT_RESOURCES, keyPath,
 } from '../../../../constructs/policy/rules/workload-containers.js';
 import {
   asCronJob, asKind, asPod, check, compliantContainer, deployment, mainContainer, podOf, summarize,
 } from './_workload-fixtures.js';
+import { imagePinProblem, parseImageReference } from '../../../../constructs/workloads/image.js';
 
 const C0 = 'spec.template.spec.containers[0]';
 
@@ -152,16 +153,16 @@ describe('unpinnedImageReason', () => {
   const digest = `sha256:${'a'.repeat(64)}`;
   it('accepts version tags and digests', () => {
     for (const image of ['nginx:1.27', 'registry:5000/app:1.2', `nginx@${digest}`, `nginx:latest@${digest}`, `registry:5000/app@${digest}`]) {
-      assert.equal(unpinnedImageReason(image), undefined, image);
+      assert.equal(imagePinProblem(image), undefined, image);
     }
   });
 
   it('rejects untagged, latest and malformed digests', () => {
-    assert.equal(unpinnedImageReason('nginx'), 'has no tag, so it pulls :latest');
-    assert.equal(unpinnedImageReason('registry:5000/app'), 'has no tag, so it pulls :latest');
-    assert.equal(unpinnedImageReason('nginx:'), 'has no tag, so it pulls :latest');
-    assert.equal(unpinnedImageReason('nginx:latest'), 'uses the mutable tag \'latest\'');
-    assert.equal(unpinnedImageReason('nginx@sha256:abc'), 'has a malformed digest \'sha256:abc\'');
+    assert.equal(imagePinProblem('nginx'), 'has no tag, so it pulls :latest');
+    assert.equal(imagePinProblem('registry:5000/app'), 'has no tag, so it pulls :latest');
+    assert.equal(imagePinProblem('nginx:'), 'has no tag, so it pulls :latest');
+    assert.equal(imagePinProblem('nginx:latest'), 'uses the mutable tag \'latest\'');
+    assert.equal(imagePinProblem('nginx@sha256:abc'), 'has a malformed digest \'sha256:abc\'');
   });
 });
 
