@@ -6,7 +6,7 @@
  *
  * What this does not see: unknown fields (the OpenAPI schema allows them; the API server
  * rejects them under strict field validation), admission, defaulting and cross-field
- * checks done in Go. The end-to-end suite against a real API server covers those.
+ * checks done in Go. Only a real API server sees those (`kubectl apply --dry-run=server`).
  */
 import { Severity, type Finding, type ManifestObject } from './finding.js';
 import {
@@ -28,8 +28,10 @@ export interface SchemaError {
 export type SchemaValidator = (object: unknown) => readonly SchemaError[];
 
 /**
- * Where the compiled schemas of each API group live. Built-in groups come from
- * `kubernetes-models`; CRD groups from the `@kubernetes-models/*` packages.
+ * Where the compiled schemas of each API group live: the built-in groups, from
+ * `kubernetes-models`. A custom resource has no schema until its group is added here (from
+ * an `@kubernetes-models/*` package) or its kinds are registered with `registerSchema()`;
+ * until then it is reported as a schema error, never skipped.
  */
 const SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
   '': 'kubernetes-models',

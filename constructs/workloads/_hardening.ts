@@ -89,6 +89,9 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
     seenPorts.add(key);
   }
 
+  if (props.labels?.[NAME_LABEL] !== undefined) {
+    throw fail(`labels must not set '${NAME_LABEL}' (got ${shown(props.labels[NAME_LABEL])}): the kit sets it from name; set name instead`);
+  }
   const qosClass = resolveResources(fail, props);
   const probes = resolveProbes(fail, props, ports);
 
@@ -127,7 +130,11 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
       + 'or the container is killed before it can shut down after the hook');
   }
 
+  if (props.startup?.isWaived) throw fail('startup probe cannot be waived: it is optional, so leave it out');
   const exceptions: Record<string, string> = { ...props.policyExceptions };
+  if (exceptions['kit-probes'] !== undefined && (props.liveness?.isWaived || props.readiness?.isWaived)) {
+    throw fail("Only one of policyExceptions['kit-probes'] or Probe.waived() can be provided: the waiver records the exception itself");
+  }
   const waivers = (['liveness', 'readiness'] as const)
     .filter((which) => props[which]?.isWaived)
     .map((which) => `${which}: ${props[which]?.waiverReason ?? ''}`);
@@ -150,7 +157,10 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
 }
 
 function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): QosClass {
-  const { cpu, memory } = props.resources;
+  const { cpu, memory } = props.resources ?? {};
+  if (cpu?.request === undefined || memory?.request === undefined || memory.limit === undefined) {
+    throw fail(`resources needs cpu.request, memory.request and memory.limit, got ${shown(props.resources)}`);
+  }
   const fields: [string, string | undefined][] = [
     ['resources.cpu.request', cpu.request], ['resources.cpu.limit', cpu.limit],
     ['resources.memory.request', memory.request], ['resources.memory.limit', memory.limit],
@@ -158,6 +168,7 @@ function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): 
   for (const [field, value] of fields) {
     if (value === undefined) continue;
     try {
+      if (typeof value !== 'string') throw new QuantityError(String(value));
       if (parseQuantity(value) <= 0) throw fail(`${field} must be greater than zero, got ${shown(value)}`);
     } catch (error) {
       if (error instanceof QuantityError) throw fail(`${field} ${error.message}`);

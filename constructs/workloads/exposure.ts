@@ -6,7 +6,7 @@ import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1'
 
 /** A cloud whose internal load balancer annotations the kit knows. */
 export class Cloud {
-  /** AWS: an internal NLB (AWS Load Balancer Controller, or the in-tree controller). */
+  /** AWS: an internal NLB with IP targets, provisioned by the AWS Load Balancer Controller (the in-tree controller skips `type: external`). */
   static readonly AWS = new Cloud('aws', {
     'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
     'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',

@@ -10,6 +10,7 @@ import type { Cloud, IngressPeer } from './exposure.js';
 import type { HashedConfigMap } from './hashed-config-map.js';
 import type { HardenedPodProps } from './options.js';
 import type { QosClass } from './qos.js';
+import { parseQuantity } from './quantity.js';
 
 /** The defaults of {@link HardenedDeploymentProps}, resolved once in the constructor. */
 export const DEPLOYMENT_DEFAULTS = {
@@ -127,7 +128,7 @@ export class HardenedDeployment extends Construct {
       throw fail(`replicas must be a whole number >= 0, got ${shown(replicas)}`);
     }
     if (replicas !== undefined) this.replicas = replicas;
-    const lowestReplicas = autoscaling ? this.checkAutoscaling(fail, autoscaling) : replicas ?? 0;
+    const lowestReplicas = autoscaling ? this.checkAutoscaling(fail, autoscaling, props) : replicas ?? 0;
 
     const maxSurge = props.maxSurge ?? DEPLOYMENT_DEFAULTS.maxSurge;
     const maxUnavailable = props.maxUnavailable ?? DEPLOYMENT_DEFAULTS.maxUnavailable;
@@ -223,7 +224,7 @@ export class HardenedDeployment extends Construct {
   }
 
   /** Validates the autoscaling props; returns the lowest replica count the HPA allows. */
-  private checkAutoscaling(fail: (m: string) => Error, autoscaling: Autoscaling): number {
+  private checkAutoscaling(fail: (m: string) => Error, autoscaling: Autoscaling, props: HardenedDeploymentProps): number {
     const min = autoscaling.minReplicas ?? DEPLOYMENT_DEFAULTS.autoscalingMinReplicas;
     const max = autoscaling.maxReplicas;
     if (!Number.isInteger(min) || min < 1) throw fail(`autoscaling.minReplicas must be a whole number >= 1, got ${shown(min)}`);
@@ -233,6 +234,14 @@ export class HardenedDeployment extends Construct {
       const value = autoscaling[field];
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         throw fail(`autoscaling.${field} must be a whole percentage >= 1, got ${shown(value)}`);
+      }
+    }
+    const { request, limit } = props.resources.cpu;
+    const cpuTarget = autoscaling.cpuUtilizationPercent;
+    if (cpuTarget !== undefined && limit !== undefined) {
+      const reachable = Math.floor((parseQuantity(limit) / parseQuantity(request)) * 100);
+      if (cpuTarget > reachable) {
+        throw fail(`autoscaling.cpuUtilizationPercent (${cpuTarget}) can never be reached: the cpu limit (${limit}) caps use at ${reachable}% of the cpu request (${request}); lower the target or raise or remove the limit`);
       }
     }
     return min;

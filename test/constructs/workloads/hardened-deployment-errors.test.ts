@@ -382,3 +382,32 @@ describe('HardenedDeployment exposure errors', () => {
     throwsWith(portlessProps({ serviceType: ServiceType.CLUSTER_IP }), 'serviceType ClusterIP is set but the container declares no ports');
   });
 });
+
+describe('HardenedDeployment input from untyped callers and conflicting options', () => {
+  it('throws if resources lack a required field', () => {
+    const resources = { cpu: { request: '100m' }, memory: { request: '64Mi' } } as unknown as HardenedDeploymentProps['resources'];
+    throwsWith(minimalProps({ resources }), 'resources needs cpu.request, memory.request and memory.limit, got {"cpu":{"request":"100m"},"memory":{"request":"64Mi"}}');
+  });
+
+  it('throws if a quantity is not a string', () => {
+    const resources = { cpu: { request: 0.5 }, memory: { request: '64Mi', limit: '64Mi' } } as unknown as HardenedDeploymentProps['resources'];
+    assert.throws(() => build(minimalProps({ resources })), { message: new RegExp(`^${AT}resources\\.cpu\\.request '0\\.5' is not a Kubernetes quantity`) });
+  });
+
+  it('throws if the startup probe is waived', () => {
+    throwsWith(minimalProps({ startup: Probe.waived('slow') }), 'startup probe cannot be waived: it is optional, so leave it out');
+  });
+
+  it('throws if a probe waiver and a kit-probes policy exception are both given', () => {
+    throwsWith(minimalProps({ liveness: Probe.waived('no endpoint'), policyExceptions: { 'kit-probes': 'also' } }),
+      "Only one of policyExceptions['kit-probes'] or Probe.waived() can be provided: the waiver records the exception itself");
+  });
+
+  it('throws if the HPA cpu target is above what the cpu limit allows', () => {
+    throwsWith(minimalProps({
+      replicas: undefined,
+      resources: { cpu: { request: '250m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
+      autoscaling: { maxReplicas: 4, cpuUtilizationPercent: 400 },
+    }), 'autoscaling.cpuUtilizationPercent (400) can never be reached: the cpu limit (500m) caps use at 200% of the cpu request (250m); lower the target or raise or remove the limit');
+  });
+});
