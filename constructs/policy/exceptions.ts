@@ -6,6 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Severity, type Finding, type ManifestObject } from './finding.js';
+import { describeObject } from './_pod.js';
 
 /** The annotation key prefix; the rule id follows the slash. */
 export const EXCEPTION_ANNOTATION_PREFIX = 'exceptions.k8s-platform-kit.dev/';
@@ -25,7 +26,7 @@ export function exceptionsOf(object: ManifestObject): Map<string, string> {
 /** Findings for exceptions that have no reason or name an unknown rule. */
 export function checkExceptions(object: ManifestObject, knownRuleIds: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
-  const id = `${object.kind} '${object.metadata?.name ?? '<unnamed>'}'`;
+  const id = describeObject(object);
   for (const [ruleId, reason] of exceptionsOf(object)) {
     const path = `metadata.annotations.${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`;
     if (!knownRuleIds.has(ruleId)) {

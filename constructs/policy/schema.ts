@@ -9,6 +9,7 @@
  * checks done in Go. Only a real API server sees those (`kubectl apply --dry-run=server`).
  */
 import { Severity, type Finding, type ManifestObject } from './finding.js';
+import { describeObject } from './_pod.js';
 import {
   NAME_CHECKS, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
 } from './_names.js';
@@ -144,7 +145,7 @@ function metadataFindings(object: ManifestObject): Finding[] {
   const findings: Finding[] = [];
   const add = (path: string, message: string, fix: string) =>
     findings.push({ ruleId: SCHEMA_RULE_ID, severity: Severity.ERROR, path, message, fix });
-  const id = `${object.kind} '${object.metadata?.name ?? '<unnamed>'}'`;
+  const id = describeObject(object);
   const name = object.metadata?.name;
   if (name === undefined) {
     if (object.metadata?.generateName === undefined) {
@@ -176,7 +177,7 @@ function metadataFindings(object: ManifestObject): Finding[] {
 /** Checks one object against its schema and the metadata syntax rules. */
 export async function checkSchema(object: ManifestObject): Promise<Finding[]> {
   const validator = await schemaFor(object.apiVersion, object.kind);
-  const id = `${object.kind} '${object.metadata?.name ?? '<unnamed>'}'`;
+  const id = describeObject(object);
   if (!validator) {
     return [{
       ruleId: SCHEMA_RULE_ID,

@@ -252,7 +252,7 @@ function resolveProbePort(fail: (m: string) => Error, which: string, probe: Prob
 export interface HardeningTarget {
   readonly kind: string;
   readonly scope: Construct;
-  readonly workload: kplus.Deployment;
+  readonly workload: kplus.Workload;
   readonly props: HardenedPodProps;
   readonly resolved: ResolvedPod;
 }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PlatformKitValidation } from '../../../constructs/index.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const plugin = join(root, 'lib/constructs/policy/cdk8s-validation.js');
@@ -48,5 +49,52 @@ describe('cdk8s validation plugin', () => {
     assert.equal(status, 0, output);
     assert.match(output, /waived\s*│\s*2/);
     assert.match(output, /Validations ended succesfully/);
+  });
+});
+
+describe('PlatformKitValidation (in process)', () => {
+  /** A stand-in for the CLI's context: records what the plugin reports. */
+  function fakeContext(objects: unknown[]) {
+    const violations: { ruleName: string; recommendation: string }[] = [];
+    let status: string | undefined;
+    return {
+      violations,
+      get status() { return status; },
+      context: {
+        manifests: ['m.yaml'],
+        parseManifest: () => objects,
+        report: {
+          addViolation: (v: { ruleName: string; recommendation: string }) => violations.push(v),
+          submit: (s: 'success' | 'failure') => { status = s; },
+        },
+        logger: { log: () => undefined },
+      },
+    };
+  }
+  const podWithToken = {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'a', image: 'a:1',
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } },
+      }],
+    },
+  };
+
+  const denyAll = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } };
+
+  it('reports warnings but succeeds by default', async () => {
+    const fake = fakeContext([podWithToken, denyAll]);
+    await new PlatformKitValidation().validate(fake.context);
+    assert.equal(fake.status, 'success');
+    assert.deepEqual(fake.violations.map((v) => v.ruleName), ['warning: kit-service-account-token']);
+  });
+
+  it('fails on warnings with failOnWarnings', async () => {
+    const fake = fakeContext([podWithToken, denyAll]);
+    await new PlatformKitValidation({ failOnWarnings: true }).validate(fake.context);
+    assert.equal(fake.status, 'failure');
   });
 });

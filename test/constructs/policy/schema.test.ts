@@ -16,7 +16,7 @@ describe('checkSchema', () => {
     assert.equal(findings.length, 1);
     assert.equal(findings[0]?.ruleId, 'schema');
     assert.equal(findings[0]?.path, 'spec.template.spec.containers[0].ports[0].containerPort');
-    assert.equal(findings[0]?.message, "Deployment 'api': spec.template.spec.containers[0].ports[0].containerPort must be integer (got \"80\")");
+    assert.equal(findings[0]?.message, "Deployment/api: spec.template.spec.containers[0].ports[0].containerPort must be integer (got \"80\")");
   });
 
   it('reports a quantity that is not one', async () => {
@@ -24,17 +24,17 @@ describe('checkSchema', () => {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
       spec: { containers: [{ name: 'a', image: 'a:1', resources: { limits: { memory: '256MB' } } }] },
     });
-    assert.equal(findings[0]?.message, "Pod 'p': spec.containers[0].resources.limits.memory must be a valid quantity (got \"256MB\")");
+    assert.equal(findings[0]?.message, "Pod/p: spec.containers[0].resources.limits.memory must be a valid quantity (got \"256MB\")");
   });
 
   it('reports a missing required field', async () => {
     const findings = await checkSchema({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { selector: {} } });
-    assert.equal(findings[0]?.message, "Deployment 'api': spec is missing required field 'template' (got {\"selector\":{}})");
+    assert.equal(findings[0]?.message, "Deployment/api: spec is missing required field 'template' (got {\"selector\":{}})");
   });
 
   it('fails an unknown apiVersion or kind instead of skipping it', async () => {
     const findings = await checkSchema({ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' } });
-    assert.equal(findings[0]?.message, "Ingress 'old': no schema is known for apiVersion 'extensions/v1beta1' kind 'Ingress', so it cannot be validated");
+    assert.equal(findings[0]?.message, "Ingress/old: no schema is known for apiVersion 'extensions/v1beta1' kind 'Ingress', so it cannot be validated");
     const crd = await checkSchema({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
     assert.equal(crd[0]?.path, 'apiVersion');
   });
@@ -44,14 +44,14 @@ describe('checkSchema', () => {
       (object as { spec?: unknown }).spec ? [] : [{ instancePath: '', keyword: 'required', params: { missingProperty: 'spec' } }]);
     assert.deepEqual(await checkSchema({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: {} }), []);
     const findings = await checkSchema({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' } });
-    assert.equal(findings[0]?.message, "Gadget 'g': (root) is missing required field 'spec' (got {\"apiVersion\":\"example.com/v1\",\"kind\":\"Gadget\",\"metadata\":{\"name\":\"g\"}})");
+    assert.equal(findings[0]?.message, "Gadget/g: (root) is missing required field 'spec' (got {\"apiVersion\":\"example.com/v1\",\"kind\":\"Gadget\",\"metadata\":{\"name\":\"g\"}})");
   });
 
   it('checks names the API server would reject', async () => {
     const findings = await checkSchema(configMap({ metadata: { name: 'Bad_Name' } }));
     assert.equal(findings[0]?.path, 'metadata.name');
     assert.equal(findings[0]?.message,
-      "ConfigMap 'Bad_Name': metadata.name 'Bad_Name' must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+      "ConfigMap/Bad_Name: metadata.name 'Bad_Name' must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
   });
 
   it('checks Service names as DNS-1035 labels (no dots, no leading digit)', async () => {
@@ -68,14 +68,14 @@ describe('checkSchema', () => {
       metadata: { name: 'c', labels: { 'team/app/x': 'ok', good: 'not ok!' }, annotations: { '-bad': 'x' } },
     }));
     assert.deepEqual(findings.map((f) => f.message), [
-      "ConfigMap 'c': label key 'team/app/x' must be a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/my-name')",
-      "ConfigMap 'c': label 'good' value 'not ok!' must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-      "ConfigMap 'c': annotation key '-bad' name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+      "ConfigMap/c: label key 'team/app/x' must be a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/my-name')",
+      "ConfigMap/c: label 'good' value 'not ok!' must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+      "ConfigMap/c: annotation key '-bad' name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
     ]);
   });
 
   it('requires a name unless generateName is set', async () => {
-    assert.equal((await checkSchema(configMap({ metadata: {} })))[0]?.message, "ConfigMap '<unnamed>': metadata.name is not set");
+    assert.equal((await checkSchema(configMap({ metadata: {} })))[0]?.message, "ConfigMap/<unnamed>: metadata.name is not set");
     assert.deepEqual(await checkSchema(configMap({ metadata: { generateName: 'job-' } })), []);
   });
 });

@@ -65,7 +65,7 @@ describe('validateManifests', () => {
     const object = withAnnotations(configMap({ data: { forbidden: 'x' } }), { [`${EXCEPTION_ANNOTATION_PREFIX}test-no-forbidden`]: ' ' });
     const report = await validateManifests([{ object }], { rules: [NO_FORBIDDEN] });
     assert.deepEqual(report.errors.map((f) => [f.ruleId, f.message]), [
-      ['policy-exception', "ConfigMap 'settings': exception for rule 'test-no-forbidden' has no reason"],
+      ['policy-exception', "ConfigMap/settings: exception for rule 'test-no-forbidden' has no reason"],
       ['test-no-forbidden', 'forbidden key present'],
     ]);
   });
@@ -73,7 +73,7 @@ describe('validateManifests', () => {
   it('fails an exception for a rule that does not exist', async () => {
     const object = withAnnotations(configMap(), { [`${EXCEPTION_ANNOTATION_PREFIX}test-typo`]: 'because' });
     const report = await validateManifests([{ object }], { rules: [NO_FORBIDDEN] });
-    assert.equal(report.errors[0]?.message, "ConfigMap 'settings': exception names unknown rule 'test-typo'");
+    assert.equal(report.errors[0]?.message, "ConfigMap/settings: exception names unknown rule 'test-typo'");
     assert.equal(report.errors[0]?.fix, 'Use one of the rule ids: test-no-forbidden.');
   });
 
