@@ -8,6 +8,6 @@ import { TodoApiChart } from './todoapi.js';
  */
 export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
-  new TodoApiChart(app, 'todoapi', { namespace: env.namespace, ...env.todoapi });
+  new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi });
   return app;
 }

@@ -1,40 +1,33 @@
 /**
- * An environment: what `buildApp` needs to put the charts together. Each environment has
- * one source of truth; `loadEnvironment` reads it.
+ * The charts' view of an environment. Each environment's one source of truth is its stack
+ * file, `Pulumi.<env>.yaml`, read by `npm run synth` and by `pulumi up` alike; this module
+ * adds the schema of the charts' own settings (the `apps` key) to the kit's loader.
  */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadEnvironmentFile, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
 
-/** The todoapi application's settings in an environment. */
-export interface TodoApiSettings {
-  /** The image, pinned by tag or digest. */
-  readonly image: string;
-  /** The replica count. */
-  readonly replicas: number;
-}
-
-/** A deployment environment. */
-export interface Environment {
-  /** The environment's name: `dev`, `staging`, `prod`. Output goes to `dist/<name>/`. */
-  readonly name: string;
+/** The `k8s-platform-kit:apps` key: what the charts deploy, per environment. */
+export const APPS_SCHEMA = strictObject({
   /** The namespace applications are deployed to. */
-  readonly namespace: string;
-  readonly todoapi: TodoApiSettings;
-}
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a namespace name (a DNS-1123 label)' }),
+  todoapi: strictObject({
+    /** The image, pinned by tag or digest. */
+    image: z.string().min(1, { error: 'expected an image reference' }),
+    replicas: z.int().min(1, { error: 'expected at least 1 replica' }),
+  }),
+});
 
-/** The environments this repository knows, by name. */
-export const ENVIRONMENTS: Readonly<Record<string, Environment>> = {
-  dev: {
-    name: 'dev',
-    namespace: 'todo',
-    todoapi: { image: 'ghcr.io/us-learn-and-devops/todoapi:1.2.0', replicas: 4 },
-  },
-};
+/** The charts' settings. */
+export type Apps = z.output<typeof APPS_SCHEMA>;
+
+/** An environment as the charts and stacks use it. */
+export type Environment = KitEnvironment<Apps>;
 
 /** The environment `npm run synth` uses when none is named. */
 export const DEFAULT_ENVIRONMENT = 'dev';
 
-/** Returns the named environment, or throws naming the known ones. */
-export function loadEnvironment(name: string = DEFAULT_ENVIRONMENT): Environment {
-  const env = ENVIRONMENTS[name];
-  if (!env) throw new Error(`Unknown environment '${name}': expected one of ${Object.keys(ENVIRONMENTS).join(', ')}`);
-  return env;
+/** Reads and validates `Pulumi.<name>.yaml` from `dir` (the repository root by default). */
+export function loadEnvironment(name: string = DEFAULT_ENVIRONMENT, dir: string = process.cwd()): Environment {
+  return loadEnvironmentFile(join(dir, `Pulumi.${name}.yaml`), APPS_SCHEMA);
 }

@@ -1,0 +1,4 @@
+export * from './load.js';
+export * from './rules.js';
+export * from './schema.js';
+export * from './versions.js';

@@ -1,0 +1,149 @@
+/**
+ * Rules that relate one configuration key to another: pool sizes, zones, version skew, and
+ * the hardening a `prod` environment must have. Each problem names the key it is about.
+ */
+import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Tier } from './schema.js';
+import { versionSkewProblem } from './versions.js';
+
+/** A problem with one configuration key (a dotted path under the kit's namespace). */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+type Pool = AwsNodePool | AzureNodePool;
+
+/** Problems in an EKS environment's cluster settings. */
+export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Tier): ConfigProblem[] {
+  const problems = [...poolProblems(cluster.nodePools, cluster.version, cluster.zones)];
+  cluster.zones.forEach((zone, i) => {
+    if (!zone.startsWith(region)) problems.push({ key: `cluster.zones[${i}]`, message: `'${zone}' is not a zone of region '${region}'` });
+  });
+  problems.push(...duplicates(cluster.zones, (i) => `cluster.zones[${i}]`, 'zone'));
+  const { endpoint } = cluster;
+  if (!endpoint.private && !endpoint.public) {
+    problems.push({ key: 'cluster.endpoint', message: 'private and public are both false; the API server would be unreachable' });
+  }
+  if (!cluster.nodePools.some((pool) => pool.taints.every((t) => t.effect === 'PreferNoSchedule'))) {
+    problems.push({ key: 'cluster.nodePools', message: 'every pool has a NoSchedule or NoExecute taint; CoreDNS and the EBS CSI controller need an untainted pool' });
+  }
+  if (tier === 'prod') {
+    if (!endpoint.private) {
+      problems.push({ key: 'cluster.endpoint.private', message: 'is false; prod clusters must have a private endpoint (the public one may stay, restricted to publicCidrs)' });
+    }
+    if (endpoint.public && (endpoint.publicCidrs.length === 0 || endpoint.publicCidrs.includes('0.0.0.0/0'))) {
+      problems.push({ key: 'cluster.endpoint.publicCidrs', message: `is ${JSON.stringify(endpoint.publicCidrs)}; a prod public endpoint must be restricted to known CIDRs (or set public: false)` });
+    }
+    problems.push(...prodZoneProblems(cluster.zones, cluster.nodePools));
+    if (cluster.natGateways !== 'per-zone') {
+      problems.push({ key: 'cluster.natGateways', message: `is '${cluster.natGateways}'; prod needs a NAT gateway per zone so one zone's outage does not cut the others off` });
+    }
+  }
+  return problems;
+}
+
+/** Problems in an AKS environment's cluster settings. */
+export function azureClusterProblems(cluster: AzureCluster, tier: Tier): ConfigProblem[] {
+  const problems = [...poolProblems(cluster.nodePools, cluster.version, cluster.zones)];
+  const systemPools = cluster.nodePools.filter((pool) => pool.mode === 'system');
+  if (systemPools.length === 0) {
+    problems.push({ key: 'cluster.nodePools', message: "has no pool with mode 'system'; AKS needs one for its own add-ons" });
+  }
+  cluster.nodePools.forEach((pool, i) => {
+    if (pool.mode === 'system' && pool.min < 1) {
+      problems.push({ key: `cluster.nodePools[${i}].min`, message: `is ${pool.min}; a system pool needs at least 1 node` });
+    }
+  });
+  if (!cidrContains(cluster.vnetCidr, cluster.subnetCidr)) {
+    problems.push({ key: 'cluster.subnetCidr', message: `'${cluster.subnetCidr}' is not inside vnetCidr '${cluster.vnetCidr}'` });
+  }
+  for (const key of ['podCidr', 'serviceCidr'] as const) {
+    if (cidrsOverlap(cluster[key], cluster.vnetCidr)) {
+      problems.push({ key: `cluster.${key}`, message: `'${cluster[key]}' overlaps vnetCidr '${cluster.vnetCidr}'` });
+    }
+  }
+  if (cidrsOverlap(cluster.podCidr, cluster.serviceCidr)) {
+    problems.push({ key: 'cluster.serviceCidr', message: `'${cluster.serviceCidr}' overlaps podCidr '${cluster.podCidr}'` });
+  }
+  if (tier === 'prod') {
+    const { apiServer } = cluster;
+    if (!apiServer.private && (apiServer.authorizedIpRanges.length === 0 || apiServer.authorizedIpRanges.includes('0.0.0.0/0'))) {
+      problems.push({ key: 'cluster.apiServer', message: 'is public and unrestricted; prod needs private: true or authorizedIpRanges' });
+    }
+    if (cluster.tier !== 'Standard') {
+      problems.push({ key: 'cluster.tier', message: `is '${cluster.tier}'; prod needs 'Standard' (the uptime SLA)` });
+    }
+    problems.push(...prodZoneProblems(cluster.zones, cluster.nodePools));
+  }
+  return problems;
+}
+
+/** Pool sizes, names, zones and versions, the same on both clouds. */
+function poolProblems(pools: readonly Pool[], controlPlane: string, clusterZones: readonly string[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  problems.push(...duplicates(pools.map((p) => p.name), (i) => `cluster.nodePools[${i}].name`, 'pool name'));
+  pools.forEach((pool, i) => {
+    const key = `cluster.nodePools[${i}]`;
+    if (pool.min > pool.max) problems.push({ key: `${key}.min`, message: `(${pool.min}) is above max (${pool.max}) in pool '${pool.name}'` });
+    if (pool.desired < pool.min || pool.desired > pool.max) {
+      problems.push({ key: `${key}.desired`, message: `(${pool.desired}) is outside [min, max] = [${pool.min}, ${pool.max}] in pool '${pool.name}'` });
+    }
+    pool.zones?.forEach((zone, z) => {
+      if (!clusterZones.includes(zone)) {
+        problems.push({ key: `${key}.zones[${z}]`, message: `'${zone}' is not one of the cluster's zones (${clusterZones.join(', ') || 'none'})` });
+      }
+    });
+    if (pool.version !== undefined) {
+      const skew = versionSkewProblem(controlPlane, pool.version);
+      if (skew) problems.push({ key: `${key}.version`, message: `pool '${pool.name}' at ${pool.version} ${skew}` });
+    }
+  });
+  return problems;
+}
+
+/** Prod spreads the control plane's subnets and every pool over at least three zones. */
+function prodZoneProblems(clusterZones: readonly string[], pools: readonly Pool[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (clusterZones.length < 3) {
+    problems.push({ key: 'cluster.zones', message: `has ${clusterZones.length} zone(s); prod needs at least 3` });
+  }
+  pools.forEach((pool, i) => {
+    if (pool.zones !== undefined && pool.zones.length < 2) {
+      problems.push({ key: `cluster.nodePools[${i}].zones`, message: `pool '${pool.name}' is in one zone; prod pools must span at least 2` });
+    }
+  });
+  return problems;
+}
+
+function duplicates(values: readonly string[], keyOf: (index: number) => string, what: string): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  const problems: ConfigProblem[] = [];
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, i);
+    else problems.push({ key: keyOf(i), message: `duplicate ${what} '${value}' (also at index ${first})` });
+  });
+  return problems;
+}
+
+function cidrRange(cidr: string): [number, number] {
+  const [address = '', bits = '32'] = cidr.split('/');
+  const start = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const base = start - (start % size);
+  return [base, base + size - 1];
+}
+
+/** True if `inner` lies wholly inside `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [os, oe] = cidrRange(outer);
+  const [is, ie] = cidrRange(inner);
+  return is >= os && ie <= oe;
+}
+
+/** True if the two ranges share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [as, ae] = cidrRange(a);
+  const [bs, be] = cidrRange(b);
+  return as <= be && bs <= ae;
+}

@@ -1,0 +1,205 @@
+/**
+ * The schema of an environment's configuration: the keys of `Pulumi.<env>.yaml` under the
+ * `k8s-platform-kit:` namespace. Shapes only; rules that relate one key to another
+ * (min <= desired <= max, version skew, production hardening) are in `rules.ts`.
+ */
+import { z } from 'zod';
+import { labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { parseKubernetesVersion } from './versions.js';
+
+/** An object that rejects keys it does not declare, naming the keys it accepts. */
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${known}` : undefined),
+  });
+}
+
+const count = z.int().min(0, { error: 'expected a whole number >= 0' });
+
+/** "1.34": the form both EKS and AKS take for a control plane or a node pool. */
+const minorVersion = z.string().regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as '1.34'" });
+/** AKS also takes a patch: "1.34.2". */
+const aksVersion = z
+  .string()
+  .regex(/^1\.\d{2}(\.\d+)?$/, { error: "expected a Kubernetes version such as '1.34' or '1.34.2'" })
+  .refine((v) => parseKubernetesVersion(v) !== undefined);
+
+const cidr = z.cidrv4({ error: "expected an IPv4 CIDR such as '10.0.0.0/16'" });
+
+/** Node labels: each key a qualified name, each value a label value. */
+const labels = z
+  .record(z.string(), z.string({ error: 'expected a string label value' }))
+  .superRefine((value, ctx) => {
+    for (const [key, labelValue] of Object.entries(value)) {
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) ctx.addIssue({ code: 'custom', path: [key], input: key, message: `label key ${keyProblem}` });
+      const valueProblem = labelValueProblem(labelValue);
+      if (valueProblem) ctx.addIssue({ code: 'custom', path: [key], input: labelValue, message: `label value ${valueProblem}` });
+    }
+  });
+
+/** The effects a taint may have. */
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+
+const taint = strictObject({
+  key: z.string().refine((k) => qualifiedNameProblem(k) === undefined, { error: 'expected a qualified name such as dedicated or example.com/gpu' }),
+  value: z.string().refine((v) => labelValueProblem(v) === undefined, { error: 'expected a label value' }).optional(),
+  effect: z.enum(TAINT_EFFECTS),
+});
+
+/** Settings every node pool has, whatever the cloud. */
+const poolCommon = {
+  /** Nodes kept when the pool scales in. */
+  min: count,
+  /** Nodes the pool starts with. */
+  desired: count,
+  /** Nodes the pool may scale out to. */
+  max: z.int().min(1, { error: 'expected a whole number >= 1' }),
+  /** Pods per node (the kubelet's max-pods). 110 is what prefix delegation (EKS) and Azure CNI overlay support for small nodes. */
+  maxPods: z.int().min(10, { error: 'expected at least 10 pods per node' }).max(250, { error: 'expected at most 250 pods per node' }).default(110),
+  /** The zones the pool's nodes run in; all of the cluster's zones when omitted. */
+  zones: z.array(z.string()).min(1, { error: 'expected at least one zone' }).optional(),
+  labels: labels.default({}),
+  taints: z.array(taint).default([]),
+};
+
+const AWS_POOL_NAME = /^[a-z][a-z0-9-]{0,23}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/** An EKS managed node group. */
+export const awsNodePool = strictObject({
+  name: z.string().regex(AWS_POOL_NAME, { error: 'expected a pool name of lower case letters, digits and -, starting with a letter, at most 24 characters' }),
+  /** The kubelet version; the control plane's when omitted. */
+  version: minorVersion.optional(),
+  /** EC2 instance types, most preferred first (several help spot capacity). */
+  instanceTypes: z.array(z.string().regex(INSTANCE_TYPE, { error: "expected an EC2 instance type such as 'm6i.large'" })).min(1, { error: 'expected at least one instance type' }),
+  capacity: z.enum(['on-demand', 'spot']).default('on-demand'),
+  /** Root volume size (gp3, encrypted). */
+  diskSizeGiB: z.int().min(20, { error: 'expected at least 20 GiB' }).max(16384, { error: 'expected at most 16384 GiB' }).default(50),
+  ...poolCommon,
+});
+
+const AZURE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
+const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
+
+/** An AKS agent pool. */
+export const azureNodePool = strictObject({
+  name: z.string().regex(AZURE_POOL_NAME, { error: 'expected a pool name of lower case letters and digits, starting with a letter, at most 12 characters' }),
+  /** The kubelet version; the control plane's when omitted. */
+  version: aksVersion.optional(),
+  /** System pools run the cluster's own add-ons; every AKS cluster needs one. */
+  mode: z.enum(['system', 'user']).default('user'),
+  vmSize: z.string().regex(VM_SIZE, { error: "expected an Azure VM size such as 'Standard_D4s_v5'" }),
+  /** Scale between min and max with the cluster autoscaler; when false the pool stays at `desired`. */
+  autoscale: z.boolean().default(true),
+  osDiskSizeGiB: z.int().min(30, { error: 'expected at least 30 GiB' }).max(2048, { error: 'expected at most 2048 GiB' }).default(128),
+  ...poolCommon,
+});
+
+/** The retention periods CloudWatch Logs accepts. */
+const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731];
+
+const ZONE_LETTER = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+
+/** An EKS cluster and its network. */
+export const awsCluster = strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,37}[a-z0-9]$/, { error: 'expected a cluster name of lower case letters, digits and -, 2 to 39 characters' }),
+  version: minorVersion,
+  /** Availability zones (full names, e.g. eu-west-1a), each with a public and a private subnet. */
+  zones: z.array(z.string().regex(ZONE_LETTER, { error: "expected an availability zone name such as 'eu-west-1a'" })).min(2, { error: 'expected at least 2 zones (EKS needs subnets in two)' }).max(6),
+  vpcCidr: cidr,
+  /** One NAT gateway per zone survives a zone outage; one shared is cheaper. */
+  natGateways: z.enum(['per-zone', 'single']).default('per-zone'),
+  endpoint: strictObject({
+    /** Reachable from inside the VPC. */
+    private: z.boolean().default(true),
+    /** Reachable from the internet (restricted to publicCidrs when given). */
+    public: z.boolean().default(false),
+    publicCidrs: z.array(cidr).default([]),
+  }).default({ private: true, public: false, publicCidrs: [] }),
+  /** IAM roles granted cluster-admin through EKS access entries. */
+  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'expected an IAM role ARN' })).default([]),
+  /** CloudWatch retention of the control-plane logs. */
+  logRetentionDays: z.literal(CLOUDWATCH_RETENTION_DAYS, { error: `expected a CloudWatch retention in days: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}` }).default(90),
+  nodePools: z.array(awsNodePool).min(1, { error: 'expected at least one node pool' }),
+});
+
+const UUID = z.uuid({ error: 'expected an Entra ID object id (a UUID)' });
+
+/** An AKS cluster and its network. */
+export const azureCluster = strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/, { error: 'expected a cluster name of lower case letters, digits and -, 2 to 63 characters' }),
+  version: aksVersion,
+  /** Availability zones ("1", "2", "3"); none pins nothing to a zone. */
+  zones: z.array(z.enum(['1', '2', '3'])).max(3).default([]),
+  vnetCidr: cidr,
+  subnetCidr: cidr,
+  /** Pod addresses (Azure CNI overlay); must not overlap the virtual network. */
+  podCidr: cidr.default('192.168.0.0/16'),
+  serviceCidr: cidr.default('172.16.0.0/16'),
+  networkPolicy: z.enum(['cilium', 'calico', 'azure']).default('cilium'),
+  apiServer: strictObject({
+    private: z.boolean().default(false),
+    authorizedIpRanges: z.array(cidr).default([]),
+  }).default({ private: false, authorizedIpRanges: [] }),
+  /** Entra ID groups granted cluster-admin (Azure RBAC); local accounts are disabled. */
+  adminGroupObjectIds: z.array(UUID).min(1, { error: 'expected at least one admin group (local accounts are disabled)' }),
+  upgradeChannel: z.enum(['none', 'patch', 'stable', 'rapid', 'node-image']).default('patch'),
+  maintenanceWindow: strictObject({
+    day: z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']),
+    startHour: z.int().min(0).max(23, { error: 'expected an hour from 0 to 23 (UTC)' }),
+    durationHours: z.int().min(4, { error: 'expected at least 4 hours (AKS minimum)' }).max(24),
+  }).default({ day: 'Sunday', startHour: 2, durationHours: 4 }),
+  /** Free has no uptime SLA; Standard does. */
+  tier: z.enum(['Free', 'Standard']).default('Free'),
+  logRetentionDays: z.int().min(30, { error: 'expected at least 30 days' }).max(730, { error: 'expected at most 730 days' }).default(30),
+  nodePools: z.array(azureNodePool).min(1, { error: 'expected at least one node pool' }),
+});
+
+/** How the charts reach the cluster: applied by `pulumi up`, or pulled by Flux from a Git repository. */
+export const deploySettings = z.discriminatedUnion('mode', [
+  strictObject({ mode: z.literal('direct') }),
+  strictObject({
+    mode: z.literal('gitops'),
+    /** The Git repository `npm run synth` output is committed to. */
+    url: z.string().regex(/^(https:\/\/|ssh:\/\/)\S+$/, { error: 'expected an https:// or ssh:// repository URL' }),
+    branch: z.string().min(1).default('main'),
+    /** The environment's directory in that repository; `./dist/<env>` when omitted. */
+    path: z.string().regex(/^\.\/\S*$/, { error: "expected a path starting with './'" }).optional(),
+    /** A Secret in flux-system with the repository's credentials, for private repositories. */
+    secretName: z.string().optional(),
+    interval: z.string().regex(/^\d+[smh]$/, { error: "expected a duration such as '5m'" }).default('5m'),
+  }),
+], { error: "expected mode 'direct' or 'gitops'" });
+
+/** The environment tiers. `prod` must meet the production hardening rules. */
+export const TIERS = ['dev', 'staging', 'prod'] as const;
+/** The clouds a cluster can run on. */
+export const CLOUDS = ['aws', 'azure'] as const;
+
+const region = {
+  aws: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "expected an AWS region such as 'eu-west-1'" }),
+  azure: z.string().regex(/^[a-z][a-z0-9]+$/, { error: "expected an Azure region such as 'westeurope'" }),
+};
+
+/** The keys of an environment, per cloud, with the charts' `apps` schema plugged in. */
+export function environmentSchema<Apps extends z.ZodType>(cloud: (typeof CLOUDS)[number], apps: Apps) {
+  const common = {
+    cloud: z.literal(cloud),
+    tier: z.enum(TIERS),
+    region: region[cloud],
+    deploy: deploySettings.default({ mode: 'direct' }),
+    apps,
+  };
+  return cloud === 'aws' ? strictObject({ ...common, cluster: awsCluster }) : strictObject({ ...common, cluster: azureCluster });
+}
+
+export type AwsNodePool = z.output<typeof awsNodePool>;
+export type AzureNodePool = z.output<typeof azureNodePool>;
+export type AwsCluster = z.output<typeof awsCluster>;
+export type AzureCluster = z.output<typeof azureCluster>;
+export type DeploySettings = z.output<typeof deploySettings>;
+export type Tier = (typeof TIERS)[number];
+export type Cloud = (typeof CLOUDS)[number];
+export type Taint = z.output<typeof taint>;
