@@ -1,10 +1,10 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { HardenedDeployment, IngressPeer, Probe } from '../constructs/index.js';
-import type { TodoApiSettings } from './environment.js';
+import type { Apps } from './environment.js';
 
 /** Properties of {@link TodoApiChart}. */
-export interface TodoApiChartProps extends ChartProps, TodoApiSettings {}
+export interface TodoApiChartProps extends ChartProps, Readonly<Apps['todoapi']> {}
 
 /**
  * The todoapi service: an HTTP API on port 8080 whose root endpoint answers 200, probed

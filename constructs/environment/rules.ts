@@ -20,6 +20,16 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     if (!zone.startsWith(region)) problems.push({ key: `cluster.zones[${i}]`, message: `'${zone}' is not a zone of region '${region}'` });
   });
   problems.push(...duplicates(cluster.zones, (i) => `cluster.zones[${i}]`, 'zone'));
+  const vpcPrefix = Number(cluster.vpcCidr.split('/')[1]);
+  if (vpcPrefix < 16 || vpcPrefix > 20) {
+    problems.push({ key: 'cluster.vpcCidr', message: `'${cluster.vpcCidr}' is a /${vpcPrefix}; expected a /16 to /20 (each zone gets a private /19-equivalent eighth and a public /22-equivalent)` });
+  }
+  cluster.nodePools.forEach((pool, i) => {
+    const arm = pool.instanceTypes.map(isArmInstanceType);
+    if (arm.some((a) => a !== arm[0])) {
+      problems.push({ key: `cluster.nodePools[${i}].instanceTypes`, message: `${JSON.stringify(pool.instanceTypes)} mixes Graviton (arm64) and x86_64 types; one pool runs one AMI` });
+    }
+  });
   const { endpoint } = cluster;
   if (!endpoint.private && !endpoint.public) {
     problems.push({ key: 'cluster.endpoint', message: 'private and public are both false; the API server would be unreachable' });
@@ -40,6 +50,11 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     }
   }
   return problems;
+}
+
+/** True for Graviton (arm64) instance families: m7g, c6gn, t4g… */
+export function isArmInstanceType(instanceType: string): boolean {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
 }
 
 /** Problems in an AKS environment's cluster settings. */

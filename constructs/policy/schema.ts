@@ -54,6 +54,10 @@ const SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
   'resource.k8s.io': 'kubernetes-models',
   'scheduling.k8s.io': 'kubernetes-models',
   'storage.k8s.io': 'kubernetes-models',
+  'helm.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'kustomize.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'notification.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'source.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
 };
 
 const registered = new Map<string, SchemaValidator>();

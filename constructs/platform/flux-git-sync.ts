@@ -1,0 +1,91 @@
+/**
+ * FluxGitSync: the two objects that make Flux apply a directory of a Git repository to the
+ * cluster and keep it there (a GitRepository source and a Kustomization that prunes what
+ * leaves the repository), as `flux bootstrap` would write them.
+ */
+import { Construct } from 'constructs';
+import { GitRepository } from '../imports/flux-source.js';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
+import { dns1123LabelProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+
+/** Properties of {@link FluxGitSync}. */
+export interface FluxGitSyncProps {
+  /** The repository: `https://…` or `ssh://…`. */
+  readonly url: string;
+  /** The branch to follow. @default 'main' */
+  readonly branch?: string;
+  /** The directory to apply, relative to the repository root, starting with `./`. */
+  readonly path: string;
+  /** How often Flux fetches and reconciles (a Go duration). @default '5m' */
+  readonly interval?: string;
+  /** A Secret in the same namespace with the repository's credentials (private repositories). */
+  readonly secretName?: string;
+  /** The name of both objects. @default 'platform' */
+  readonly name?: string;
+  /** Flux's namespace. @default 'flux-system' */
+  readonly namespace?: string;
+  /** Delete objects that are removed from the repository. @default true */
+  readonly prune?: boolean;
+  /** How long a reconciliation may take, health checks included. @default '10m' */
+  readonly timeout?: string;
+}
+
+/** Defaults of {@link FluxGitSyncProps}. */
+export const FLUX_GIT_SYNC_DEFAULTS = {
+  branch: 'main',
+  interval: '5m',
+  name: 'platform',
+  namespace: 'flux-system',
+  prune: true,
+  timeout: '10m',
+} as const;
+
+const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+/** A Flux GitRepository and the Kustomization that applies one of its directories. */
+export class FluxGitSync extends Construct {
+  public readonly repository: GitRepository;
+  public readonly kustomization: Kustomization;
+
+  constructor(scope: Construct, id: string, props: FluxGitSyncProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('FluxGitSync', this, message);
+    const settings = { ...FLUX_GIT_SYNC_DEFAULTS, ...definedOnly(props) };
+    if (!/^(https|ssh):\/\/\S+$/.test(settings.url)) throw fail(`url (${shown(settings.url)}) must start with https:// or ssh://`);
+    if (!/^\.\/\S*$/.test(settings.path)) throw fail(`path (${shown(settings.path)}) must be relative to the repository root and start with './'`);
+    if (settings.branch.trim() === '') throw fail('branch is empty; expected a branch name such as main');
+    for (const key of ['interval', 'timeout'] as const) {
+      if (!DURATION.test(settings[key])) throw fail(`${key} (${shown(settings[key])}) must be a duration such as '5m' or '1h30m'`);
+    }
+    for (const key of ['name', 'namespace'] as const) {
+      const problem = dns1123LabelProblem(settings[key]);
+      if (problem) throw fail(`${key} (${shown(settings[key])}) ${problem}`);
+    }
+    const metadata = { name: settings.name, namespace: settings.namespace };
+    this.repository = new GitRepository(this, 'Repository', {
+      metadata,
+      spec: {
+        url: settings.url,
+        ref: { branch: settings.branch },
+        interval: settings.interval,
+        ...(settings.secretName !== undefined && { secretRef: { name: settings.secretName } }),
+      },
+    });
+    this.kustomization = new Kustomization(this, 'Kustomization', {
+      metadata,
+      spec: {
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: settings.name },
+        path: settings.path,
+        interval: settings.interval,
+        prune: settings.prune,
+        wait: true,
+        timeout: settings.timeout,
+      },
+    });
+  }
+}
+
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,1 @@
+export * from './flux-git-sync.js';

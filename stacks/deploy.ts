@@ -1,0 +1,114 @@
+/**
+ * Putting validated cdk8s Apps onto a cluster with @pulumi/kubernetes, and handing a cluster
+ * to Flux. Nothing here runs before the App has passed the validation spine: the components
+ * take a ValidationReport, and `deployApp` produces one (a policy error fails `pulumi
+ * preview` before any resource is registered).
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { App } from 'cdk8s';
+import { assertValid, collectObjects, type ManifestObject, type ValidationReport } from '../constructs/index.js';
+import { helmReleasesOf, type HelmReleaseSpec } from './_flux-releases.js';
+
+/** Arguments of {@link AppDeployment}. */
+export interface AppDeploymentArgs {
+  readonly app: App;
+  /** The App's validation report; it must be free of errors. */
+  readonly report: ValidationReport;
+  /** Install Flux HelmReleases in the App as Helm releases (no Flux on the cluster). @default true */
+  readonly installHelmReleases?: boolean;
+}
+
+/** Validates an App and deploys it. */
+export async function deployApp(name: string, app: App, opts: pulumi.ComponentResourceOptions = {}): Promise<AppDeployment> {
+  const report = await assertValid(app);
+  return new AppDeployment(name, { app, report }, opts);
+}
+
+/**
+ * An App's objects applied to the cluster (one ConfigGroup, which orders CRDs and
+ * Namespaces first), and the Flux HelmReleases among them installed as Helm releases.
+ */
+export class AppDeployment extends pulumi.ComponentResource {
+  /** The objects applied directly. */
+  public readonly objects: readonly ManifestObject[];
+  /** The Helm releases, by release name. */
+  public readonly releases: Record<string, k8s.helm.v3.Release> = {};
+  public readonly group: k8s.yaml.v2.ConfigGroup;
+
+  constructor(name: string, args: AppDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('k8s-platform-kit:kubernetes:AppDeployment', name, {}, opts);
+    if (!args.report.ok) {
+      throw new Error(`AppDeployment '${name}': the App has ${args.report.errors.length} validation error(s); nothing is deployed:\n${args.report.format()}`);
+    }
+    const all = collectObjects(args.app.charts).map((input) => input.object);
+    const { releases, rest } = args.installHelmReleases === false ? { releases: [], rest: all } : helmReleasesOf(all);
+    this.objects = rest;
+    for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this);
+    this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: rest as unknown as pulumi.Input<unknown>[] }, {
+      parent: this,
+      dependsOn: Object.values(this.releases),
+    });
+    this.registerOutputs({});
+  }
+}
+
+/** The Flux distribution `pulumi up` installs for GitOps environments (fluxcd-community/flux2 chart). */
+export const FLUX_CHART = {
+  chart: 'flux2',
+  version: '2.18.3',
+  repository: 'https://fluxcd-community.github.io/helm-charts',
+  namespace: 'flux-system',
+} as const;
+
+/** Arguments of {@link FluxBootstrap}. */
+export interface FluxBootstrapArgs {
+  /** The App with the GitRepository and Kustomization to apply once Flux runs. */
+  readonly sync: App;
+  readonly report: ValidationReport;
+}
+
+/** Validates a GitOps bootstrap App, installs Flux and applies the App. */
+export async function bootstrapFlux(name: string, sync: App, opts: pulumi.ComponentResourceOptions = {}): Promise<FluxBootstrap> {
+  const report = await assertValid(sync);
+  return new FluxBootstrap(name, { sync, report }, opts);
+}
+
+/** Flux installed from its pinned chart, then pointed at the environment's directory. */
+export class FluxBootstrap extends pulumi.ComponentResource {
+  public readonly flux: k8s.helm.v3.Release;
+  public readonly sync: AppDeployment;
+
+  constructor(name: string, args: FluxBootstrapArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('k8s-platform-kit:kubernetes:FluxBootstrap', name, {}, opts);
+    this.flux = helmRelease(`${name}-flux`, {
+      name: 'flux',
+      namespace: FLUX_CHART.namespace,
+      chart: FLUX_CHART.chart,
+      version: FLUX_CHART.version,
+      repository: FLUX_CHART.repository,
+      createNamespace: true,
+      // Image automation is not used: images are pinned in the repository.
+      values: { imageAutomationController: { create: false }, imageReflectionController: { create: false } },
+    }, this);
+    this.sync = new AppDeployment(`${name}-sync`, { app: args.sync, report: args.report, installHelmReleases: false }, {
+      parent: this,
+      dependsOn: [this.flux],
+    });
+    this.registerOutputs({});
+  }
+}
+
+function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resource): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(name, {
+    name: spec.name,
+    namespace: spec.namespace,
+    chart: spec.chart,
+    version: spec.version,
+    repositoryOpts: { repo: spec.repository },
+    createNamespace: spec.createNamespace,
+    values: spec.values,
+    atomic: true,
+    timeout: 600,
+  }, { parent });
+}
