@@ -28,6 +28,6 @@ export type Environment = KitEnvironment<Apps>;
 export const DEFAULT_ENVIRONMENT = 'dev';
 
 /** Reads and validates `Pulumi.<name>.yaml` from `dir` (the repository root by default). */
-export function loadEnvironment(name: string = DEFAULT_ENVIRONMENT, dir: string = process.cwd()): Environment {
+export function loadEnvironment(name: string = DEFAULT_ENVIRONMENT, dir = '.'): Environment {
   return loadEnvironmentFile(join(dir, `Pulumi.${name}.yaml`), APPS_SCHEMA);
 }

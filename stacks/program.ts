@@ -7,7 +7,7 @@
 import * as aws from '@pulumi/aws';
 import * as azure from '@pulumi/azure-native';
 import * as k8s from '@pulumi/kubernetes';
-import * as pulumi from '@pulumi/pulumi';
+import type * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../charts/app.js';
 import { buildBootstrap } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';

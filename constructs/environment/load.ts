@@ -82,14 +82,14 @@ export function parseEnvironment<Apps extends z.ZodType>(
   if (nameProblem) fail([{ key: '', message: `environment name '${name}' ${nameProblem}` }]);
 
   const { settings, problems } = ownSettings(config);
+  if (problems.length > 0) fail(problems);
   const cloud = z.enum(CLOUDS).safeParse(settings.cloud);
   if (!cloud.success) {
-    fail([...problems, { key: 'cloud', message: `${received(settings.cloud)}; expected one of ${CLOUDS.map((c) => `'${c}'`).join(', ')}` }]);
+    fail([{ key: 'cloud', message: `${received(settings.cloud)}; expected one of ${CLOUDS.map((c) => `'${c}'`).join(', ')}` }]);
     throw new Error('unreachable');
   }
   const parsed = environmentSchema(cloud.data, options.apps).safeParse(settings, { error: issueMessage, reportInput: true });
-  if (!parsed.success) fail([...problems, ...parsed.error.issues.flatMap(issueProblems)]);
-  if (problems.length > 0) fail(problems);
+  if (!parsed.success) fail(parsed.error.issues.flatMap(issueProblems));
   const env = { name, source: options.source, ...parsed.data } as Environment<z.output<Apps>>;
   const related = env.cloud === 'aws' ? awsClusterProblems(env.cluster, env.region, env.tier) : azureClusterProblems(env.cluster, env.tier);
   if (related.length > 0) fail(related);

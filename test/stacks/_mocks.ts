@@ -49,7 +49,8 @@ await pulumi.runtime.setMocks(
   {
     newResource(args) {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
-      return { id: `${args.name}-id`, state: state(args.type, args.name, args.inputs) };
+      const result = state(args.type, args.name, args.inputs);
+      return { id: typeof result.id === 'string' ? result.id : `${args.name}-id`, state: result };
     },
     call(args) {
       switch (args.token) {

@@ -2,6 +2,7 @@
  * The EKS environments (staging, prod) built with Pulumi mocks: the network, the hardened
  * control plane, identity, add-ons and node groups, and what blue/green pool changes do.
  */
+import * as pulumi from '@pulumi/pulumi';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { one, ofType, recorded, reset, settled, valueOf } from './_mocks.js';
@@ -110,7 +111,7 @@ describe('prod (EKS, three zones)', () => {
   });
 
   it('outputs the kubeconfig as a secret that authenticates with aws eks get-token', async () => {
-    assert.equal(await eks.kubeconfig.isSecret, true);
+    assert.equal(await pulumi.isSecret(eks.kubeconfig), true);
     const kubeconfig = JSON.parse(await valueOf(eks.kubeconfig));
     assert.equal(kubeconfig.clusters[0].cluster.server, 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com');
     assert.deepEqual(kubeconfig.users[0].user.exec.args, ['eks', 'get-token', '--cluster-name', 'kit-prod', '--region', 'eu-west-1', '--output', 'json']);

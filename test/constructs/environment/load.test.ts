@@ -1,0 +1,208 @@
+/**
+ * Loading environments: the repository's stack files, the engine's view of the same
+ * config, and every kind of bad input reported with its key, value and expectation.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { APPS_SCHEMA, loadEnvironment } from '../../../charts/environment.js';
+import {
+  decodeEngineConfig,
+  EnvironmentConfigError,
+  parseEnvironment,
+  readStackConfig,
+} from '../../../constructs/environment/index.js';
+
+const ENVIRONMENTS = ['dev', 'staging', 'prod'];
+const NS = 'k8s-platform-kit';
+
+/** The prod stack file's config, deep-copied, for a test to break. */
+function prodConfig(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return structuredClone(readStackConfig('Pulumi.prod.yaml'));
+}
+
+function devConfig(): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return structuredClone(readStackConfig('Pulumi.dev.yaml'));
+}
+
+/** The problems parseEnvironment reports for `config`, as `key: message` lines. */
+function problems(config: Record<string, unknown>, name = 'prod'): string[] {
+  try {
+    parseEnvironment(name, config, { apps: APPS_SCHEMA, source: `Pulumi.${name}.yaml` });
+  } catch (error) {
+    assert.ok(error instanceof EnvironmentConfigError, String(error));
+    return error.message.split('\n').slice(1).map((line) => line.trim());
+  }
+  assert.fail('expected configuration problems');
+}
+
+describe('the repository environments', () => {
+  for (const name of ENVIRONMENTS) {
+    it(`${name}: loads from Pulumi.${name}.yaml, and the engine's view of the same file gives the same environment`, () => {
+      const fromFile = loadEnvironment(name);
+      // The engine hands object values to the program JSON-encoded and scalars as strings.
+      const engine = Object.fromEntries(Object.entries(readStackConfig(`Pulumi.${name}.yaml`))
+        .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)]));
+      const fromEngine = parseEnvironment(name, decodeEngineConfig(engine), { apps: APPS_SCHEMA, source: fromFile.source });
+      assert.deepEqual(fromEngine, fromFile);
+    });
+  }
+
+  it('puts dev on AKS in one region without zones, staging and prod on EKS across two and three zones', () => {
+    const [dev, staging, prod] = ENVIRONMENTS.map((name) => loadEnvironment(name));
+    assert.equal(dev?.cloud, 'azure');
+    assert.deepEqual(dev?.cluster.zones, []);
+    assert.equal(staging?.cloud, 'aws');
+    assert.equal(staging?.cluster.zones.length, 2);
+    assert.equal(prod?.cloud, 'aws');
+    assert.equal(prod?.cluster.zones.length, 3);
+    assert.equal(prod?.tier, 'prod');
+  });
+
+  it('fills the defaults: on-demand capacity, 50 GiB disks, 110 pods per node, a private endpoint', () => {
+    const prod = loadEnvironment('prod');
+    if (prod.cloud !== 'aws') assert.fail('prod is on AWS');
+    assert.deepEqual(
+      [prod.cluster.nodePools[0]?.capacity, prod.cluster.nodePools[1]?.diskSizeGiB, prod.cluster.nodePools[0]?.maxPods],
+      ['on-demand', 50, 110],
+    );
+    assert.equal(prod.cluster.natGateways, 'per-zone');
+  });
+});
+
+describe('bad input', () => {
+  it('rejects an unknown cloud, naming the accepted ones', () => {
+    const config = prodConfig();
+    config[`${NS}:cloud`] = 'gcp';
+    assert.deepEqual(problems(config), [`${NS}:cloud: got 'gcp'; expected one of 'aws', 'azure'`]);
+  });
+
+  it('rejects a region, an instance type or a VM size of the wrong shape', () => {
+    const config = prodConfig();
+    config[`${NS}:region`] = 'Ireland';
+    config[`${NS}:cluster`].nodePools[0].instanceTypes = ['large'];
+    assert.deepEqual(problems(config), [
+      `${NS}:region: got 'Ireland'; expected an AWS region such as 'eu-west-1'`,
+      `${NS}:cluster.nodePools[0].instanceTypes[0]: got 'large'; expected an EC2 instance type such as 'm6i.large'`,
+    ]);
+    const dev = devConfig();
+    dev[`${NS}:cluster`].nodePools[1].vmSize = 4;
+    assert.deepEqual(problems(dev, 'dev'), [`${NS}:cluster.nodePools[1].vmSize: got 4; expected a string`]);
+  });
+
+  it('rejects min above max and desired outside [min, max]', () => {
+    const config = prodConfig();
+    Object.assign(config[`${NS}:cluster`].nodePools[0], { min: 5, desired: 4, max: 3 });
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[0].min: (5) is above max (3) in pool 'general'`,
+      `${NS}:cluster.nodePools[0].desired: (4) is outside [min, max] = [5, 3] in pool 'general'`,
+    ]);
+  });
+
+  it('rejects duplicate pool names', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].nodePools[1].name = 'general';
+    assert.deepEqual(problems(config), [`${NS}:cluster.nodePools[1].name: duplicate pool name 'general' (also at index 0)`]);
+  });
+
+  it('rejects a taint with an invalid effect', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].nodePools[1].taints[0].effect = 'NoRun';
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[1].taints[0].effect: got 'NoRun'; expected one of 'NoSchedule', 'PreferNoSchedule', 'NoExecute'`,
+    ]);
+  });
+
+  it('rejects a pool newer than the control plane, and one more than three minors behind, naming the pool and both versions', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].nodePools[0].version = '1.35';
+    config[`${NS}:cluster`].nodePools[1].version = '1.30';
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[0].version: pool 'general' at 1.35 is newer than the control plane (1.34); upgrade the control plane first`,
+      `${NS}:cluster.nodePools[1].version: pool 'spot' at 1.30 is 4 minor versions behind the control plane (1.34); nodes may be at most 3 behind`,
+    ]);
+    config[`${NS}:cluster`].nodePools[0].version = '1.31';
+    config[`${NS}:cluster`].nodePools[1].version = '1.34';
+    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+  });
+
+  it('rejects a prod cluster whose endpoint is public only, or public to the whole internet', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].endpoint = { private: false, public: true };
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.endpoint.private: is false; prod clusters must have a private endpoint (the public one may stay, restricted to publicCidrs)`,
+      `${NS}:cluster.endpoint.publicCidrs: is []; a prod public endpoint must be restricted to known CIDRs (or set public: false)`,
+    ]);
+    config[`${NS}:cluster`].endpoint = { private: true, public: true, publicCidrs: ['203.0.113.0/24'] };
+    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+  });
+
+  it('holds prod to three zones and a NAT gateway per zone, which staging may skip', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].zones = ['eu-west-1a', 'eu-west-1b'];
+    config[`${NS}:cluster`].natGateways = 'single';
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.zones: has 2 zone(s); prod needs at least 3`,
+      `${NS}:cluster.natGateways: is 'single'; prod needs a NAT gateway per zone so one zone's outage does not cut the others off`,
+    ]);
+    config[`${NS}:tier`] = 'staging';
+    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+  });
+
+  it('rejects zones outside the region and pool zones outside the cluster', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].zones[2] = 'us-east-1a';
+    config[`${NS}:cluster`].nodePools[0].zones = ['eu-west-1d', 'eu-west-1a'];
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[0].zones[0]: 'eu-west-1d' is not one of the cluster's zones (eu-west-1a, eu-west-1b, us-east-1a)`,
+      `${NS}:cluster.zones[2]: 'us-east-1a' is not a zone of region 'eu-west-1'`,
+    ]);
+  });
+
+  it('rejects unknown keys at every level, naming the keys that exist', () => {
+    const config = prodConfig();
+    config[`${NS}:replicas`] = '3';
+    config[`${NS}:cluster`].nodePools[0].instanceType = 'm6i.large';
+    const found = problems(config);
+    assert.ok(found.includes(`${NS}:replicas: unknown key; expected one of cloud, tier, region, deploy, apps, cluster`), found.join('\n'));
+    assert.ok(found.some((p) => p.startsWith(`${NS}:cluster.nodePools[0].instanceType: unknown key; expected one of name, version, instanceTypes,`)), found.join('\n'));
+  });
+
+  it('rejects provider keys (a second source of truth for the region) and secret values', () => {
+    const config = prodConfig();
+    config['aws:region'] = 'us-east-1';
+    config[`${NS}:region`] = { secure: 'v1:abc' };
+    assert.deepEqual(problems(config), [
+      `${NS}:region: is a secret value; environment settings are not secrets (reference a Kubernetes Secret by name instead)`,
+      `aws:region: unknown key; the kit reads only ${NS}:<key> (providers are configured from ${NS}:region, so aws:/azure-native: keys would be a second source of truth)`,
+    ]);
+  });
+
+  it('checks AKS specifics: a system pool, subnets inside the network, prod SLA and API server access', () => {
+    const config = devConfig();
+    config[`${NS}:tier`] = 'prod';
+    config[`${NS}:cluster`].nodePools[0].mode = 'user';
+    config[`${NS}:cluster`].subnetCidr = '10.99.0.0/20';
+    assert.deepEqual(problems(config, 'dev'), [
+      `${NS}:cluster.nodePools: has no pool with mode 'system'; AKS needs one for its own add-ons`,
+      `${NS}:cluster.subnetCidr: '10.99.0.0/20' is not inside vnetCidr '10.20.0.0/16'`,
+      `${NS}:cluster.apiServer: is public and unrestricted; prod needs private: true or authorizedIpRanges`,
+      `${NS}:cluster.tier: is 'Free'; prod needs 'Standard' (the uptime SLA)`,
+      `${NS}:cluster.zones: has 0 zone(s); prod needs at least 3`,
+    ]);
+  });
+
+  it('names the file, and lists the environments that exist when one is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-env-'));
+    writeFileSync(join(dir, 'Pulumi.qa.yaml'), stringify({ config: devConfig() }));
+    assert.equal(loadEnvironment('qa', dir).name, 'qa');
+    assert.throws(() => loadEnvironment('uat', dir), {
+      message: `${join(dir, 'Pulumi.uat.yaml')}: 1 configuration problem:\n  (file): cannot read the stack file (ENOENT); environments here: qa`,
+    });
+    writeFileSync(join(dir, 'Pulumi.esc.yaml'), stringify({ environment: ['shared'], config: devConfig() }));
+    assert.throws(() => loadEnvironment('esc', dir), /imports Pulumi ESC environments/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The dev environment (AKS) built with Pulumi mocks: network, monitoring, the hardened
+ * ManagedCluster, pools, maintenance window, admin RBAC, and the apps deployed directly.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { one, ofType, reset, settled, TEST_KUBECONFIG, valueOf } from './_mocks.js';
+import { loadEnvironment } from '../../charts/environment.js';
+import { platformStack } from '../../stacks/program.js';
+import { AKS_RBAC_CLUSTER_ADMIN_ROLE, type AksCluster } from '../../stacks/aks.js';
+
+const MANAGED_CLUSTER = 'azure-native:containerservice:ManagedCluster';
+const AGENT_POOL = 'azure-native:containerservice:AgentPool';
+
+describe('dev (AKS)', () => {
+  let aks: AksCluster;
+  before(async () => {
+    reset();
+    aks = (await platformStack(loadEnvironment('dev'))).cluster as AksCluster;
+    await settled();
+  });
+
+  it('creates the resource group, virtual network, node subnet and Log Analytics workspace in the region', () => {
+    assert.deepEqual(one('azure-native:resources:ResourceGroup', 'dev-rg').inputs, { resourceGroupName: 'rg-kit-dev', location: 'westeurope' });
+    assert.deepEqual(one('azure-native:network:VirtualNetwork', 'dev-vnet').inputs.addressSpace, { addressPrefixes: ['10.20.0.0/16'] });
+    assert.equal(one('azure-native:network:Subnet', 'dev-nodes').inputs.addressPrefix, '10.20.0.0/20');
+    assert.equal(one('azure-native:operationalinsights:Workspace', 'dev-logs').inputs.retentionInDays, 30);
+  });
+
+  it('builds a ManagedCluster with Entra ID, Azure RBAC, no local accounts, workload identity and the OIDC issuer', () => {
+    const cluster = one(MANAGED_CLUSTER, 'dev-cluster').inputs;
+    assert.equal(cluster.resourceName, 'kit-dev');
+    assert.equal(cluster.kubernetesVersion, '1.34');
+    assert.deepEqual(cluster.aadProfile, { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f'] });
+    assert.equal(cluster.disableLocalAccounts, true);
+    assert.deepEqual(cluster.oidcIssuerProfile, { enabled: true });
+    assert.deepEqual(cluster.securityProfile, { workloadIdentity: { enabled: true } });
+  });
+
+  it('enables a network policy engine, Azure Monitor for containers and an auto-upgrade channel', () => {
+    const cluster = one(MANAGED_CLUSTER, 'dev-cluster').inputs;
+    assert.equal(cluster.networkProfile.networkPolicy, 'cilium');
+    assert.equal(cluster.networkProfile.networkDataplane, 'cilium');
+    assert.equal(cluster.networkProfile.networkPluginMode, 'overlay');
+    assert.equal(cluster.networkProfile.dnsServiceIP, '172.16.0.10');
+    assert.equal(cluster.addonProfiles.omsagent.enabled, true);
+    assert.equal(cluster.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID, 'dev-logs-id');
+    assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: 'patch', nodeOSUpgradeChannel: 'NodeImage' });
+    const windows = ofType('azure-native:containerservice:MaintenanceConfiguration');
+    assert.deepEqual(windows.map((w) => w.inputs.configName).sort(), ['aksManagedAutoUpgradeSchedule', 'aksManagedNodeOSUpgradeSchedule']);
+    assert.deepEqual(windows[0]!.inputs.maintenanceWindow, {
+      schedule: { weekly: { dayOfWeek: 'Sunday', intervalWeeks: 1 } },
+      durationHours: 4,
+      startTime: '02:00',
+      utcOffset: '+00:00',
+    });
+  });
+
+  it('puts the system pool in the cluster and the user pool in its own AgentPool, without zones in dev', () => {
+    const [system] = one(MANAGED_CLUSTER, 'dev-cluster').inputs.agentPoolProfiles;
+    assert.equal(system.name, 'system');
+    assert.equal(system.mode, 'System');
+    assert.equal(system.vmSize, 'Standard_D2s_v5');
+    assert.deepEqual(system.nodeTaints, ['CriticalAddonsOnly=true:NoSchedule']);
+    assert.equal(system.availabilityZones, undefined);
+    assert.deepEqual(ofType(AGENT_POOL).map((p) => p.name), ['dev-apps']);
+    const apps = one(AGENT_POOL, 'dev-apps').inputs;
+    assert.equal(apps.agentPoolName, 'apps');
+    assert.equal(apps.mode, 'User');
+    assert.equal(apps.orchestratorVersion, '1.34');
+    assert.deepEqual([apps.count, apps.minCount, apps.maxCount, apps.enableAutoScaling], [2, 1, 4, true]);
+    assert.equal(apps.maxPods, 110);
+    assert.deepEqual(apps.nodeLabels, { workload: 'apps', 'k8s-platform-kit.dev/pool': 'apps' });
+    assert.equal(apps.vnetSubnetID, 'dev-nodes-id');
+  });
+
+  it('grants the admin group the AKS RBAC Cluster Admin role on the cluster', () => {
+    const assignment = one('azure-native:authorization:RoleAssignment', 'dev-admin-0').inputs;
+    assert.equal(assignment.principalId, '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f');
+    assert.equal(assignment.principalType, 'Group');
+    assert.equal(assignment.roleDefinitionId, `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN_ROLE}`);
+  });
+
+  it('outputs the user kubeconfig as a secret', async () => {
+    assert.equal(await pulumi.isSecret(aks.kubeconfig), true);
+    assert.equal(await valueOf(aks.kubeconfig), TEST_KUBECONFIG);
+  });
+
+  it('deploys the validated apps directly, through a Kubernetes provider made from the kubeconfig', () => {
+    const provider = one('pulumi:providers:kubernetes', 'dev-k8s');
+    assert.equal(provider.inputs.kubeconfig.value, TEST_KUBECONFIG, 'the kubeconfig reaches the provider still marked secret');
+    const group = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps');
+    const kinds = group.inputs.objs.map((o: { kind: string }) => o.kind).sort();
+    assert.deepEqual(kinds, ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+    const deployment = group.inputs.objs.find((o: { kind: string }) => o.kind === 'Deployment');
+    assert.equal(deployment.spec.replicas, 4);
+    assert.equal(deployment.metadata.namespace, 'todo');
+    assert.equal(ofType('kubernetes:helm.sh/v3:Release').length, 0, 'no Flux in a direct environment');
+  });
+});
