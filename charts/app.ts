@@ -1,4 +1,5 @@
-import { App, type AppProps } from 'cdk8s';
+import { App, Chart, type AppProps } from 'cdk8s';
+import { AppNamespace } from '../constructs/index.js';
 import type { Environment } from './environment.js';
 import { TodoApiChart } from './todoapi.js';
 
@@ -8,6 +9,9 @@ import { TodoApiChart } from './todoapi.js';
  */
 export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
-  new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi });
+  const namespaces = new Chart(app, 'namespaces');
+  new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
+  const todoapi = new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi });
+  todoapi.addDependency(namespaces);
   return app;
 }

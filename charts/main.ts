@@ -4,6 +4,8 @@
  * validates every object (schema and policy) and writes the manifests; any unwaived
  * error stops it with the findings and exit code 1.
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyViolationError, assertValid } from '../constructs/index.js';
 import { buildApp } from './app.js';
@@ -20,9 +22,21 @@ async function main(): Promise<void> {
   const outdir = values.outdir ?? process.env.CDK8S_OUTDIR ?? `dist/${env.name}`;
   const app = buildApp(env, { outdir });
   const report = await assertValid(app);
+  removeStaleManifests(outdir);
   app.synth();
   for (const warning of report.warnings) console.warn(`WARNING [${warning.ruleId}] ${warning.object}: ${warning.message}`);
   console.log(`${env.name}: ${report.objectCount} objects validated (${report.waived.length} findings waived by exceptions), written to ${outdir}`);
+}
+
+/** Manifests of a previous synth would otherwise linger in a GitOps directory and be applied. */
+function removeStaleManifests(outdir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(outdir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) if (entry.endsWith('.k8s.yaml')) rmSync(join(outdir, entry));
 }
 
 main().catch((error: unknown) => {

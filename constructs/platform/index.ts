@@ -1,1 +1,2 @@
 export * from './flux-git-sync.js';
+export * from './app-namespace.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,14 @@ describe('todoapi chart', () => {
     assert.deepEqual(container?.livenessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3 });
     assert.deepEqual(container?.readinessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 5 });
     assert.deepEqual(container?.resources, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
-    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+  });
+
+  it('creates the apps namespace first, enforcing the restricted Pod Security Standard', () => {
+    const [first] = buildApp(env).charts.flatMap((c) => c.toJson()) as { kind: string; metadata: { name: string; labels: Record<string, string> } }[];
+    assert.equal(first?.kind, 'Namespace');
+    assert.equal(first?.metadata.name, 'todo');
+    assert.equal(first?.metadata.labels['pod-security.kubernetes.io/enforce'], 'restricted');
   });
 
   it('passes the schema and every policy rule with no exception', async () => {
@@ -46,12 +53,13 @@ describe('todoapi chart', () => {
 describe('npm run synth', () => {
   it('writes validated manifests for the environment', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'kit-synth-'));
+    writeFileSync(join(outdir, 'removed-chart.k8s.yaml'), 'kind: Stale\n');
     try {
       const result = spawnSync(process.execPath, ['--import', 'tsx', 'charts/main.ts', '--env', 'dev', '--outdir', outdir], { encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /dev: 4 objects validated \(0 findings waived by exceptions\)/);
-      assert.deepEqual(readdirSync(outdir), ['todoapi.k8s.yaml']);
-      const docs = parseAllDocuments(readFileSync(join(outdir, 'todoapi.k8s.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
+      assert.match(result.stdout, /dev: 5 objects validated \(0 findings waived by exceptions\)/);
+      assert.deepEqual(readdirSync(outdir), ['0000-namespaces.k8s.yaml', '0001-todoapi.k8s.yaml']);
+      const docs = parseAllDocuments(readFileSync(join(outdir, '0001-todoapi.k8s.yaml'), 'utf8')).map((d) => d.toJS() as { kind: string });
       assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy']);
     } finally {
       rmSync(outdir, { recursive: true, force: true });

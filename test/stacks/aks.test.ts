@@ -92,7 +92,7 @@ describe('dev (AKS)', () => {
     assert.equal(provider.inputs.kubeconfig.value, TEST_KUBECONFIG, 'the kubeconfig reaches the provider still marked secret');
     const group = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps');
     const kinds = group.inputs.objs.map((o: { kind: string }) => o.kind).sort();
-    assert.deepEqual(kinds, ['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+    assert.deepEqual(kinds, ['Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
     const deployment = group.inputs.objs.find((o: { kind: string }) => o.kind === 'Deployment');
     assert.equal(deployment.spec.replicas, 4);
     assert.equal(deployment.metadata.namespace, 'todo');

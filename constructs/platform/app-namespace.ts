@@ -1,0 +1,47 @@
+/**
+ * AppNamespace: the namespace an application runs in, with the Pod Security admission
+ * labels that make the API server enforce the restricted profile the kit's policy checks.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { dns1123LabelProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+
+/** Properties of {@link AppNamespace}. */
+export interface AppNamespaceProps {
+  /** The namespace's name (a DNS-1123 label). */
+  readonly name: string;
+  /** Extra labels; the Pod Security labels cannot be overridden. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The Pod Security Standards version the admission labels pin (the one the kit's rules follow). */
+export const POD_SECURITY_VERSION = 'v1.34';
+
+/** The labels that make Pod Security admission enforce, audit and warn on the restricted profile. */
+export const RESTRICTED_POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
+/** A Namespace that enforces the restricted Pod Security Standard. */
+export class AppNamespace extends Construct {
+  public readonly namespace: ApiObject;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AppNamespaceProps) {
+    super(scope, id);
+    const problem = dns1123LabelProblem(props.name);
+    if (problem) throw propsError('AppNamespace', this, `name (${shown(props.name)}) ${problem}`);
+    const clash = Object.keys(props.labels ?? {}).find((key) => key.startsWith('pod-security.kubernetes.io/'));
+    if (clash) throw propsError('AppNamespace', this, `labels['${clash}'] would weaken the restricted Pod Security labels; set a policy exception on the workload instead`);
+    this.name = props.name;
+    this.namespace = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: props.name, labels: { ...props.labels, ...RESTRICTED_POD_SECURITY_LABELS } },
+    });
+  }
+}
