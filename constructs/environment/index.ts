@@ -2,3 +2,4 @@ export * from './load.js';
 export * from './rules.js';
 export * from './schema.js';
 export * from './versions.js';
+export * from './machine-types.js';
