@@ -5,6 +5,7 @@
 # project compiles with verbatimModuleSyntax) and a header naming its source.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+repo="$(pwd)"
 third_party="$(cd "${KIT_THIRD_PARTY:-../shared/third-party}" && pwd)"
 
 # output-file  crd-file...
@@ -21,7 +22,8 @@ for entry in "${imports[@]}"; do
   for crd in $crds; do
     # The CLI's own update check fails without internet and prints a stack trace; its
     # output is shown only if the import itself produced nothing.
-    npx cdk8s import "$third_party/$crd" --output "$work/out" --language typescript >"$work/log" 2>&1 || true
+    # Run outside the repository: the CLI records every import in the cdk8s.yaml it finds.
+    (cd "$work" && "$repo/node_modules/.bin/cdk8s" import "$third_party/$crd" --output "$work/out" --language typescript) >"$work/log" 2>&1 || true
   done
   if ! ls "$work"/out/*.ts >/dev/null 2>&1; then cat "$work/log"; exit 1; fi
   {
