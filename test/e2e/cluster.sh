@@ -345,7 +345,15 @@ start() {
   # setsid execs in place here (a non-interactive shell's child is no group
   # leader), so $! is the component's own pid.
   setsid "$BIN/$name" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
-  echo $! >"$PIDS/$name.pid"
+  local pid=$! i
+  echo "$pid" >"$PIDS/$name.pid"
+  # Until the exec happens the pid still runs this shell, and `running` (which checks
+  # the command line) would report the component dead; wait for the exec (or the exit).
+  for ((i = 0; i < 100; i++)); do
+    [[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" == *"/$name "* ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
 }
 
 stop() {
