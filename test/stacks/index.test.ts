@@ -1,0 +1,41 @@
+/**
+ * The Pulumi entry point as `pulumi preview` runs it: the stack's config arrives from the
+ * engine (JSON-encoded objects), goes through the same loader as synth, and bad input stops
+ * the program with the key named before any resource exists.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { recorded, reset, settled } from './_mocks.js';
+import { readStackConfig } from '../../constructs/environment/index.js';
+import main from '../../stacks/index.js';
+
+/** Hands a stack file's config to the runtime the way the engine does. */
+function engineConfig(config: Record<string, unknown>): void {
+  const encoded = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+  pulumi.runtime.setAllConfig(encoded, []);
+}
+
+describe('stacks/index.ts', () => {
+  it('builds the stack from the engine config and returns its outputs', async () => {
+    reset();
+    engineConfig(readStackConfig('Pulumi.prod.yaml'));
+    const outputs = await main();
+    await settled();
+    assert.deepEqual({ cloud: outputs.cloud, clusterName: outputs.clusterName, deployMode: outputs.deployMode }, { cloud: 'aws', clusterName: 'kit-prod', deployMode: 'gitops' });
+    assert.ok(recorded.some((r) => r.type === 'aws:eks/cluster:Cluster' && r.name === 'test-cluster'), 'resources are named after the stack');
+  });
+
+  it('fails on bad config naming the stack file and the key, before any resource', async () => {
+    reset();
+    const config = structuredClone(readStackConfig('Pulumi.prod.yaml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    config['k8s-platform-kit:cluster'].nodePools[0].desired = 12;
+    engineConfig(config);
+    await assert.rejects(main(), {
+      name: 'EnvironmentConfigError',
+      message: "Pulumi.test.yaml: 1 configuration problem:\n  k8s-platform-kit:cluster.nodePools[0].desired: (12) is outside [min, max] = [3, 9] in pool 'general'",
+    });
+    await settled();
+    assert.deepEqual(recorded, []);
+  });
+});
