@@ -6,8 +6,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { isArmInstanceType, type AwsCluster, type AwsNodePool, type Tier } from '../constructs/environment/index.js';
-import { kubeconfigFor, POOL_LABEL, subnetCidr } from './_cluster.js';
+import { isArmInstanceType, subnetCidr, type AwsCluster, type AwsNodePool, type Tier } from '../constructs/environment/index.js';
+import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link EksCluster}. */
 export interface EksClusterArgs {

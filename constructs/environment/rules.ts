@@ -3,6 +3,7 @@
  * the hardening a `prod` environment must have. Each problem names the key it is about.
  */
 import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Tier } from './schema.js';
+import { cidrContains, cidrsOverlap } from './cidr.js';
 import { versionSkewProblem } from './versions.js';
 
 /** A problem with one configuration key (a dotted path under the kit's namespace). */
@@ -139,26 +140,4 @@ function duplicates(values: readonly string[], keyOf: (index: number) => string,
     else problems.push({ key: keyOf(i), message: `duplicate ${what} '${value}' (also at index ${first})` });
   });
   return problems;
-}
-
-function cidrRange(cidr: string): [number, number] {
-  const [address = '', bits = '32'] = cidr.split('/');
-  const start = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(bits));
-  const base = start - (start % size);
-  return [base, base + size - 1];
-}
-
-/** True if `inner` lies wholly inside `outer`. */
-export function cidrContains(outer: string, inner: string): boolean {
-  const [os, oe] = cidrRange(outer);
-  const [is, ie] = cidrRange(inner);
-  return is >= os && ie <= oe;
-}
-
-/** True if the two ranges share an address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const [as, ae] = cidrRange(a);
-  const [bs, be] = cidrRange(b);
-  return as <= be && bs <= ae;
 }

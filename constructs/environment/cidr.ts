@@ -1,0 +1,38 @@
+/** IPv4 CIDR arithmetic for network settings: containment, overlap, subnet carving. */
+
+/** An IPv4 address as a number. */
+export function ipv4ToNumber(address: string): number {
+  return address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+/** The `index`th subnet of `cidr` with `newBits` more prefix bits: subnetCidr('10.0.0.0/16', 3, 1) is '10.0.32.0/19'. */
+export function subnetCidr(cidr: string, newBits: number, index: number): string {
+  const [address = '', bits = ''] = cidr.split('/');
+  const prefix = Number(bits) + newBits;
+  if (prefix > 28 || index >= 2 ** newBits) throw new Error(`subnetCidr: ${cidr} has no subnet ${index} of /${prefix}`);
+  const start = ipv4ToNumber(address) + index * 2 ** (32 - prefix);
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+  return `${octets.join('.')}/${prefix}`;
+}
+
+function cidrRange(cidr: string): [number, number] {
+  const [address = '', bits = '32'] = cidr.split('/');
+  const start = ipv4ToNumber(address);
+  const size = 2 ** (32 - Number(bits));
+  const base = start - (start % size);
+  return [base, base + size - 1];
+}
+
+/** True if `inner` lies wholly inside `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [os, oe] = cidrRange(outer);
+  const [is, ie] = cidrRange(inner);
+  return is >= os && ie <= oe;
+}
+
+/** True if the two ranges share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const [as, ae] = cidrRange(a);
+  const [bs, be] = cidrRange(b);
+  return as <= be && bs <= ae;
+}
