@@ -7,14 +7,13 @@
  */
 import * as azure from '@pulumi/azure-native';
 import * as pulumi from '@pulumi/pulumi';
-import type { AzureCluster, AzureNodePool, Tier } from '../constructs/environment/index.js';
+import type { AzureCluster, AzureNodePool } from '../constructs/environment/index.js';
 import { POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link AksCluster}. */
 export interface AksClusterArgs {
   readonly cluster: AzureCluster;
   readonly region: string;
-  readonly tier: Tier;
 }
 
 /** The built-in role "Azure Kubernetes Service RBAC Cluster Admin". */

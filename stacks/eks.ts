@@ -6,14 +6,13 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { isArmInstanceType, subnetCidr, type AwsCluster, type AwsNodePool, type Tier } from '../constructs/environment/index.js';
+import { isArmInstanceType, subnetCidr, type AwsCluster, type AwsNodePool } from '../constructs/environment/index.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link EksCluster}. */
 export interface EksClusterArgs {
   readonly cluster: AwsCluster;
   readonly region: string;
-  readonly tier: Tier;
 }
 
 /** Every control-plane log type EKS has; all are enabled. */

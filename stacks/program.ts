@@ -41,10 +41,10 @@ export async function platformStack(env: Environment): Promise<Platform> {
 
   const tags = { 'k8s-platform-kit.dev/environment': env.name, 'k8s-platform-kit.dev/tier': env.tier };
   const cluster = env.cloud === 'aws'
-    ? new EksCluster(env.name, { cluster: env.cluster, region: env.region, tier: env.tier }, {
+    ? new EksCluster(env.name, { cluster: env.cluster, region: env.region }, {
       providers: [new aws.Provider(`${env.name}-aws`, { region: env.region as aws.Region, defaultTags: { tags } })],
     })
-    : new AksCluster(env.name, { cluster: env.cluster, region: env.region, tier: env.tier }, {
+    : new AksCluster(env.name, { cluster: env.cluster, region: env.region }, {
       providers: [new azure.Provider(`${env.name}-azure`, { location: env.region })],
     });
 
