@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadEnvironmentFile, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
+import { dns1123LabelProblem } from '../constructs/policy/index.js';
 
 /** The `k8s-platform-kit:apps` key: what the charts deploy, per environment. */
 export const APPS_SCHEMA = strictObject({
   /** The namespace applications are deployed to. */
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'expected a namespace name (a DNS-1123 label)' }),
+  namespace: z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' }),
   todoapi: strictObject({
     /** The image, pinned by tag or digest. */
     image: z.string().min(1, { error: 'expected an image reference' }),

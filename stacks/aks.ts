@@ -7,7 +7,7 @@
  */
 import * as azure from '@pulumi/azure-native';
 import * as pulumi from '@pulumi/pulumi';
-import type { AzureCluster, AzureNodePool } from '../constructs/environment/index.js';
+import { ipv4At, type AzureCluster, type AzureNodePool } from '../constructs/environment/index.js';
 import { POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link AksCluster}. */
@@ -82,7 +82,8 @@ export class AksCluster extends pulumi.ComponentResource {
         networkDataplane: config.networkPolicy === 'cilium' ? 'cilium' : 'azure',
         podCidr: config.podCidr,
         serviceCidr: config.serviceCidr,
-        dnsServiceIP: dnsServiceIp(config.serviceCidr),
+        // The tenth address of the service range, where AKS puts CoreDNS by convention.
+        dnsServiceIP: ipv4At(config.serviceCidr, 10),
         loadBalancerSku: 'standard',
         outboundType: 'loadBalancer',
       },
@@ -166,10 +167,4 @@ export class AksCluster extends pulumi.ComponentResource {
       upgradeSettings: { maxSurge: '33%' },
     };
   }
-}
-
-/** The tenth address of the service range, where AKS puts CoreDNS by convention. */
-function dnsServiceIp(serviceCidr: string): string {
-  const [a, b, c] = (serviceCidr.split('/')[0] ?? '').split('.');
-  return `${a}.${b}.${c}.10`;
 }

@@ -68,12 +68,6 @@ export interface FluxBootstrapArgs {
   readonly report: ValidationReport;
 }
 
-/** Validates a GitOps bootstrap App, installs Flux and applies the App. */
-export async function bootstrapFlux(name: string, sync: App, opts: pulumi.ComponentResourceOptions = {}): Promise<FluxBootstrap> {
-  const report = await assertValid(sync);
-  return new FluxBootstrap(name, { sync, report }, opts);
-}
-
 /** Flux installed from its pinned chart, then pointed at the environment's directory. */
 export class FluxBootstrap extends pulumi.ComponentResource {
   public readonly flux: k8s.helm.v3.Release;

@@ -6,7 +6,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { isArmInstanceType, subnetCidr, type AwsCluster, type AwsNodePool } from '../constructs/environment/index.js';
+import { isArmInstanceType, machineTypeOf, subnetCidr, type AwsCluster, type AwsNodePool } from '../constructs/environment/index.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link EksCluster}. */
@@ -229,7 +229,7 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeRoleArn: nodeRole.arn,
       subnetIds: zones.map((zone) => (this.privateSubnets[zone] as aws.ec2.Subnet).id),
       instanceTypes: pool.instanceTypes,
-      amiType: isArmInstanceType(pool.instanceTypes[0] ?? '') ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
+      amiType: isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
       capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
       scalingConfig: { minSize: pool.min, desiredSize: pool.desired, maxSize: pool.max },
       updateConfig: { maxUnavailable: 1 },

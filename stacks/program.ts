@@ -37,7 +37,7 @@ export async function platformStack(env: Environment): Promise<Platform> {
   const app = buildApp(env);
   const appReport = await assertValid(app);
   const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
-  const syncReport = sync ? await assertValid(sync) : undefined;
+  const gitops = sync && { sync, report: await assertValid(sync) };
 
   const tags = { 'k8s-platform-kit.dev/environment': env.name, 'k8s-platform-kit.dev/tier': env.tier };
   const cluster = env.cloud === 'aws'
@@ -52,8 +52,8 @@ export async function platformStack(env: Environment): Promise<Platform> {
     kubeconfig: cluster.kubeconfig,
   }, { dependsOn: [cluster] });
   const opts = { providers: [kubernetes], dependsOn: [cluster] };
-  const deployment = sync && syncReport
-    ? new FluxBootstrap(`${env.name}-gitops`, { sync, report: syncReport }, opts)
+  const deployment = gitops
+    ? new FluxBootstrap(`${env.name}-gitops`, gitops, opts)
     : new AppDeployment(`${env.name}-apps`, { app, report: appReport }, opts);
 
   return {

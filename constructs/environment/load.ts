@@ -10,6 +10,7 @@ import { basename, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { dns1123LabelProblem } from '../policy/_names.js';
+import { shown } from '../workloads/_errors.js';
 import { awsClusterProblems, azureClusterProblems, type ConfigProblem } from './rules.js';
 import { CLOUDS, environmentSchema, type AwsCluster, type AzureCluster, type DeploySettings, type Tier } from './schema.js';
 
@@ -75,7 +76,7 @@ export function parseEnvironment<Apps extends z.ZodType>(
   config: Readonly<Record<string, unknown>>,
   options: ParseOptions<Apps>,
 ): Environment<z.output<Apps>> {
-  const fail = (problems: ConfigProblem[]): never => {
+  const fail: (problems: ConfigProblem[]) => never = (problems) => {
     throw new EnvironmentConfigError(options.source, problems);
   };
   const nameProblem = dns1123LabelProblem(name);
@@ -86,7 +87,6 @@ export function parseEnvironment<Apps extends z.ZodType>(
   const cloud = z.enum(CLOUDS).safeParse(settings.cloud);
   if (!cloud.success) {
     fail([{ key: 'cloud', message: `${received(settings.cloud)}; expected one of ${CLOUDS.map((c) => `'${c}'`).join(', ')}` }]);
-    throw new Error('unreachable');
   }
   const parsed = environmentSchema(cloud.data, options.apps).safeParse(settings, { error: issueMessage, reportInput: true });
   if (!parsed.success) fail(parsed.error.issues.flatMap(issueProblems));
@@ -222,8 +222,7 @@ function issueProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
 }
 
 function received(input: unknown): string {
-  if (input === undefined) return 'is missing';
-  return `got ${typeof input === 'string' ? `'${input}'` : JSON.stringify(input)}`;
+  return input === undefined ? 'is missing' : `got ${shown(input)}`;
 }
 
 function pathKey(path: readonly PropertyKey[]): string {

@@ -1,3 +1,5 @@
+import type { AwsNodePool, AzureNodePool } from './schema.js';
+
 /**
  * The size of the machines node pools are made of: vCPUs and memory of common EC2 instance
  * types and Azure VM sizes. Used to model a pool's nodes (simulated nodes in the
@@ -37,4 +39,9 @@ export const MACHINE_SIZES: Readonly<Record<string, MachineSize>> = {
 /** The size of a machine type, or undefined when the kit does not know it. */
 export function machineSize(type: string): MachineSize | undefined {
   return MACHINE_SIZES[type];
+}
+
+/** The machine type a pool's nodes are made of: its first EC2 instance type, or its VM size. */
+export function machineTypeOf(pool: AwsNodePool | AzureNodePool): string {
+  return 'instanceTypes' in pool ? pool.instanceTypes[0] ?? '' : pool.vmSize;
 }

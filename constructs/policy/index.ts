@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './rules/index.js';
 export * from './cdk8s-validation.js';
 export { podSpecOf, containersOf, describeObject } from './_pod.js';
+export { dns1123LabelProblem, dns1123SubdomainProblem, dns1035LabelProblem, qualifiedNameProblem, labelValueProblem } from './_names.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../../charts/environment.js';
-import { machineSize } from '../../constructs/environment/index.js';
+import { machineSize, machineTypeOf } from '../../constructs/environment/index.js';
 
 /** The kubectl the suite runs: $KUBECTL, or kubectl on the PATH. */
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
@@ -76,7 +76,7 @@ export function nodeManifest(node: NodeSpec): Record<string, unknown> {
 export function nodesOf(env: Environment): NodeSpec[] {
   const nodes: NodeSpec[] = [];
   for (const pool of env.cluster.nodePools) {
-    const type = 'instanceTypes' in pool ? pool.instanceTypes[0] ?? '' : pool.vmSize;
+    const type = machineTypeOf(pool);
     const size = machineSize(type);
     if (!size) throw new Error(`${env.name}: pool '${pool.name}' uses ${type}, whose size the kit does not know; add it to MACHINE_SIZES`);
     const zones = pool.zones ?? env.cluster.zones;

@@ -102,12 +102,20 @@ for (const name of ENVIRONMENTS) {
       assert.ok(pods.every((p) => p.status.phase === 'Running' && p.spec.nodeName?.startsWith(`${name}-`)));
     });
 
-    it('has its PodDisruptionBudgets and HorizontalPodAutoscalers accepted', () => {
-      const objects = manifestsIn(dir).flatMap((m) => m.objects).filter((o) => o.kind === 'PodDisruptionBudget' || o.kind === 'HorizontalPodAutoscaler');
-      assert.ok(objects.some((o) => o.kind === 'PodDisruptionBudget'));
-      for (const object of objects) {
-        const live = getJson(['get', object.kind.toLowerCase(), object.metadata.name, '-n', object.metadata.namespace ?? 'default']);
-        assert.equal(live.metadata.name, object.metadata.name);
+    it('has PodDisruptionBudgets the disruption controller evaluates over the running pods, and HPAs accepted', () => {
+      const objects = manifestsIn(dir).flatMap((m) => m.objects);
+      const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget');
+      assert.ok(budgets.length > 0);
+      for (const budget of budgets) {
+        const status = waitFor(() => {
+          const live = getJson(['get', 'poddisruptionbudget', budget.metadata.name, '-n', budget.metadata.namespace ?? 'default']);
+          return live.status?.expectedPods === env.apps.todoapi.replicas ? live.status : undefined;
+        });
+        assert.ok(status.currentHealthy >= status.desiredHealthy, `PDB ${budget.metadata.name}: ${JSON.stringify(status)}`);
+        assert.equal(status.disruptionsAllowed, status.currentHealthy - status.desiredHealthy);
+      }
+      for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+        kubectl(['get', 'horizontalpodautoscaler', hpa.metadata.name, '-n', hpa.metadata.namespace ?? 'default']);
       }
     });
   });

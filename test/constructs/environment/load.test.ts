@@ -195,6 +195,16 @@ describe('bad input', () => {
     ]);
   });
 
+  it("validates the charts' own settings with the schema the charts pass in", () => {
+    const config = prodConfig();
+    config[`${NS}:apps`].namespace = 'Todo';
+    config[`${NS}:apps`].todoapi.replicas = 0;
+    assert.deepEqual(problems(config), [
+      `${NS}:apps.namespace: got 'Todo'; expected a namespace name (a DNS-1123 label)`,
+      `${NS}:apps.todoapi.replicas: got 0; expected at least 1 replica`,
+    ]);
+  });
+
   it('names the file, and lists the environments that exist when one is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kit-env-'));
     writeFileSync(join(dir, 'Pulumi.qa.yaml'), stringify({ config: devConfig() }));
