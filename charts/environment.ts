@@ -3,6 +3,7 @@
  * file, `Pulumi.<env>.yaml`, read by `npm run synth` and by `pulumi up` alike; this module
  * adds the schema of the charts' own settings (the `apps` key) to the kit's loader.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadEnvironmentFile, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
@@ -31,4 +32,12 @@ export const DEFAULT_ENVIRONMENT = 'dev';
 /** Reads and validates `Pulumi.<name>.yaml` from `dir` (the repository root by default). */
 export function loadEnvironment(name: string = DEFAULT_ENVIRONMENT, dir = '.'): Environment {
   return loadEnvironmentFile(join(dir, `Pulumi.${name}.yaml`), APPS_SCHEMA);
+}
+
+/** The environments defined in `dir`: one per `Pulumi.<name>.yaml`, sorted. */
+export function environmentNames(dir = '.'): string[] {
+  return readdirSync(dir)
+    .map((entry) => /^Pulumi\.(.+)\.ya?ml$/.exec(entry)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .sort();
 }

@@ -1,13 +1,16 @@
 /**
- * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>]`, and the app
- * command of `cdk8s synth` (which sets CDK8S_OUTDIR). Builds the environment's App,
- * validates every object (schema and policy) and writes the manifests; any unwaived
- * error stops it with the findings and exit code 1.
+ * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>] [--strict-capacity]`,
+ * and the app command of `cdk8s synth` (which sets CDK8S_OUTDIR). Builds the environment's
+ * App, validates every object (schema and policy), checks that it fits the environment's node
+ * pools (constructs/capacity) and writes the manifests. Any unwaived policy error, or a
+ * capacity problem when the environment's `capacity.strict` is true (or --strict-capacity is
+ * given), stops it with the findings and exit code 1; other capacity problems are warnings.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyViolationError, assertValid } from '../constructs/index.js';
+import { CapacityError, checkCapacity, objectsOf } from '../constructs/capacity/index.js';
 import { buildApp } from './app.js';
 import { DEFAULT_ENVIRONMENT, loadEnvironment } from './environment.js';
 
@@ -16,16 +19,20 @@ async function main(): Promise<void> {
     options: {
       env: { type: 'string', default: process.env.K8S_PLATFORM_KIT_ENV ?? DEFAULT_ENVIRONMENT },
       outdir: { type: 'string' },
+      'strict-capacity': { type: 'boolean' },
     },
   });
   const env = loadEnvironment(values.env);
   const outdir = values.outdir ?? process.env.CDK8S_OUTDIR ?? `dist/${env.name}`;
   const app = buildApp(env, { outdir });
   const report = await assertValid(app);
+  const capacity = checkCapacity(env, objectsOf(app), { strict: values['strict-capacity'] || undefined });
   removeStaleManifests(outdir);
   app.synth();
   for (const warning of report.warnings) console.warn(`WARNING [${warning.ruleId}] ${warning.object}: ${warning.message}`);
-  console.log(`${env.name}: ${report.objectCount} objects validated (${report.waived.length} findings waived by exceptions), written to ${outdir}`);
+  for (const warning of capacity.warnings) console.warn(`WARNING ${warning}`);
+  console.log(`${env.name}: ${report.objectCount} objects validated (${report.waived.length} findings waived by exceptions), ` +
+    `capacity ${capacity.plan.fits ? 'fits' : 'does not fit'} (${capacity.plan.scenarios.length} scenarios), written to ${outdir}`);
 }
 
 /** Manifests of a previous synth would otherwise linger in a GitOps directory and be applied. */
@@ -42,6 +49,8 @@ function removeStaleManifests(outdir: string): void {
 main().catch((error: unknown) => {
   if (error instanceof PolicyViolationError) {
     console.error(error.report.format());
+  } else if (error instanceof CapacityError) {
+    console.error(error.message);
   } else {
     console.error(error instanceof Error ? error.message : error);
   }

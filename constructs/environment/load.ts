@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { dns1123LabelProblem } from '../policy/_names.js';
 import { shown } from '../workloads/_errors.js';
 import { awsClusterProblems, azureClusterProblems, type ConfigProblem } from './rules.js';
-import { CLOUDS, environmentSchema, type AwsCluster, type AzureCluster, type DeploySettings, type Tier } from './schema.js';
+import { CLOUDS, environmentSchema, type AwsCluster, type AzureCluster, type CapacitySettings, type DeploySettings, type Tier } from './schema.js';
 
 /** The Pulumi config namespace (the project name) the kit's keys live under. */
 export const CONFIG_NAMESPACE = 'k8s-platform-kit';
@@ -25,6 +25,8 @@ interface EnvironmentBase<Apps> {
   readonly tier: Tier;
   readonly region: string;
   readonly deploy: DeploySettings;
+  /** Whether a capacity problem fails synth and the Pulumi program, or only warns. */
+  readonly capacity: CapacitySettings;
   /** The charts' own settings, validated by the schema the charts pass in. */
   readonly apps: Apps;
 }

@@ -10,25 +10,31 @@ import type { AwsNodePool, AzureNodePool } from './schema.js';
 export interface MachineSize {
   readonly cpu: number;
   readonly memoryGiB: number;
+  /**
+   * EC2 only: elastic network interfaces and IPv4 addresses per interface, which bound the
+   * pods a node can run (the VPC CNI gives every pod an address of the node's ENIs).
+   */
+  readonly network?: { readonly enis: number; readonly ipv4PerEni: number };
 }
 
 /** vCPUs and memory of the EC2 instance types and Azure VM sizes the kit knows. */
 export const MACHINE_SIZES: Readonly<Record<string, MachineSize>> = {
-  't3.medium': { cpu: 2, memoryGiB: 4 },
-  't3.large': { cpu: 2, memoryGiB: 8 },
-  'c6i.large': { cpu: 2, memoryGiB: 4 },
-  'c6i.xlarge': { cpu: 4, memoryGiB: 8 },
-  'm5.large': { cpu: 2, memoryGiB: 8 },
-  'm5.xlarge': { cpu: 4, memoryGiB: 16 },
-  'm6a.large': { cpu: 2, memoryGiB: 8 },
-  'm6a.xlarge': { cpu: 4, memoryGiB: 16 },
-  'm6i.large': { cpu: 2, memoryGiB: 8 },
-  'm6i.xlarge': { cpu: 4, memoryGiB: 16 },
-  'm6i.2xlarge': { cpu: 8, memoryGiB: 32 },
-  'm7g.large': { cpu: 2, memoryGiB: 8 },
-  'm7g.xlarge': { cpu: 4, memoryGiB: 16 },
-  'r6i.large': { cpu: 2, memoryGiB: 16 },
-  'r6i.xlarge': { cpu: 4, memoryGiB: 32 },
+  't2.micro': { cpu: 1, memoryGiB: 1, network: { enis: 2, ipv4PerEni: 2 } },
+  't3.medium': { cpu: 2, memoryGiB: 4, network: { enis: 3, ipv4PerEni: 6 } },
+  't3.large': { cpu: 2, memoryGiB: 8, network: { enis: 3, ipv4PerEni: 12 } },
+  'c6i.large': { cpu: 2, memoryGiB: 4, network: { enis: 3, ipv4PerEni: 10 } },
+  'c6i.xlarge': { cpu: 4, memoryGiB: 8, network: { enis: 4, ipv4PerEni: 15 } },
+  'm5.large': { cpu: 2, memoryGiB: 8, network: { enis: 3, ipv4PerEni: 10 } },
+  'm5.xlarge': { cpu: 4, memoryGiB: 16, network: { enis: 4, ipv4PerEni: 15 } },
+  'm6a.large': { cpu: 2, memoryGiB: 8, network: { enis: 3, ipv4PerEni: 10 } },
+  'm6a.xlarge': { cpu: 4, memoryGiB: 16, network: { enis: 4, ipv4PerEni: 15 } },
+  'm6i.large': { cpu: 2, memoryGiB: 8, network: { enis: 3, ipv4PerEni: 10 } },
+  'm6i.xlarge': { cpu: 4, memoryGiB: 16, network: { enis: 4, ipv4PerEni: 15 } },
+  'm6i.2xlarge': { cpu: 8, memoryGiB: 32, network: { enis: 4, ipv4PerEni: 15 } },
+  'm7g.large': { cpu: 2, memoryGiB: 8, network: { enis: 3, ipv4PerEni: 10 } },
+  'm7g.xlarge': { cpu: 4, memoryGiB: 16, network: { enis: 4, ipv4PerEni: 15 } },
+  'r6i.large': { cpu: 2, memoryGiB: 16, network: { enis: 3, ipv4PerEni: 10 } },
+  'r6i.xlarge': { cpu: 4, memoryGiB: 32, network: { enis: 4, ipv4PerEni: 15 } },
   Standard_B2s: { cpu: 2, memoryGiB: 4 },
   Standard_D2s_v5: { cpu: 2, memoryGiB: 8 },
   Standard_D4s_v5: { cpu: 4, memoryGiB: 16 },

@@ -173,6 +173,12 @@ export const deploySettings = z.discriminatedUnion('mode', [
   }),
 ], { error: "expected mode 'direct' or 'gitops'" });
 
+/** What the capacity planner does when a scenario fails in `npm run synth` and `pulumi preview`/`up`. */
+export const capacitySettings = strictObject({
+  /** Fail them (true) or print warnings and go on (false). */
+  strict: z.boolean().default(false),
+}).default({ strict: false });
+
 /** The environment tiers. `prod` must meet the production hardening rules. */
 export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** The clouds a cluster can run on. */
@@ -190,6 +196,7 @@ export function environmentSchema<Apps extends z.ZodType>(cloud: (typeof CLOUDS)
     tier: z.enum(TIERS),
     region: region[cloud],
     deploy: deploySettings.default({ mode: 'direct' }),
+    capacity: capacitySettings,
     apps,
   };
   return cloud === 'aws' ? strictObject({ ...common, cluster: awsCluster }) : strictObject({ ...common, cluster: azureCluster });
@@ -203,3 +210,4 @@ export type DeploySettings = z.output<typeof deploySettings>;
 export type Tier = (typeof TIERS)[number];
 export type Cloud = (typeof CLOUDS)[number];
 export type Taint = z.output<typeof taint>;
+export type CapacitySettings = z.output<typeof capacitySettings>;

@@ -1,0 +1,40 @@
+/**
+ * The capacity check `npm run synth` and the Pulumi program run after validation: plan the
+ * App's objects on the environment's pools; in strict mode a failing scenario is an error,
+ * otherwise every problem is a warning.
+ */
+import type { App } from 'cdk8s';
+import type { Environment } from '../environment/load.js';
+import type { ManifestObject } from '../policy/finding.js';
+import { planCapacity, type CapacityOptions, type CapacityPlan } from './plan.js';
+
+/** Thrown in strict mode when a scenario fails with an error; `message` lists the problems. */
+export class CapacityError extends Error {
+  constructor(readonly plan: CapacityPlan) {
+    const errors = plan.problems.filter((p) => p.severity === 'error');
+    super(
+      `${plan.environment}: capacity: ${errors.length} problem${errors.length === 1 ? '' : 's'} (capacity.strict is true; run \`npm run capacity -- --env ${plan.environment}\` for the full report):\n` +
+        errors.map((p) => `  [${p.scenario}] ${p.message}`).join('\n'),
+    );
+    this.name = 'CapacityError';
+  }
+}
+
+/** Every object of every chart of an App, as synth would write them. */
+export function objectsOf(app: App): ManifestObject[] {
+  return app.charts.flatMap((chart) => chart.toJson() as ManifestObject[]);
+}
+
+/**
+ * Plans the App's capacity. Returns the warnings to print (every problem when not strict;
+ * warnings only when strict) and throws CapacityError when strict and a scenario fails.
+ */
+export function checkCapacity(env: Environment, objects: readonly ManifestObject[], options: CapacityOptions & { strict?: boolean } = {}): { plan: CapacityPlan; warnings: string[] } {
+  const plan = planCapacity(env, objects, options);
+  const strict = options.strict ?? env.capacity.strict;
+  if (strict && !plan.fits) throw new CapacityError(plan);
+  const warnings = plan.problems
+    .filter((p) => !strict || p.severity === 'warning')
+    .map((p) => `capacity [${p.scenario}] ${p.message}`);
+  return { plan, warnings };
+}

@@ -1,0 +1,200 @@
+/**
+ * The nodes an environment's pools are made of, as the scheduler sees them: allocatable CPU,
+ * memory and pod slots (capacity minus what the kubelet keeps back), labels and taints.
+ *
+ * Reservations follow what each cloud's node image configures:
+ * - EKS (Amazon Linux 2023, `nodeadm`): kube-reserved CPU of 6% of the first core, 1% of the
+ *   second, 0.5% of the third and fourth and 0.25% of every further core; kube-reserved memory
+ *   of 11 MiB per pod slot plus 255 MiB; eviction at 100 MiB available.
+ * - AKS (1.29 and later): kube-reserved CPU from the AKS table by core count; kube-reserved
+ *   memory of 20 MiB per pod slot plus 50 MiB, or 25% of the memory if that is less; eviction
+ *   at 100 MiB available.
+ *
+ * Pod slots: the pool's `maxPods`, bounded on EKS by what the VPC CNI can address. The kit's
+ * clusters turn prefix delegation on (a /28 prefix, 16 addresses, per ENI slot), so the bound
+ * is `ENIs × (addresses per ENI − 1) × 16 + 2`, capped at 110 below 30 vCPUs and 250 above;
+ * without it, `ENIs × (addresses per ENI − 1) + 2`.
+ *
+ * Memory is the machine's nominal size; the kubelet reports a little less (what the kernel
+ * keeps), so a plan that is tight on memory to the last few percent is optimistic.
+ */
+import type { Environment } from '../environment/load.js';
+import { isArmInstanceType } from '../environment/rules.js';
+import { machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
+import type { AwsNodePool, AzureNodePool } from '../environment/schema.js';
+
+/** The label the stacks put on every node: the name of its pool. */
+export const POOL_LABEL = 'k8s-platform-kit.dev/pool';
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/** CPU in millicores, memory in bytes, pods in slots. */
+export interface Resources {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly pods: number;
+}
+
+/** A node taint. */
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: string;
+}
+
+/** The shape every node of a pool has, and how far the pool may scale. */
+export interface PoolShape {
+  readonly pool: string;
+  readonly machineType: string;
+  readonly capacity: Resources;
+  readonly allocatable: Resources;
+  /** Labels every node of the pool carries (its zone label is added per node). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  /** The zone label values the pool's nodes are spread over, in order; empty when none. */
+  readonly zones: readonly string[];
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
+  /** Whether the pool grows and shrinks between min and max with demand. */
+  readonly autoscales: boolean;
+  /** True for spot capacity, priced and reclaimed differently. */
+  readonly spot: boolean;
+}
+
+/** One node of a pool. */
+export interface NodeShape {
+  readonly name: string;
+  readonly pool: string;
+  readonly allocatable: Resources;
+  readonly capacity: Resources;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+}
+
+/** Thrown when a pool's machine type is one the kit has no size for. */
+export class UnknownMachineTypeError extends Error {
+  constructor(
+    readonly pool: string,
+    readonly machineType: string,
+  ) {
+    super(`pool '${pool}': machine type '${machineType}' has no known size; add it to MACHINE_SIZES (constructs/environment/machine-types.ts)`);
+    this.name = 'UnknownMachineTypeError';
+  }
+}
+
+/** The VPC CNI's bound on pods per node, for an EC2 machine. */
+export function eniMaxPods(size: MachineSize, prefixDelegation: boolean): number | undefined {
+  if (!size.network) return undefined;
+  const { enis, ipv4PerEni } = size.network;
+  if (!prefixDelegation) return enis * (ipv4PerEni - 1) + 2;
+  return Math.min(enis * (ipv4PerEni - 1) * 16 + 2, size.cpu < 30 ? 110 : 250);
+}
+
+/** kube-reserved CPU (millicores) on EKS nodes. */
+export function eksReservedCpu(cores: number): number {
+  const tiers: readonly [number, number][] = [[1, 60], [1, 10], [2, 5]];
+  let reserved = 0;
+  let left = cores;
+  for (const [count, perCore] of tiers) {
+    const used = Math.min(left, count);
+    reserved += used * perCore;
+    left -= used;
+  }
+  return reserved + left * 2.5;
+}
+
+/** kube-reserved CPU (millicores) on AKS nodes, by core count. */
+const AKS_RESERVED_CPU: readonly [number, number][] = [[1, 60], [2, 100], [4, 140], [8, 180], [16, 260], [32, 420], [64, 740]];
+
+export function aksReservedCpu(cores: number): number {
+  let reserved = AKS_RESERVED_CPU[0]![1];
+  for (const [atLeast, millicores] of AKS_RESERVED_CPU) if (cores >= atLeast) reserved = millicores;
+  return reserved;
+}
+
+const EVICTION_HARD_MEMORY = 100 * MIB;
+
+/** What a node of this size and pod count offers pods, on the given cloud. */
+export function allocatableOf(cloud: Environment['cloud'], size: MachineSize, pods: number): { capacity: Resources; allocatable: Resources } {
+  const memory = size.memoryGiB * GIB;
+  const capacity = { cpu: size.cpu * 1000, memory, pods };
+  const reservedCpu = cloud === 'aws' ? eksReservedCpu(size.cpu) : aksReservedCpu(size.cpu);
+  const reservedMemory = cloud === 'aws' ? (11 * pods + 255) * MIB : Math.min((20 * pods + 50) * MIB, memory / 4);
+  return {
+    capacity,
+    allocatable: {
+      cpu: Math.floor(capacity.cpu - reservedCpu),
+      memory: Math.max(0, memory - reservedMemory - EVICTION_HARD_MEMORY),
+      pods,
+    },
+  };
+}
+
+/** The zone label value a node in `zone` carries. */
+function zoneLabel(env: Environment, zone: string): string {
+  return env.cloud === 'azure' ? `${env.region}-${zone}` : zone;
+}
+
+/** The shape of one pool of the environment. */
+export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): PoolShape {
+  const machineType = machineTypeOf(pool);
+  const size = machineSize(machineType);
+  if (!size) throw new UnknownMachineTypeError(pool.name, machineType);
+  // The kit's EKS clusters run the VPC CNI with prefix delegation (stacks/eks.ts).
+  const eniBound = env.cloud === 'aws' ? eniMaxPods(size, true) : undefined;
+  const pods = eniBound === undefined ? pool.maxPods : Math.min(pool.maxPods, eniBound);
+  const { capacity, allocatable } = allocatableOf(env.cloud, size, pods);
+  const zones = (pool.zones ?? env.cluster.zones).map((zone) => zoneLabel(env, zone));
+  const arch = env.cloud === 'aws' && isArmInstanceType(machineType) ? 'arm64' : 'amd64';
+  const awsPool = 'instanceTypes' in pool ? pool : undefined;
+  const azurePool = 'vmSize' in pool ? pool : undefined;
+  return {
+    pool: pool.name,
+    machineType,
+    capacity,
+    allocatable,
+    labels: {
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': arch,
+      'node.kubernetes.io/instance-type': machineType,
+      'topology.kubernetes.io/region': env.region,
+      ...(azurePool && { 'kubernetes.azure.com/mode': azurePool.mode }),
+      ...(awsPool?.capacity === 'spot' && { 'eks.amazonaws.com/capacityType': 'SPOT' }),
+      [POOL_LABEL]: pool.name,
+      ...pool.labels,
+    },
+    taints: pool.taints,
+    // AKS labels nodes outside availability zones with zone "0".
+    zones: zones.length > 0 ? zones : env.cloud === 'azure' ? ['0'] : [],
+    min: pool.min,
+    desired: pool.desired,
+    max: pool.max,
+    autoscales: azurePool ? azurePool.autoscale : pool.max > pool.desired || pool.min < pool.desired,
+    spot: awsPool?.capacity === 'spot',
+  };
+}
+
+/** The shapes of every pool of the environment, in configuration order. */
+export function poolShapes(env: Environment): PoolShape[] {
+  return env.cluster.nodePools.map((pool) => poolShape(env, pool));
+}
+
+/** Node `index` of a pool: named `<pool>-<index>`, in the pool's zones round-robin, as node groups balance them. */
+export function nodeOf(shape: PoolShape, index: number, zones: readonly string[] = shape.zones): NodeShape {
+  const name = `${shape.pool}-${index}`;
+  const zone = zones.length > 0 ? zones[index % zones.length] : undefined;
+  return {
+    name,
+    pool: shape.pool,
+    capacity: shape.capacity,
+    allocatable: shape.allocatable,
+    labels: {
+      ...shape.labels,
+      'kubernetes.io/hostname': name,
+      ...(zone !== undefined && { 'topology.kubernetes.io/zone': zone }),
+    },
+    taints: shape.taints,
+  };
+}

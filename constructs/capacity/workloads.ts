@@ -1,0 +1,230 @@
+/**
+ * What the scheduler will be asked to place: every pod-bearing object of a set of manifests,
+ * reduced to its pod's requests and placement rules, with its replica count at rest, at its
+ * HorizontalPodAutoscaler's maximum, and during a rolling update.
+ */
+import type { IPodSpec, IResourceRequirements, ITopologySpreadConstraint, IPodAffinityTerm, INodeSelectorTerm, IToleration } from 'kubernetes-models/v1';
+import type { ManifestObject } from '../policy/finding.js';
+import { describeObject, podSpecOf } from '../policy/_pod.js';
+import { parseQuantity } from '../workloads/quantity.js';
+
+/** CPU (millicores) and memory (bytes) a pod asks for. */
+export interface Requests {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+/** A pod as the scheduler's filters see it. */
+export interface PodTemplate {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly requests: Requests;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** requiredDuringSchedulingIgnoredDuringExecution node selector terms (any one must match). */
+  readonly nodeAffinity: readonly INodeSelectorTerm[];
+  readonly tolerations: readonly IToleration[];
+  readonly topologySpread: readonly ITopologySpreadConstraint[];
+  /** Required pod anti-affinity terms. */
+  readonly antiAffinity: readonly IPodAffinityTerm[];
+  /** Required pod affinity terms. */
+  readonly affinity: readonly IPodAffinityTerm[];
+}
+
+/** How a rolling update adds and removes pods, resolved against the replica count. */
+export interface RolloutBudget {
+  /** Pods created above the replica count. */
+  readonly maxSurge: number;
+  /** Old pods removed before new ones are ready. */
+  readonly maxUnavailable: number;
+}
+
+/** A pod-bearing object and the pods it asks for. */
+export interface Workload {
+  /** `Kind/namespace/name`. */
+  readonly id: string;
+  readonly kind: string;
+  readonly template: PodTemplate;
+  /** Replicas at rest (within the HPA's range when one targets it). */
+  readonly replicas: number;
+  /** Replicas at the HPA's maximum; `replicas` when no HPA targets it. */
+  readonly peakReplicas: number;
+  /** One pod per eligible node instead of a replica count. */
+  readonly daemon: boolean;
+  /** Deployments (and DaemonSets with a surge): the extra room a rolling update needs. */
+  readonly rollout?: RolloutBudget;
+}
+
+/** An object whose pods the planner cannot know (a HelmRelease renders them later). */
+export interface Uncounted {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Kinds whose pods are rendered by a controller from a chart the planner does not have. */
+const RENDERED_LATER = new Set(['HelmRelease']);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Whole replicas from a count or a percentage, rounded as the Deployment controller does. */
+export function resolveIntOrPercent(value: number | string | undefined, total: number, fallback: string, roundUp: boolean): number {
+  const raw = value ?? fallback;
+  if (typeof raw === 'number') return raw;
+  const percent = /^(\d+)%$/.exec(raw);
+  if (!percent) return Number(raw);
+  const exact = (Number(percent[1]) * total) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** CPU and memory of one container's requests; a container with limits only is requested at its limits. */
+function containerRequests(resources: IResourceRequirements | undefined, defaults: Requests | undefined): Requests {
+  const read = (name: 'cpu' | 'memory'): number | undefined => {
+    const value = resources?.requests?.[name] ?? resources?.limits?.[name];
+    if (value === undefined) return undefined;
+    const base = parseQuantity(value as string | number);
+    return name === 'cpu' ? base * 1000 : base;
+  };
+  return { cpu: read('cpu') ?? defaults?.cpu ?? 0, memory: read('memory') ?? defaults?.memory ?? 0 };
+}
+
+function add(a: Requests, b: Requests): Requests {
+  return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory };
+}
+
+function max(a: Requests, b: Requests): Requests {
+  return { cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) };
+}
+
+/**
+ * What a pod requests, as the scheduler computes it: the sum of its containers and
+ * sidecars (init containers that keep running), or the largest init container with the
+ * sidecars started before it, whichever is larger, plus the pod's overhead.
+ */
+export function podRequests(spec: IPodSpec, defaults?: Requests): Requests {
+  let sidecars: Requests = { cpu: 0, memory: 0 };
+  let init: Requests = { cpu: 0, memory: 0 };
+  for (const container of spec.initContainers ?? []) {
+    const requests = containerRequests(container.resources, defaults);
+    if (container.restartPolicy === 'Always') {
+      sidecars = add(sidecars, requests);
+    } else {
+      init = max(init, add(requests, sidecars));
+    }
+  }
+  let main = sidecars;
+  for (const container of spec.containers) main = add(main, containerRequests(container.resources, defaults));
+  const overhead = spec.overhead ? containerRequests({ requests: spec.overhead }, undefined) : { cpu: 0, memory: 0 };
+  return add(max(main, init), overhead);
+}
+
+/** Container defaults of each namespace's LimitRanges: what a container without requests gets. */
+function limitRangeDefaults(objects: readonly ManifestObject[]): Map<string, Requests> {
+  const defaults = new Map<string, Requests>();
+  for (const object of objects) {
+    if (object.kind !== 'LimitRange') continue;
+    const namespace = object.metadata?.namespace ?? 'default';
+    for (const limit of ((object.spec as Json | undefined)?.limits ?? []) as Json[]) {
+      if (limit.type !== 'Container') continue;
+      const requests = containerRequests({ requests: limit.defaultRequest, limits: limit.default }, undefined);
+      defaults.set(namespace, requests);
+    }
+  }
+  return defaults;
+}
+
+interface Autoscaler {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** HorizontalPodAutoscalers by the `Kind/namespace/name` of their target. */
+function autoscalers(objects: readonly ManifestObject[]): Map<string, Autoscaler> {
+  const byTarget = new Map<string, Autoscaler>();
+  for (const object of objects) {
+    if (object.kind !== 'HorizontalPodAutoscaler') continue;
+    const spec = (object.spec ?? {}) as Json;
+    const target = spec.scaleTargetRef as Json | undefined;
+    if (!target) continue;
+    const id = `${target.kind}/${object.metadata?.namespace ?? 'default'}/${target.name}`;
+    byTarget.set(id, { min: spec.minReplicas ?? 1, max: spec.maxReplicas });
+  }
+  return byTarget;
+}
+
+function templateOf(object: ManifestObject, spec: IPodSpec, labels: Record<string, string>, defaults: Requests | undefined): PodTemplate {
+  const required = (terms: IPodAffinityTerm[] | undefined) => terms ?? [];
+  return {
+    namespace: object.metadata?.namespace ?? 'default',
+    labels,
+    requests: podRequests(spec, defaults),
+    nodeSelector: spec.nodeSelector ?? {},
+    nodeAffinity: spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [],
+    tolerations: spec.tolerations ?? [],
+    topologySpread: spec.topologySpreadConstraints ?? [],
+    antiAffinity: required(spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution),
+    affinity: required(spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution),
+  };
+}
+
+/** The workloads of a set of manifests, and the objects whose pods cannot be known. */
+export function workloadsOf(objects: readonly ManifestObject[]): { workloads: Workload[]; uncounted: Uncounted[] } {
+  const defaults = limitRangeDefaults(objects);
+  const hpas = autoscalers(objects);
+  const workloads: Workload[] = [];
+  const uncounted: Uncounted[] = [];
+  for (const object of objects) {
+    if (RENDERED_LATER.has(object.kind)) {
+      uncounted.push({ id: describeObject(object), reason: 'its pods are rendered from a chart when it is installed' });
+      continue;
+    }
+    const pod = podSpecOf(object);
+    if (!pod) continue;
+    const id = describeObject(object);
+    const spec = (object.spec ?? {}) as Json;
+    const template = templateOf(object, pod.spec, { ...(pod.templateMetadata.labels ?? {}) }, defaults.get(object.metadata?.namespace ?? 'default'));
+    const hpa = hpas.get(id);
+    let replicas: number;
+    switch (object.kind) {
+      case 'Pod':
+        replicas = 1;
+        break;
+      case 'Job':
+        replicas = spec.parallelism ?? 1;
+        break;
+      case 'CronJob':
+        replicas = spec.jobTemplate?.spec?.parallelism ?? 1;
+        break;
+      default:
+        replicas = spec.replicas ?? 1;
+    }
+    if (hpa) replicas = Math.min(Math.max(replicas, hpa.min), hpa.max);
+    const daemon = object.kind === 'DaemonSet';
+    workloads.push({
+      id,
+      kind: object.kind,
+      template,
+      replicas,
+      peakReplicas: hpa ? Math.max(hpa.max, replicas) : replicas,
+      daemon,
+      rollout: rolloutOf(object.kind, spec, replicas),
+    });
+  }
+  return { workloads, uncounted };
+}
+
+function rolloutOf(kind: string, spec: Json, replicas: number): RolloutBudget | undefined {
+  if (kind === 'Deployment') {
+    if (spec.strategy?.type === 'Recreate') return undefined;
+    const rolling = spec.strategy?.rollingUpdate ?? {};
+    return {
+      maxSurge: resolveIntOrPercent(rolling.maxSurge, replicas, '25%', true),
+      maxUnavailable: resolveIntOrPercent(rolling.maxUnavailable, replicas, '25%', false),
+    };
+  }
+  if (kind === 'DaemonSet') {
+    const rolling = spec.updateStrategy?.rollingUpdate ?? {};
+    const surge = rolling.maxSurge;
+    if (surge === undefined || surge === 0 || surge === '0%') return undefined;
+    return { maxSurge: 1, maxUnavailable: 0 };
+  }
+  return undefined;
+}
