@@ -1,0 +1,178 @@
+/**
+ * The capacity planner against the real kube-scheduler: for each scenario, simulated (kwok)
+ * nodes of the planner's shapes (capacity and allocatable), the same manifests applied, and
+ * the planner's verdict compared with what the scheduler did — how many pods stay Pending,
+ * and the scheduler's own message for them. A disagreement is a bug in the planner.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { buildApp } from '../../charts/app.js';
+import { loadEnvironment } from '../../charts/environment.js';
+import { nodeOf, objectsOf, planCapacity, type PoolShape } from '../../constructs/capacity/index.js';
+import type { ManifestObject } from '../../constructs/policy/index.js';
+import { deployment, pool } from '../constructs/capacity/_fixtures.js';
+import { E2E_NODE_LABEL, deleteNodes, getJson, kubectl } from './_cluster.js';
+
+const NAMESPACE = 'apps';
+const staging = loadEnvironment('staging');
+
+interface PodStatus {
+  metadata: { name: string; namespace: string };
+  status: { phase: string; conditions?: { type: string; status: string; message?: string }[] };
+}
+
+/** A kwok Node with the shape's capacity and allocatable (the kubelet's reservations applied). */
+function nodeManifests(shapes: readonly PoolShape[]): string {
+  const quantity = (r: { cpu: number; memory: number; pods: number }) => ({ cpu: `${r.cpu}m`, memory: `${Math.floor(r.memory / 1024)}Ki`, pods: String(r.pods) });
+  return shapes.flatMap((shape) => Array.from({ length: shape.desired }, (_, i) => nodeOf(shape, i))).map((node) => stringify({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: node.name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: { ...node.labels, 'kubernetes.io/arch': 'amd64', type: 'kwok', [E2E_NODE_LABEL]: 'true' },
+    },
+    spec: { taints: node.taints },
+    status: { capacity: quantity(node.capacity), allocatable: quantity(node.allocatable) },
+  })).join('---\n');
+}
+
+function podsIn(namespace: string): PodStatus[] {
+  return getJson<{ items: PodStatus[] }>(['get', 'pods', '-n', namespace]).items;
+}
+
+/** The PodScheduled=False message of each Pending pod. */
+function unschedulableMessages(pods: readonly PodStatus[]): string[] {
+  return pods
+    .map((p) => p.status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message)
+    .filter((m): m is string => m !== undefined);
+}
+
+/** Polls until `expected` pods exist and each is Running or marked unschedulable, for up to two minutes. */
+function settle(namespace: string, expected: number): PodStatus[] {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const pods = podsIn(namespace);
+    const running = pods.filter((p) => p.status.phase === 'Running').length;
+    if (pods.length === expected && running + unschedulableMessages(pods).length === expected) return pods;
+    if (Date.now() > deadline) throw new Error(`pods in ${namespace} did not settle: ${JSON.stringify(pods.map((p) => [p.metadata.name, p.status.phase]))}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
+
+function apply(objects: readonly ManifestObject[]): void {
+  kubectl(['apply', '--server-side', '--field-manager=k8s-platform-kit', '-f', '-'], { input: objects.map((o) => stringify(o)).join('---\n') });
+}
+
+function deleteNamespace(name: string): void {
+  kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=120s'], { allowFailure: true });
+}
+
+const namespaceObject = (name: string): ManifestObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+
+/**
+ * Creates the nodes, applies the objects, and checks that the scheduler leaves exactly the
+ * pods the planner reports Pending, with messages that begin with the planner's.
+ */
+function crossCheck(shapes: readonly PoolShape[], objects: readonly ManifestObject[], namespace: string) {
+  const plan = planCapacity(staging, objects, { addOns: [], pools: shapes });
+  const steady = plan.scenarios.find((s) => s.name === 'steady')!;
+  const total = plan.pools.reduce((n, p) => n + p.requested.pods, 0) + steady.pending.length;
+
+  kubectl(['apply', '-f', '-'], { input: nodeManifests(shapes) });
+  for (const shape of shapes) for (let i = 0; i < shape.desired; i++) kubectl(['wait', '--for=condition=Ready', `node/${nodeOf(shape, i).name}`, '--timeout=60s']);
+  apply(objects.some((o) => o.kind === 'Namespace') ? objects : [namespaceObject(namespace), ...objects]);
+  const pods = settle(namespace, total);
+  const messages = unschedulableMessages(pods).sort();
+  const planned = steady.pending.map((p) => p.message).sort();
+  assert.equal(messages.length, planned.length, `the scheduler left ${messages.length} pod(s) Pending, the planner ${planned.length}:\n${messages.join('\n')}`);
+  messages.forEach((message, i) => assert.ok(message.startsWith(planned[i]!), `scheduler: ${message}\nplanner:   ${planned[i]}`));
+  return { plan, steady };
+}
+
+describe('the capacity planner agrees with kube-scheduler', () => {
+  afterEach(() => {
+    deleteNamespace(NAMESPACE);
+    deleteNamespace('todo');
+    deleteNodes();
+  });
+  after(deleteNodes);
+
+  it("fits: prod's todoapi (the kit's HardenedDeployment output) on three zonal nodes", () => {
+    const prod = loadEnvironment('prod');
+    const shapes = [pool('general', { cpu: 2, memoryGiB: 8, pods: 110, count: 3, zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] })];
+    const objects = objectsOf(buildApp(prod));
+    const { plan, steady } = crossCheck(shapes, objects, 'todo');
+    assert.equal(steady.fits, true);
+    assert.equal(plan.pools[0]?.requested.pods, 6);
+  });
+
+  it('CPU-bound: 400m pods on nodes of 940m allocatable, two per node, the fifth Pending on Insufficient cpu', () => {
+    const shapes = [pool('small', { cpu: 1, memoryGiB: 4, pods: 110, count: 2 })];
+    const { steady } = crossCheck(shapes, [deployment('api', { replicas: 5, cpu: '400m' })], NAMESPACE);
+    assert.deepEqual(steady.pending.map((p) => p.message), ['0/2 nodes are available: 2 Insufficient cpu.']);
+  });
+
+  it('pod-slot-bound: seed 003, four pod slots per node, two DaemonSets and two DNS pods; the fifth replica on Too many pods', () => {
+    const shapes = [pool('small', { cpu: 1, memoryGiB: 1, pods: 4, count: 3 })];
+    // Two per-node agents, as aws-node and kube-proxy are.
+    const daemon = (name: string): ManifestObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1`, resources: { requests: { cpu: '25m', memory: '16Mi' } } }] } },
+      },
+    });
+    const objects = [daemon('cni'), daemon('proxy'), deployment('dns', { replicas: 2, cpu: '100m', memory: '70Mi' }), deployment('todoapi', { replicas: 5, cpu: '100m', memory: '64Mi' })];
+    const { steady } = crossCheck(shapes, objects, NAMESPACE);
+    assert.deepEqual(steady.pending.map((p) => p.message), ['0/3 nodes are available: 3 Too many pods.']);
+  });
+
+  it('taint mismatch: no replica tolerates the pool taint', () => {
+    const shapes = [pool('batch', { cpu: 2, memoryGiB: 8, pods: 110, count: 2, taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] })];
+    const { steady } = crossCheck(shapes, [deployment('api', { replicas: 2 })], NAMESPACE);
+    assert.deepEqual(steady.pending.map((p) => p.message), Array(2).fill('0/2 nodes are available: 2 node(s) had untolerated taint(s).'));
+  });
+
+  it('surge-bound: a full pool and maxUnavailable 0, the rollout stalls on its surge pod', () => {
+    const shapes = [pool('small', { cpu: 1, memoryGiB: 4, pods: 110, count: 2 })];
+    const web = deployment('web', { replicas: 4, cpu: '450m', strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+    const { plan, steady } = crossCheck(shapes, [web], NAMESPACE);
+    assert.equal(steady.fits, true);
+    const rollout = plan.scenarios.find((s) => s.name === `rollout Deployment/${NAMESPACE}/web`)!;
+    assert.equal(rollout.fits, false);
+    assert.equal(rollout.severity, 'error');
+
+    kubectl(['set', 'image', 'deployment/web', 'main=app:2', '-n', NAMESPACE]);
+    const pods = settle(NAMESPACE, 5);
+    const messages = unschedulableMessages(pods);
+    assert.equal(messages.length, rollout.pending.length);
+    assert.ok(messages[0]?.startsWith(rollout.pending[0]!.message), `scheduler: ${messages[0]}\nplanner:   ${rollout.pending[0]?.message}`);
+    const status = getJson<{ status: { updatedReplicas?: number; availableReplicas?: number } }>(['get', 'deployment/web', '-n', NAMESPACE]).status;
+    assert.equal(status.availableReplicas, 4, 'the old pods keep serving');
+    assert.equal(status.updatedReplicas, 1, 'one new pod, Pending: the rollout cannot progress');
+  });
+
+  it('required anti-affinity per host, with a tainted node beside: reasons counted and sorted as the scheduler does', () => {
+    const shapes = [
+      pool('general', { cpu: 1, memoryGiB: 4, pods: 110, count: 2 }),
+      pool('batch', { cpu: 1, memoryGiB: 4, pods: 110, count: 1, taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }] }),
+    ];
+    const antiAffinity = { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'db' } } }] } } };
+    const { steady } = crossCheck(shapes, [deployment('db', { replicas: 3, pod: antiAffinity })], NAMESPACE);
+    assert.deepEqual(steady.pending.map((p) => p.message), ["0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match pod anti-affinity rules."]);
+  });
+
+  it('zone spread (DoNotSchedule, maxSkew 1): a full zone holds back the other', () => {
+    const shapes = [
+      pool('big', { cpu: 4, memoryGiB: 16, pods: 110, count: 1, zones: ['z1'] }),
+      pool('small', { cpu: 1, memoryGiB: 4, pods: 110, count: 1, zones: ['z2'] }),
+    ];
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }] };
+    const { steady } = crossCheck(shapes, [deployment('web', { replicas: 6, cpu: '400m', pod: spread })], NAMESPACE);
+    assert.deepEqual(steady.pending.map((p) => p.message), ["0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match pod topology spread constraints."]);
+  });
+});
