@@ -7,11 +7,12 @@
 import * as aws from '@pulumi/aws';
 import * as azure from '@pulumi/azure-native';
 import * as k8s from '@pulumi/kubernetes';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../charts/app.js';
 import { buildBootstrap } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';
 import { assertValid } from '../constructs/index.js';
+import { checkCapacity, objectsOf } from '../constructs/capacity/index.js';
 import { AksCluster } from './aks.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
 import { EksCluster } from './eks.js';
@@ -32,10 +33,14 @@ export interface Platform {
   readonly outputs: PlatformOutputs;
 }
 
-/** Builds an environment's whole stack. Validation of every App comes first. */
+/** Builds an environment's whole stack. Validation of every App, then the capacity check, come first. */
 export async function platformStack(env: Environment): Promise<Platform> {
   const app = buildApp(env);
   const appReport = await assertValid(app);
+  // Capacity comes next: in strict mode a failing scenario stops the program before any
+  // resource is registered; otherwise `pulumi preview` and `up` show the problems as warnings.
+  const capacity = checkCapacity(env, objectsOf(app));
+  for (const warning of capacity.warnings) void pulumi.log.warn(warning);
   const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
   const gitops = sync && { sync, report: await assertValid(sync) };
 

@@ -8,6 +8,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { one, ofType, recorded, reset, settled } from './_mocks.js';
 import { loadEnvironment } from '../../charts/environment.js';
 import { PolicyViolationError, type ManifestObject } from '../../constructs/index.js';
+import { CapacityError } from '../../constructs/capacity/index.js';
 import { deployApp } from '../../stacks/deploy.js';
 import { helmReleasesOf } from '../../stacks/_flux-releases.js';
 import { platformStack } from '../../stacks/program.js';
@@ -60,6 +61,30 @@ describe('validation before deployment', () => {
     });
     await settled();
     assert.deepEqual(recorded, []);
+  });
+});
+
+describe('the capacity check before deployment', () => {
+  it('in strict mode (prod), pods that cannot fit fail the program before any resource is registered', async () => {
+    reset();
+    const prod = loadEnvironment('prod');
+    const crowded = { ...prod, apps: { ...prod.apps, todoapi: { ...prod.apps.todoapi, replicas: 400 } } };
+    await assert.rejects(platformStack(crowded), (error: unknown) => {
+      assert.ok(error instanceof CapacityError);
+      assert.match(error.message, /^prod: capacity: \d+ problems \(capacity\.strict is true/);
+      return true;
+    });
+    await settled();
+    assert.deepEqual(recorded, []);
+  });
+
+  it('when not strict, the program goes on (problems are warnings)', async () => {
+    reset();
+    const staging = loadEnvironment('staging');
+    const crowded = { ...staging, apps: { ...staging.apps, todoapi: { ...staging.apps.todoapi, replicas: 400 } } };
+    await platformStack(crowded);
+    await settled();
+    assert.ok(recorded.length > 0);
   });
 });
 
