@@ -23,6 +23,7 @@ describe('package exports (built lib/)', () => {
       ok: true,
       qos: 'Guaranteed',
       skew: 'is newer than the control plane (1.34); upgrade the control plane first',
+      maxPods: 29,
     });
   });
 });
