@@ -37,6 +37,8 @@ interface NodeState {
   scoredCpu: number;
   scoredMemory: number;
   readonly pods: Pod[];
+  /** Pods by namespace and label, for selector look-ups. */
+  readonly byLabel: Map<string, Pod[]>;
 }
 
 /** A pod that found no node, and why, in the scheduler's words. */
@@ -142,14 +144,28 @@ function termMatchesPod(term: IPodAffinityTerm, owner: Pod, other: Pod): boolean
 }
 
 /** The scheduler's default spreading for pods that declare none (soft, by host and zone). */
-const DEFAULT_SPREAD: readonly { topologyKey: string; maxSkew: number }[] = [
-  { topologyKey: 'kubernetes.io/hostname', maxSkew: 3 },
-  { topologyKey: 'topology.kubernetes.io/zone', maxSkew: 5 },
-];
+const DEFAULT_SPREAD: readonly string[] = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'];
+
+/** Index key of a pod label within a namespace. */
+const labelKey = (namespace: string, key: string, value: string) => `${namespace}\u0000${key}=${value}`;
+
+/** What a pod's filters need from the whole cluster, computed once per scheduling attempt. */
+interface PodContext {
+  /** Per DoNotSchedule constraint: matching pods per domain, the global minimum, the pod's own match. */
+  readonly spread: { readonly key: string; readonly maxSkew: number; readonly counts: Map<string, number>; readonly min: number; readonly self: number }[];
+  /** Per required affinity term: the domains holding a matching pod (undefined: none anywhere and the pod matches itself). */
+  readonly affinity: { readonly key: string; readonly domains: Set<string> | undefined }[];
+  /** Per required anti-affinity term: the domains holding a matching pod. */
+  readonly antiAffinity: { readonly key: string; readonly domains: Set<string> }[];
+  /** Domains (by topology key) where an existing pod's anti-affinity refuses this pod. */
+  readonly refusedBy: { readonly key: string; readonly value: string }[];
+}
 
 /** Simulated nodes and the pods bound to them. */
 export class ClusterState {
   private readonly states: NodeState[] = [];
+  /** Bound pods that declare required anti-affinity, which every later pod must respect. */
+  private holders: { pod: Pod; state: NodeState }[] = [];
 
   constructor(nodes: readonly NodeShape[] = []) {
     for (const node of nodes) this.addNode(node);
@@ -161,19 +177,29 @@ export class ClusterState {
   }
 
   addNode(node: NodeShape): void {
-    this.states.push({ shape: node, cpu: 0, memory: 0, scoredCpu: 0, scoredMemory: 0, pods: [] });
+    this.states.push({ shape: node, cpu: 0, memory: 0, scoredCpu: 0, scoredMemory: 0, pods: [], byLabel: new Map() });
   }
 
   /** Removes a node and the pods bound to it. */
   removeNode(name: string): void {
     const index = this.states.findIndex((s) => s.shape.name === name);
-    if (index >= 0) this.states.splice(index, 1);
+    if (index < 0) return;
+    const [removed] = this.states.splice(index, 1);
+    this.holders = this.holders.filter((h) => h.state !== removed);
   }
 
   /** An independent copy, for what-if scenarios from the same starting point. */
   clone(): ClusterState {
     const copy = new ClusterState();
-    for (const state of this.states) copy.states.push({ ...state, pods: [...state.pods] });
+    const mapping = new Map<NodeState, NodeState>();
+    for (const state of this.states) {
+      const byLabel = new Map<string, Pod[]>();
+      for (const [key, pods] of state.byLabel) byLabel.set(key, [...pods]);
+      const cloned = { ...state, pods: [...state.pods], byLabel };
+      mapping.set(state, cloned);
+      copy.states.push(cloned);
+    }
+    copy.holders = this.holders.map((h) => ({ pod: h.pod, state: mapping.get(h.state)! }));
     return copy;
   }
 
@@ -188,8 +214,62 @@ export class ClusterState {
     return state ? { cpu: state.cpu, memory: state.memory, pods: state.pods.length } : { cpu: 0, memory: 0, pods: 0 };
   }
 
+  /** Pods on a node in `namespace` that `selector` matches, looked up through the label index when it can be. */
+  private matching(state: NodeState, namespace: string, selector: ILabelSelector): number {
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? state.byLabel.get(labelKey(namespace, first[0], first[1])) ?? [] : state.pods.filter((p) => p.template.namespace === namespace);
+    let count = 0;
+    for (const pod of candidates) if (matchesSelector(selector, pod.labels)) count++;
+    return count;
+  }
+
+  /** Domains of `key` holding a pod that `term` (owned by `owner`) matches. */
+  private termDomains(term: IPodAffinityTerm, owner: Pod): Set<string> {
+    const domains = new Set<string>();
+    for (const state of this.states) {
+      const domain = state.shape.labels[term.topologyKey];
+      if (domain === undefined || domains.has(domain)) continue;
+      const found = termNamespaces(term, owner).some((ns) => this.matching(state, ns, term.labelSelector ?? {}) > 0 && state.pods.some((p) => termMatchesPod(term, owner, p)));
+      if (found) domains.add(domain);
+    }
+    return domains;
+  }
+
+  private context(pod: Pod): PodContext {
+    const spread = pod.template.topologySpread
+      .filter((c) => c.whenUnsatisfiable === 'DoNotSchedule')
+      .map((constraint) => {
+        const selector = spreadSelector(constraint, pod);
+        const counts = new Map<string, number>();
+        // Domains over the nodes the pod may go to by node affinity that carry every constraint's key.
+        for (const state of this.states) {
+          if (!matchesNodeAffinity({ ...pod, node: undefined }, state.shape)) continue;
+          if (!pod.template.topologySpread.every((c) => state.shape.labels[c.topologyKey] !== undefined)) continue;
+          const domain = state.shape.labels[constraint.topologyKey]!;
+          counts.set(domain, (counts.get(domain) ?? 0) + this.matching(state, pod.template.namespace, selector));
+        }
+        const minDomains = constraint.minDomains ?? 1;
+        const min = counts.size < minDomains || counts.size === 0 ? 0 : Math.min(...counts.values());
+        return { key: constraint.topologyKey, maxSkew: constraint.maxSkew, counts, min, self: matchesSelector(selector, pod.labels) ? 1 : 0 };
+      });
+    const affinity = pod.template.affinity.map((term) => {
+      const domains = this.termDomains(term, pod);
+      const anywhere = this.states.some((s) => s.pods.some((p) => termMatchesPod(term, pod, p)));
+      return { key: term.topologyKey, domains: !anywhere && termMatchesPod(term, pod, pod) ? undefined : domains };
+    });
+    const antiAffinity = pod.template.antiAffinity.map((term) => ({ key: term.topologyKey, domains: this.termDomains(term, pod) }));
+    const refusedBy: { key: string; value: string }[] = [];
+    for (const { pod: existing, state } of this.holders) {
+      for (const term of existing.template.antiAffinity) {
+        const value = state.shape.labels[term.topologyKey];
+        if (value !== undefined && termMatchesPod(term, existing, pod)) refusedBy.push({ key: term.topologyKey, value });
+      }
+    }
+    return { spread, affinity, antiAffinity, refusedBy };
+  }
+
   /** Why the pod cannot go to this node: the first failing filter's reasons, or none. */
-  reasons(pod: Pod, node: NodeState): string[] {
+  private reasons(pod: Pod, node: NodeState, context: PodContext): string[] {
     const { template } = pod;
     if (untoleratedTaint(node.shape.taints, template.tolerations)) return [REASON.taints];
     if (!matchesNodeAffinity(pod, node.shape)) return [REASON.nodeAffinity];
@@ -199,62 +279,23 @@ export class ClusterState {
     if (template.requests.cpu > 0 && template.requests.cpu > allocatable.cpu - node.cpu) resources.push(REASON.cpu);
     if (template.requests.memory > 0 && template.requests.memory > allocatable.memory - node.memory) resources.push(REASON.memory);
     if (resources.length > 0) return resources;
-    const spread = this.spreadReason(pod, node);
-    if (spread) return [spread];
-    const affinity = this.affinityReason(pod, node);
-    return affinity ? [affinity] : [];
-  }
-
-  private spreadReason(pod: Pod, node: NodeState): string | undefined {
-    for (const constraint of pod.template.topologySpread) {
-      if (constraint.whenUnsatisfiable !== 'DoNotSchedule') continue;
-      const key = constraint.topologyKey;
-      const domain = node.shape.labels[key];
-      if (domain === undefined) return REASON.spreadLabel;
-      const selector = spreadSelector(constraint, pod);
-      const counts = this.domainCounts(pod, key, selector, pod.template.topologySpread);
-      const minDomains = constraint.minDomains ?? 1;
-      const min = counts.size < minDomains ? 0 : Math.min(...counts.values());
-      const self = matchesSelector(selector, pod.labels) ? 1 : 0;
-      if ((counts.get(domain) ?? 0) + self - min > constraint.maxSkew) return REASON.spread;
+    const labels = node.shape.labels;
+    for (const constraint of context.spread) {
+      const domain = labels[constraint.key];
+      if (domain === undefined) return [REASON.spreadLabel];
+      if ((constraint.counts.get(domain) ?? 0) + constraint.self - constraint.min > constraint.maxSkew) return [REASON.spread];
     }
-    return undefined;
-  }
-
-  /**
-   * Pods matching `selector` per domain of `key`, over the nodes the pod could go to by node
-   * affinity that carry every topology key of the pod's constraints.
-   */
-  private domainCounts(pod: Pod, key: string, selector: ILabelSelector, constraints: readonly { topologyKey: string }[]): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const state of this.states) {
-      if (!matchesNodeAffinity({ ...pod, node: undefined }, state.shape)) continue;
-      if (!constraints.every((c) => state.shape.labels[c.topologyKey] !== undefined)) continue;
-      const domain = state.shape.labels[key]!;
-      const matching = state.pods.filter((p) => p.template.namespace === pod.template.namespace && matchesSelector(selector, p.labels)).length;
-      counts.set(domain, (counts.get(domain) ?? 0) + matching);
+    for (const term of context.affinity) {
+      const domain = labels[term.key];
+      if (term.domains === undefined) continue;
+      if (domain === undefined || !term.domains.has(domain)) return [REASON.affinity];
     }
-    return counts;
-  }
-
-  private affinityReason(pod: Pod, node: NodeState): string | undefined {
-    const sameDomain = (key: string, other: NodeState) => node.shape.labels[key] !== undefined && node.shape.labels[key] === other.shape.labels[key];
-    for (const term of pod.template.affinity) {
-      const matches = this.states.filter((s) => s.pods.some((p) => termMatchesPod(term, pod, p)));
-      if (matches.length === 0 && termMatchesPod(term, pod, pod)) continue;
-      if (!matches.some((s) => sameDomain(term.topologyKey, s))) return REASON.affinity;
+    for (const term of context.antiAffinity) {
+      const domain = labels[term.key];
+      if (domain !== undefined && term.domains.has(domain)) return [REASON.antiAffinity];
     }
-    for (const term of pod.template.antiAffinity) {
-      if (this.states.some((s) => sameDomain(term.topologyKey, s) && s.pods.some((p) => termMatchesPod(term, pod, p)))) return REASON.antiAffinity;
-    }
-    for (const state of this.states) {
-      for (const existing of state.pods) {
-        for (const term of existing.template.antiAffinity) {
-          if (termMatchesPod(term, existing, pod) && sameDomain(term.topologyKey, state)) return REASON.existingAntiAffinity;
-        }
-      }
-    }
-    return undefined;
+    if (context.refusedBy.some((r) => labels[r.key] === r.value)) return [REASON.existingAntiAffinity];
+    return [];
   }
 
   /** Scores a feasible node; higher is better. */
@@ -278,7 +319,7 @@ export class ClusterState {
     const declared = pod.template.topologySpread.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
     const constraints = pod.template.topologySpread.length > 0
       ? declared.map((c) => ({ key: c.topologyKey, selector: spreadSelector(c, pod) }))
-      : DEFAULT_SPREAD.map((c) => ({ key: c.topologyKey, selector: { matchLabels: pod.template.labels } as ILabelSelector }));
+      : DEFAULT_SPREAD.map((key) => ({ key, selector: { matchLabels: pod.template.labels } as ILabelSelector }));
     const counts = new Map<string, number>();
     for (const { key, selector } of constraints) {
       if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) continue;
@@ -286,8 +327,7 @@ export class ClusterState {
       for (const state of this.states) {
         const domain = state.shape.labels[key];
         if (domain === undefined) continue;
-        const matching = state.pods.filter((p) => p.template.namespace === pod.template.namespace && matchesSelector(selector, p.labels)).length;
-        perDomain.set(domain, (perDomain.get(domain) ?? 0) + matching);
+        perDomain.set(domain, (perDomain.get(domain) ?? 0) + this.matching(state, pod.template.namespace, selector));
       }
       const weight = Math.log(perDomain.size + 2);
       for (const node of feasible) {
@@ -301,24 +341,27 @@ export class ClusterState {
 
   /** Places the pod on the best feasible node, or says why none is. */
   schedule(pod: Pod): { node: NodeShape } | Unschedulable {
+    const context = this.context(pod);
     const feasible: NodeState[] = [];
     const reasonsPerNode: string[][] = [];
     for (const state of this.states) {
-      const reasons = this.reasons(pod, state);
+      const reasons = this.reasons(pod, state, context);
       if (reasons.length === 0) feasible.push(state);
       else reasonsPerNode.push(reasons);
     }
     if (feasible.length === 0) return { pod, message: fitErrorMessage(this.states.length, reasonsPerNode) };
-    const counts = this.softSpreadCounts(pod, feasible);
-    const values = feasible.map((s) => counts.get(s.shape.name) ?? 0);
-    const range = { min: Math.min(...values), max: Math.max(...values) };
     let best = feasible[0]!;
-    let bestScore = -Infinity;
-    for (const state of feasible) {
-      const score = this.score(pod, state, counts, range);
-      if (score > bestScore + 1e-9) {
-        best = state;
-        bestScore = score;
+    if (feasible.length > 1) {
+      const counts = this.softSpreadCounts(pod, feasible);
+      const values = feasible.map((s) => counts.get(s.shape.name) ?? 0);
+      const range = { min: Math.min(...values), max: Math.max(...values) };
+      let bestScore = -Infinity;
+      for (const state of feasible) {
+        const score = this.score(pod, state, counts, range);
+        if (score > bestScore + 1e-9) {
+          best = state;
+          bestScore = score;
+        }
       }
     }
     this.bind(pod, best);
@@ -332,11 +375,18 @@ export class ClusterState {
     state.scoredCpu += cpu > 0 ? cpu : DEFAULT_SCORED.cpu;
     state.scoredMemory += memory > 0 ? memory : DEFAULT_SCORED.memory;
     state.pods.push(pod);
+    for (const [key, value] of Object.entries(pod.labels)) {
+      const index = labelKey(pod.template.namespace, key, value);
+      const list = state.byLabel.get(index);
+      if (list) list.push(pod);
+      else state.byLabel.set(index, [pod]);
+    }
+    if (pod.template.antiAffinity.length > 0) this.holders.push({ pod, state });
   }
 
   /** Whether the pod passes every filter on a node (for choosing a pool to grow). */
   fits(pod: Pod, nodeName: string): boolean {
     const state = this.states.find((s) => s.shape.name === nodeName);
-    return state !== undefined && this.reasons(pod, state).length === 0;
+    return state !== undefined && this.reasons(pod, state, this.context(pod)).length === 0;
   }
 }
