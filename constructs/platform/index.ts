@@ -1,2 +1,3 @@
 export * from './flux-git-sync.js';
 export * from './app-namespace.js';
+export * from './team-namespace.js';

@@ -1,0 +1,282 @@
+/**
+ * TeamNamespace: a namespace a team works in on a shared cluster, with its guard rails:
+ * Pod Security admission labels, a ResourceQuota, LimitRange defaults for containers that
+ * declare nothing, a default-deny NetworkPolicy that still lets pods resolve DNS, the team's
+ * access through the built-in `edit` and `view` ClusterRoles, and who owns it, why it
+ * exists and until when.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+import { POD_SECURITY_VERSION } from './app-namespace.js';
+
+/** Who is granted access: a user, a group, or a ServiceAccount. */
+export type Subject =
+  | { readonly user: string }
+  | { readonly group: string }
+  | { readonly serviceAccount: { readonly name: string; readonly namespace: string } };
+
+/** Requests and limits of CPU or memory. */
+export interface RequestsAndLimits {
+  readonly requests?: string;
+  readonly limits?: string;
+}
+
+/** The namespace's ResourceQuota. Omitted keys are not limited. */
+export interface TeamQuota {
+  readonly cpu?: RequestsAndLimits;
+  readonly memory?: RequestsAndLimits;
+  readonly pods?: number;
+  readonly services?: number;
+  readonly persistentVolumeClaims?: number;
+  /** Total storage requested by PersistentVolumeClaims. */
+  readonly storage?: string;
+}
+
+/** What a container that declares no resources gets (LimitRange `defaultRequest` and `default`). */
+export interface ContainerDefaults {
+  readonly cpu: { readonly request: string; readonly limit: string };
+  readonly memory: { readonly request: string; readonly limit: string };
+}
+
+/** Properties of {@link TeamNamespace}. */
+export interface TeamNamespaceProps {
+  /** The namespace's name (a DNS-1123 label). */
+  readonly name: string;
+  /** The owning team (a label value); labels `k8s-platform-kit.dev/team`. */
+  readonly team: string;
+  /** Who answers for it (a person or a mailbox). */
+  readonly owner: string;
+  /** Why it exists, in a sentence. */
+  readonly purpose: string;
+  /**
+   * The last day it is needed (`YYYY-MM-DD`); labels `k8s-platform-kit.dev/expires` so that
+   * expired namespaces can be found and reaped. Must not be in the past. Omit for a
+   * permanent namespace.
+   */
+  readonly expires?: string;
+  /** The Pod Security Standard enforced; `restricted` by default. `baseline` needs a reason. */
+  readonly podSecurity?: 'restricted' | { readonly level: 'baseline'; readonly reason: string };
+  /** The ResourceQuota; {@link DEFAULT_TEAM_QUOTA} when omitted. */
+  readonly quota?: TeamQuota;
+  /** LimitRange defaults; {@link DEFAULT_CONTAINER_DEFAULTS} when omitted. */
+  readonly containerDefaults?: ContainerDefaults;
+  /** Subjects bound to the `edit` and `view` ClusterRoles in this namespace. */
+  readonly access?: { readonly edit?: readonly Subject[]; readonly view?: readonly Subject[] };
+  /** Today, for the expiry check; the current date when omitted. */
+  readonly today?: Date;
+}
+
+/** Labels the kit puts on team namespaces. */
+export const TEAM_LABEL = 'k8s-platform-kit.dev/team';
+export const EXPIRES_LABEL = 'k8s-platform-kit.dev/expires';
+export const OWNER_ANNOTATION = 'k8s-platform-kit.dev/owner';
+export const PURPOSE_ANNOTATION = 'k8s-platform-kit.dev/purpose';
+
+/** The quota a team namespace gets by default: room for a handful of small services. */
+export const DEFAULT_TEAM_QUOTA: TeamQuota = {
+  cpu: { requests: '4' },
+  memory: { requests: '8Gi', limits: '16Gi' },
+  pods: 50,
+  services: 20,
+  persistentVolumeClaims: 10,
+  storage: '100Gi',
+};
+
+/** Containers that declare nothing request 250m and 256Mi and are limited to 500m and 512Mi. */
+export const DEFAULT_CONTAINER_DEFAULTS: ContainerDefaults = {
+  cpu: { request: '250m', limit: '500m' },
+  memory: { request: '256Mi', limit: '512Mi' },
+};
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dateProblem(value: string, today: Date): string | undefined {
+  const match = DATE.exec(value);
+  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+  if (!parsed || parsed.toISOString().slice(0, 10) !== value) return 'is not a date; expected YYYY-MM-DD';
+  const day = today.toISOString().slice(0, 10);
+  if (value < day) return `is in the past (today is ${day}); expected today or later, or no expiry`;
+  return undefined;
+}
+
+function subjectOf(subject: Subject): Record<string, string> {
+  if ('user' in subject) return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: subject.user };
+  if ('group' in subject) return { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: subject.group };
+  return { kind: 'ServiceAccount', name: subject.serviceAccount.name, namespace: subject.serviceAccount.namespace };
+}
+
+function subjectProblem(subject: Subject): string | undefined {
+  if ('serviceAccount' in subject) {
+    const { name, namespace } = subject.serviceAccount;
+    const problem = dns1123SubdomainProblem(name);
+    if (problem) return `serviceAccount.name ${problem}`;
+    const nsProblem = dns1123LabelProblem(namespace);
+    return nsProblem ? `serviceAccount.namespace ${nsProblem}` : undefined;
+  }
+  const name = 'user' in subject ? subject.user : subject.group;
+  return name.trim() === '' ? 'names no one; expected a user or group name' : undefined;
+}
+
+/** A team's namespace on a shared cluster, with quota, defaults, default-deny networking and access. */
+export class TeamNamespace extends Construct {
+  public readonly name: string;
+  public readonly namespace: ApiObject;
+  public readonly quota: ApiObject;
+  public readonly limitRange: ApiObject;
+  public readonly networkPolicy: ApiObject;
+
+  constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('TeamNamespace', this, message);
+    const nameProblem = dns1123LabelProblem(props.name);
+    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    const teamProblem = labelValueProblem(props.team) ?? (props.team === '' ? 'is empty' : undefined);
+    if (teamProblem) throw fail(`team (${shown(props.team)}) ${teamProblem}; expected a label value such as 'payments'`);
+    for (const key of ['owner', 'purpose'] as const) {
+      if (props[key].trim() === '') throw fail(`${key} is empty; expected who answers for the namespace and why it exists`);
+    }
+    if (props.expires !== undefined) {
+      const problem = dateProblem(props.expires, props.today ?? new Date());
+      if (problem) throw fail(`expires (${shown(props.expires)}) ${problem}`);
+    }
+    const level = props.podSecurity === undefined || props.podSecurity === 'restricted' ? 'restricted' : props.podSecurity.level;
+    if (typeof props.podSecurity === 'object' && props.podSecurity.reason.trim() === '') {
+      throw fail("podSecurity.reason is empty; a namespace below 'restricted' needs the reason it does");
+    }
+    const quota = props.quota ?? DEFAULT_TEAM_QUOTA;
+    const defaults = props.containerDefaults ?? DEFAULT_CONTAINER_DEFAULTS;
+    checkQuantities(fail, quota, defaults);
+    checkQuotaFitsDefaults(fail, quota, defaults);
+
+    this.name = props.name;
+    this.namespace = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: props.name,
+        labels: {
+          [TEAM_LABEL]: props.team,
+          ...(props.expires !== undefined && { [EXPIRES_LABEL]: props.expires }),
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: {
+          [OWNER_ANNOTATION]: props.owner,
+          [PURPOSE_ANNOTATION]: props.purpose,
+          ...(typeof props.podSecurity === 'object' && { 'k8s-platform-kit.dev/pod-security-reason': props.podSecurity.reason }),
+        },
+      },
+    });
+    const namespace = props.name;
+    this.quota = new ApiObject(this, 'Quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'team-quota', namespace },
+      spec: { hard: quotaHard(quota) },
+    });
+    this.limitRange = new ApiObject(this, 'Defaults', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'container-defaults', namespace },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: defaults.cpu.request, memory: defaults.memory.request },
+          default: { cpu: defaults.cpu.limit, memory: defaults.memory.limit },
+        }],
+      },
+    });
+    this.networkPolicy = new ApiObject(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+        }],
+      },
+    });
+    for (const role of ['edit', 'view'] as const) {
+      const subjects = props.access?.[role] ?? [];
+      if (subjects.length === 0) continue;
+      subjects.forEach((subject, i) => {
+        const problem = subjectProblem(subject);
+        if (problem) throw fail(`access.${role}[${i}] (${shown(subject)}) ${problem}`);
+      });
+      new ApiObject(this, `Access-${role}`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: `team-${role}`, namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects: subjects.map(subjectOf),
+      });
+    }
+  }
+}
+
+type Fail = (message: string) => Error;
+
+function checkQuantities(fail: Fail, quota: TeamQuota, defaults: ContainerDefaults): void {
+  const quantities: [string, string | undefined][] = [
+    ['quota.cpu.requests', quota.cpu?.requests],
+    ['quota.cpu.limits', quota.cpu?.limits],
+    ['quota.memory.requests', quota.memory?.requests],
+    ['quota.memory.limits', quota.memory?.limits],
+    ['quota.storage', quota.storage],
+    ['containerDefaults.cpu.request', defaults.cpu.request],
+    ['containerDefaults.cpu.limit', defaults.cpu.limit],
+    ['containerDefaults.memory.request', defaults.memory.request],
+    ['containerDefaults.memory.limit', defaults.memory.limit],
+  ];
+  for (const [field, value] of quantities) {
+    if (value !== undefined && !isQuantity(value)) throw fail(`${field} (${shown(value)}) is not a Kubernetes quantity; expected e.g. 500m, 2 or 4Gi`);
+  }
+  for (const [field, value] of [['quota.pods', quota.pods], ['quota.services', quota.services], ['quota.persistentVolumeClaims', quota.persistentVolumeClaims]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw fail(`${field} (${shown(value)}) is not a whole number >= 1`);
+  }
+  for (const resource of ['cpu', 'memory'] as const) {
+    if (compareQuantities(defaults[resource].request, defaults[resource].limit) > 0) {
+      throw fail(`containerDefaults.${resource}.request (${defaults[resource].request}) is above containerDefaults.${resource}.limit (${defaults[resource].limit})`);
+    }
+  }
+}
+
+/** A quota smaller than what one defaulted container takes would reject every such pod. */
+function checkQuotaFitsDefaults(fail: Fail, quota: TeamQuota, defaults: ContainerDefaults): void {
+  for (const resource of ['cpu', 'memory'] as const) {
+    const pairs = [['requests', defaults[resource].request, 'request'], ['limits', defaults[resource].limit, 'limit']] as const;
+    for (const [kind, needed, defaultField] of pairs) {
+      const hard = quota[resource]?.[kind];
+      if (hard !== undefined && compareQuantities(hard, needed) < 0) {
+        throw fail(`quota.${resource}.${kind} (${hard}) is below containerDefaults.${resource}.${defaultField} (${needed}): not even one pod with the defaults would be admitted`);
+      }
+    }
+  }
+}
+
+function quotaHard(quota: TeamQuota): Record<string, string> {
+  const hard: Record<string, string> = {};
+  const put = (key: string, value: string | number | undefined) => {
+    if (value !== undefined) hard[key] = String(value);
+  };
+  put('requests.cpu', quota.cpu?.requests);
+  put('limits.cpu', quota.cpu?.limits);
+  put('requests.memory', quota.memory?.requests);
+  put('limits.memory', quota.memory?.limits);
+  put('pods', quota.pods);
+  put('services', quota.services);
+  put('persistentvolumeclaims', quota.persistentVolumeClaims);
+  put('requests.storage', quota.storage);
+  return hard;
+}
