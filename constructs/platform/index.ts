@@ -1,3 +1,4 @@
 export * from './flux-git-sync.js';
 export * from './app-namespace.js';
 export * from './team-namespace.js';
+export * from './access.js';

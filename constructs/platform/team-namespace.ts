@@ -102,7 +102,8 @@ function dateProblem(value: string, today: Date): string | undefined {
   return undefined;
 }
 
-function subjectOf(subject: Subject): Record<string, string> {
+/** A Subject as an RBAC binding's subject. */
+export function rbacSubject(subject: Subject): Record<string, string> {
   if ('user' in subject) return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: subject.user };
   if ('group' in subject) return { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: subject.group };
   return { kind: 'ServiceAccount', name: subject.serviceAccount.name, namespace: subject.serviceAccount.namespace };
@@ -219,7 +220,7 @@ export class TeamNamespace extends Construct {
         kind: 'RoleBinding',
         metadata: { name: `team-${role}`, namespace },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: subjects.map(subjectOf),
+        subjects: subjects.map(rbacSubject),
       });
     }
   }

@@ -64,8 +64,22 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** RBAC object names (`system:aggregate-to-edit`): anything but `.`, `..`, or a name containing `/` or `%`. */
+export function pathSegmentNameProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (value === '.' || value === '..') return `may not be '${value}'`;
+  if (/[/%]/.test(value)) return "may not contain '/' or '%'";
+  return undefined;
+}
+
+const RBAC_NAME = { check: pathSegmentNameProblem, what: "name without '/' or '%'" };
+
 /** The name check the API server applies to each kind whose names are not DNS-1123 subdomains. */
 export const NAME_CHECKS: Readonly<Record<string, { readonly check: (name: string) => string | undefined; readonly what: string }>> = {
   Namespace: { check: dns1123LabelProblem, what: 'DNS-1123 label' },
   Service: { check: dns1035LabelProblem, what: 'DNS-1035 label' },
+  Role: RBAC_NAME,
+  ClusterRole: RBAC_NAME,
+  RoleBinding: RBAC_NAME,
+  ClusterRoleBinding: RBAC_NAME,
 };
