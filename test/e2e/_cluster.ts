@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../../charts/environment.js';
-import { machineSize, machineTypeOf } from '../../constructs/environment/index.js';
+import { nodeOf, poolShapes, type NodeShape, type Resources } from '../../constructs/capacity/index.js';
 
 /** The kubectl the suite runs: $KUBECTL, or kubectl on the PATH. */
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
@@ -45,13 +45,16 @@ export interface NodeSpec {
   readonly cpu: string;
   readonly memory: string;
   readonly pods: number;
+  /** What the node offers pods; its capacity when omitted. */
+  readonly allocatable?: { readonly cpu: string; readonly memory: string; readonly pods: number };
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly { key: string; value?: string; effect: string }[];
 }
 
-/** A Node object kwok manages (annotation kwok.x-k8s.io/node=fake) with the given capacity. */
+/** A Node object kwok manages (annotation kwok.x-k8s.io/node=fake) with the given capacity and allocatable. */
 export function nodeManifest(node: NodeSpec): Record<string, unknown> {
-  const resources = { cpu: node.cpu, memory: node.memory, pods: String(node.pods) };
+  const capacity = { cpu: node.cpu, memory: node.memory, pods: String(node.pods) };
+  const allocatable = node.allocatable ? { ...node.allocatable, pods: String(node.allocatable.pods) } : capacity;
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -68,37 +71,29 @@ export function nodeManifest(node: NodeSpec): Record<string, unknown> {
       },
     },
     spec: { taints: node.taints },
-    status: { capacity: resources, allocatable: resources },
+    status: { capacity, allocatable },
   };
 }
 
-/** The nodes an environment's pools start with (`desired` per pool), spread over the pool's zones. */
+/** A planner node as a simulated node: the same capacity, allocatable, labels and taints. */
+export function nodeSpecOf(node: NodeShape): NodeSpec {
+  const quantity = (r: Resources) => ({ cpu: `${r.cpu}m`, memory: `${Math.floor(r.memory / 1024)}Ki`, pods: r.pods });
+  const capacity = quantity(node.capacity);
+  return { name: node.name, ...capacity, allocatable: quantity(node.allocatable), labels: node.labels, taints: node.taints };
+}
+
+/**
+ * The nodes an environment's pools start with (`desired` per pool, at least one), as the
+ * capacity planner models them: allocatable after the kubelet's reservations, spread over
+ * the pool's zones, named `<env>-<pool>-<n>`.
+ */
 export function nodesOf(env: Environment): NodeSpec[] {
-  const nodes: NodeSpec[] = [];
-  for (const pool of env.cluster.nodePools) {
-    const type = machineTypeOf(pool);
-    const size = machineSize(type);
-    if (!size) throw new Error(`${env.name}: pool '${pool.name}' uses ${type}, whose size the kit does not know; add it to MACHINE_SIZES`);
-    const zones = pool.zones ?? env.cluster.zones;
-    for (let i = 0; i < Math.max(pool.desired, 1); i++) {
-      const zone = zones.length > 0 ? zones[i % zones.length] : undefined;
-      nodes.push({
-        name: `${env.name}-${pool.name}-${i}`,
-        cpu: String(size.cpu),
-        memory: `${size.memoryGiB}Gi`,
-        pods: pool.maxPods,
-        labels: {
-          'k8s-platform-kit.dev/pool': pool.name,
-          'node.kubernetes.io/instance-type': type,
-          'topology.kubernetes.io/region': env.region,
-          ...(zone !== undefined && { 'topology.kubernetes.io/zone': env.cloud === 'azure' ? `${env.region}-${zone}` : zone }),
-          ...pool.labels,
-        },
-        taints: pool.taints,
-      });
-    }
-  }
-  return nodes;
+  return poolShapes(env).flatMap((shape) =>
+    Array.from({ length: Math.max(shape.desired, 1) }, (_, i) => {
+      const spec = nodeSpecOf(nodeOf(shape, i));
+      const name = `${env.name}-${spec.name}`;
+      return { ...spec, name, labels: { ...spec.labels, 'kubernetes.io/hostname': name } };
+    }));
 }
 
 /** Creates nodes and waits until kwok reports them Ready. */

@@ -12,7 +12,7 @@ import { loadEnvironment } from '../../charts/environment.js';
 import { nodeOf, objectsOf, planCapacity, type PoolShape } from '../../constructs/capacity/index.js';
 import type { ManifestObject } from '../../constructs/policy/index.js';
 import { deployment, pool } from '../constructs/capacity/_fixtures.js';
-import { E2E_NODE_LABEL, deleteNodes, getJson, kubectl } from './_cluster.js';
+import { createNodes, deleteNodes, getJson, kubectl, nodeSpecOf } from './_cluster.js';
 
 const NAMESPACE = 'apps';
 const staging = loadEnvironment('staging');
@@ -20,22 +20,6 @@ const staging = loadEnvironment('staging');
 interface PodStatus {
   metadata: { name: string; namespace: string };
   status: { phase: string; conditions?: { type: string; status: string; message?: string }[] };
-}
-
-/** A kwok Node with the shape's capacity and allocatable (the kubelet's reservations applied). */
-function nodeManifests(shapes: readonly PoolShape[]): string {
-  const quantity = (r: { cpu: number; memory: number; pods: number }) => ({ cpu: `${r.cpu}m`, memory: `${Math.floor(r.memory / 1024)}Ki`, pods: String(r.pods) });
-  return shapes.flatMap((shape) => Array.from({ length: shape.desired }, (_, i) => nodeOf(shape, i))).map((node) => stringify({
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: node.name,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-      labels: { ...node.labels, 'kubernetes.io/arch': 'amd64', type: 'kwok', [E2E_NODE_LABEL]: 'true' },
-    },
-    spec: { taints: node.taints },
-    status: { capacity: quantity(node.capacity), allocatable: quantity(node.allocatable) },
-  })).join('---\n');
 }
 
 function podsIn(namespace: string): PodStatus[] {
@@ -72,16 +56,16 @@ function deleteNamespace(name: string): void {
 const namespaceObject = (name: string): ManifestObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
 /**
- * Creates the nodes, applies the objects, and checks that the scheduler leaves exactly the
- * pods the planner reports Pending, with messages that begin with the planner's.
+ * Creates kwok nodes of the planner's shapes (capacity and allocatable), applies the
+ * objects, and checks that the scheduler leaves exactly the pods the planner reports
+ * Pending, with messages that begin with the planner's.
  */
 function crossCheck(shapes: readonly PoolShape[], objects: readonly ManifestObject[], namespace: string) {
   const plan = planCapacity(staging, objects, { addOns: [], pools: shapes });
   const steady = plan.scenarios.find((s) => s.name === 'steady')!;
   const total = plan.pools.reduce((n, p) => n + p.requested.pods, 0) + steady.pending.length;
 
-  kubectl(['apply', '-f', '-'], { input: nodeManifests(shapes) });
-  for (const shape of shapes) for (let i = 0; i < shape.desired; i++) kubectl(['wait', '--for=condition=Ready', `node/${nodeOf(shape, i).name}`, '--timeout=60s']);
+  createNodes(shapes.flatMap((shape) => Array.from({ length: shape.desired }, (_, i) => nodeSpecOf(nodeOf(shape, i)))));
   apply(objects.some((o) => o.kind === 'Namespace') ? objects : [namespaceObject(namespace), ...objects]);
   const pods = settle(namespace, total);
   const messages = unschedulableMessages(pods).sort();
