@@ -2,3 +2,4 @@ export * from './flux-git-sync.js';
 export * from './app-namespace.js';
 export * from './team-namespace.js';
 export * from './access.js';
+export * from './storage.js';

@@ -1,0 +1,162 @@
+/**
+ * Storage building blocks: a StorageClass per cloud that waits for the first consumer
+ * (so a volume is created in the zone its pod was scheduled to, not in a zone the pod can
+ * never reach) and keeps data by default; and Services for things outside the cluster.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { isIPv4 } from 'node:net';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+
+/** Disk kinds per cloud: EBS volume types, Azure disk SKUs. */
+export const DISK_TYPES = {
+  aws: ['gp3', 'io2', 'st1'],
+  azure: ['StandardSSD_LRS', 'Premium_LRS', 'PremiumV2_LRS', 'StandardSSD_ZRS', 'Premium_ZRS'],
+} as const;
+
+/** Properties of {@link DiskStorageClass}. */
+export type DiskStorageClassProps = {
+  /** The StorageClass name (a DNS-1123 subdomain). */
+  readonly name: string;
+  /**
+   * What happens to a volume when its claim is deleted. `Retain` by default: the data
+   * outlives a deleted StatefulSet or namespace until someone removes it on purpose.
+   */
+  readonly reclaimPolicy?: 'Retain' | 'Delete';
+  /** Marks it as the cluster's default StorageClass. */
+  readonly default?: boolean;
+} & (
+  | { readonly cloud: 'aws'; readonly type?: (typeof DISK_TYPES)['aws'][number]; readonly iops?: number; readonly throughputMiBps?: number; readonly kmsKeyId?: string }
+  | { readonly cloud: 'azure'; readonly type?: (typeof DISK_TYPES)['azure'][number] }
+);
+
+/** A StorageClass for the cloud's block-storage CSI driver: encrypted, expandable, WaitForFirstConsumer. */
+export class DiskStorageClass extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: DiskStorageClassProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('DiskStorageClass', this, message);
+    const nameProblem = dns1123SubdomainProblem(props.name);
+    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    const types: readonly string[] = DISK_TYPES[props.cloud];
+    const type = props.type ?? types[0]!;
+    if (!types.includes(type)) throw fail(`type (${shown(type)}) is not a ${props.cloud} disk type; expected one of ${types.join(', ')}`);
+
+    let provisioner: string;
+    let parameters: Record<string, string>;
+    if (props.cloud === 'aws') {
+      provisioner = 'ebs.csi.aws.com';
+      parameters = { type, encrypted: 'true' };
+      if (props.iops !== undefined) {
+        if (type === 'st1' || !Number.isInteger(props.iops) || props.iops < 3000) throw fail(`iops (${shown(props.iops)}) applies to gp3 and io2 volumes, as a whole number >= 3000`);
+        parameters.iops = String(props.iops);
+      }
+      if (props.throughputMiBps !== undefined) {
+        if (type !== 'gp3' || !Number.isInteger(props.throughputMiBps) || props.throughputMiBps < 125) throw fail(`throughputMiBps (${shown(props.throughputMiBps)}) applies to gp3 volumes, as a whole number >= 125`);
+        parameters.throughput = String(props.throughputMiBps);
+      }
+      if (props.kmsKeyId !== undefined) parameters.kmsKeyId = props.kmsKeyId;
+    } else {
+      provisioner = 'disk.csi.azure.com';
+      parameters = { skuName: type };
+    }
+    this.name = props.name;
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: {
+        name: props.name,
+        ...(props.default && { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }),
+      },
+      provisioner,
+      parameters,
+      reclaimPolicy: props.reclaimPolicy ?? 'Retain',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+    });
+  }
+}
+
+/** A port of an {@link ExternalService}. */
+export interface ExternalPort {
+  readonly port: number;
+  /** Required when there is more than one port (a DNS-1123 label). */
+  readonly name?: string;
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Properties of {@link ExternalService}: a fixed address, or a DNS name. */
+export type ExternalServiceProps = {
+  /** The Service name in-cluster clients use (a DNS-1035 label). */
+  readonly name: string;
+  readonly namespace: string;
+} & (
+  | { readonly addresses: readonly string[]; readonly ports: readonly ExternalPort[] }
+  | { readonly externalName: string; readonly ports?: readonly ExternalPort[] }
+);
+
+/**
+ * A Service for something outside the cluster: a selector-less Service with an
+ * EndpointSlice for fixed IPv4 addresses, or an ExternalName Service (a DNS CNAME) for a
+ * DNS name. Clients then use `<name>.<namespace>.svc` and the target can move without
+ * changing them.
+ */
+export class ExternalService extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: ExternalServiceProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('ExternalService', this, message);
+    const nameProblem = dns1035LabelProblem(props.name);
+    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    const nsProblem = dns1123LabelProblem(props.namespace);
+    if (nsProblem) throw fail(`namespace (${shown(props.namespace)}) ${nsProblem}`);
+    const ports = props.ports ?? [];
+    ports.forEach((p, i) => {
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw fail(`ports[${i}].port (${shown(p.port)}) is not a port number; expected 1 to 65535`);
+      if (p.name !== undefined && dns1123LabelProblem(p.name)) throw fail(`ports[${i}].name (${shown(p.name)}) ${dns1123LabelProblem(p.name)}`);
+      if (ports.length > 1 && p.name === undefined) throw fail(`ports[${i}].name is missing; a Service with several ports names each`);
+    });
+    this.name = props.name;
+    this.namespace = props.namespace;
+    const servicePorts = ports.map((p) => ({ ...(p.name !== undefined && { name: p.name }), port: p.port, protocol: p.protocol ?? 'TCP' }));
+
+    if ('externalName' in props) {
+      const problem = dns1123SubdomainProblem(props.externalName) ?? (props.externalName.includes('.') ? undefined : 'is not a fully qualified name');
+      if (problem || isIPv4(props.externalName)) throw fail(`externalName (${shown(props.externalName)}) ${problem ?? 'is an IP address'}; expected a DNS name such as db.example.com (use addresses for an IP)`);
+      new ApiObject(this, 'Resource', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: props.name, namespace: props.namespace },
+        spec: { type: 'ExternalName', externalName: props.externalName, ...(servicePorts.length > 0 && { ports: servicePorts }) },
+      });
+      return;
+    }
+    if (props.addresses.length === 0) throw fail('addresses is empty; expected at least one IPv4 address');
+    props.addresses.forEach((address, i) => {
+      if (!isIPv4(address)) throw fail(`addresses[${i}] (${shown(address)}) is not an IPv4 address; expected e.g. 10.0.12.5 (use externalName for a DNS name)`);
+    });
+    if (ports.length === 0) throw fail('ports is empty; expected the port(s) the external endpoint listens on');
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: { ports: servicePorts },
+    });
+    new ApiObject(this, 'Endpoints', {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${props.name}-external`,
+        namespace: props.namespace,
+        labels: { 'kubernetes.io/service-name': props.name, 'endpointslice.kubernetes.io/managed-by': 'k8s-platform-kit' },
+      },
+      addressType: 'IPv4',
+      endpoints: props.addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+      ports: servicePorts,
+    });
+  }
+}
