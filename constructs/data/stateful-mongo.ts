@@ -1,0 +1,350 @@
+/**
+ * StatefulMongo: a MongoDB replica set run the way it survives production (seeds 001 and
+ * 004's fleetman database):
+ *
+ * - a StatefulSet of an odd number of members (three by default) behind a headless
+ *   Service, one PersistentVolumeClaim each on a StorageClass that waits for the first
+ *   consumer, spread over zones and never two members on one node;
+ * - internal authentication with a keyfile and an admin user, both from Secrets the
+ *   construct only references;
+ * - a Job that initiates the replica set and is safe to re-run (it does nothing once the
+ *   set exists);
+ * - a PodDisruptionBudget that keeps a majority, a preStop hook that steps a primary down
+ *   before it stops, and probes that ask mongod itself through `mongosh`;
+ * - a NetworkPolicy that admits the members, its own Jobs and the clients you name;
+ * - optionally, a CronJob that `mongodump`s to a PersistentVolumeClaim and prunes old
+ *   archives.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
+import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+
+/** The official image, pinned. */
+export const MONGO_IMAGE = 'mongo:8.0.4';
+const PORT = 27017;
+/** The mongodb user of the official image. */
+const MONGO_UID = 999;
+
+/** A reference to one key of a Secret. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/** Properties of {@link StatefulMongo}. */
+export interface StatefulMongoProps {
+  /** The StatefulSet, headless Service and pod name prefix; `mongo` by default. */
+  readonly name?: string;
+  readonly namespace: string;
+  /** The replica set name; `rs0` by default. */
+  readonly replicaSet?: string;
+  /** Members; 3 by default. Always odd; at least 3 in the production profile. */
+  readonly members?: number;
+  /** `production` (default): at least three members, zone spread enforced. `development`: one member allowed, spread preferred. */
+  readonly profile?: 'production' | 'development';
+  /** The image, pinned by tag or digest; {@link MONGO_IMAGE} by default. */
+  readonly image?: string;
+  /** Each member's volume. */
+  readonly storage: { readonly size: string; readonly storageClass?: string };
+  /** CPU and memory per member; requests equal limits (Guaranteed). 500m and 1Gi by default. */
+  readonly resources?: { readonly cpu: string; readonly memory: string };
+  /** The admin user, created on first start: Secret keys holding its name and password. */
+  readonly admin: { readonly username: SecretKeyRef; readonly password: SecretKeyRef };
+  /** The replica set's shared keyfile (756 base64 characters or fewer), as a Secret key. */
+  readonly keyfile: SecretKeyRef;
+  /** Pods (by label, in this namespace unless a namespace label selector is given) allowed to connect. */
+  readonly clients?: readonly { readonly podLabels: Readonly<Record<string, string>>; readonly namespaceLabels?: Readonly<Record<string, string>> }[];
+  /** Nightly `mongodump` to a PersistentVolumeClaim. */
+  readonly backup?: {
+    /** Cron schedule; `0 2 * * *` (02:00 daily) by default. */
+    readonly schedule?: string;
+    /** Days an archive is kept; 7 by default. */
+    readonly retentionDays?: number;
+    /** The backup volume. */
+    readonly size: string;
+    readonly storageClass?: string;
+  };
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+/** The hardened security context every container of the construct runs with. */
+const CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: MONGO_UID,
+  runAsGroup: MONGO_UID,
+  capabilities: { drop: ['ALL'] },
+};
+
+const POD_SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: MONGO_UID,
+  runAsGroup: MONGO_UID,
+  fsGroup: MONGO_UID,
+  fsGroupChangePolicy: 'OnRootMismatch',
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** A MongoDB replica set with its Service, PDB, NetworkPolicy, initiation Job and optional backups. */
+export class StatefulMongo extends Construct {
+  /** `mongodb://<member>.<service>.<namespace>.svc.cluster.local:27017,…/?replicaSet=<name>` (add credentials from the admin Secret, or an application user). */
+  public readonly connectionString: string;
+  public readonly serviceName: string;
+  public readonly replicaSetName: string;
+  /** Pod DNS names of the members, in order. */
+  public readonly hosts: readonly string[];
+
+  constructor(scope: Construct, id: string, props: StatefulMongoProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('StatefulMongo', this, message);
+    const name = props.name ?? 'mongo';
+    const replicaSet = props.replicaSet ?? 'rs0';
+    const members = props.members ?? 3;
+    const profile = props.profile ?? 'production';
+    const image = props.image ?? MONGO_IMAGE;
+    const resources = props.resources ?? { cpu: '500m', memory: '1Gi' };
+
+    for (const [field, value, check] of [
+      ['name', name, dns1123LabelProblem],
+      ['namespace', props.namespace, dns1123LabelProblem],
+      ['replicaSet', replicaSet, dns1123LabelProblem],
+      ['admin.username.name', props.admin.username.name, dns1123SubdomainProblem],
+      ['admin.password.name', props.admin.password.name, dns1123SubdomainProblem],
+      ['keyfile.name', props.keyfile.name, dns1123SubdomainProblem],
+    ] as const) {
+      const problem = check(value);
+      if (problem) throw fail(`${field} (${shown(value)}) ${problem}`);
+    }
+    if (!Number.isInteger(members) || members < 1 || members % 2 === 0) {
+      throw fail(`members (${shown(members)}) is not an odd whole number; an even replica set cannot keep a majority when split in half (expected 1, 3, 5 or 7)`);
+    }
+    if (profile === 'production' && members < 3) {
+      throw fail(`members (${members}) is below 3 in the production profile; one member down would stop writes (expected 3, 5 or 7, or profile: 'development')`);
+    }
+    if (members > 7) throw fail(`members (${members}) is above 7, MongoDB's limit of voting members`);
+    if (/:latest$/.test(image) || (!image.includes(':') && !image.includes('@'))) throw fail(`image (${shown(image)}) is not pinned; expected a tag or digest such as ${MONGO_IMAGE}`);
+    for (const [field, value] of [['storage.size', props.storage.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory], ['backup.size', props.backup?.size]] as const) {
+      if (value !== undefined && (!isQuantity(value) || compareQuantities(value, 0) <= 0)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
+    }
+    const schedule = props.backup?.schedule ?? '0 2 * * *';
+    const fields = schedule.trim().split(/\s+/);
+    if (props.backup && (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f)))) {
+      throw fail(`backup.schedule (${shown(schedule)}) is not a five-field cron schedule; expected e.g. '0 2 * * *'`);
+    }
+    const retentionDays = props.backup?.retentionDays ?? 7;
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw fail(`backup.retentionDays (${shown(retentionDays)}) is not a whole number >= 1`);
+
+    const ns = props.namespace;
+    const labels = { 'app.kubernetes.io/name': 'mongodb', 'app.kubernetes.io/instance': name };
+    const memberLabels = { ...labels, 'app.kubernetes.io/component': 'member' };
+    this.serviceName = name;
+    this.replicaSetName = replicaSet;
+    this.hosts = Array.from({ length: members }, (_, i) => `${name}-${i}.${name}.${ns}.svc.cluster.local:${PORT}`);
+    this.connectionString = `mongodb://${this.hosts.join(',')}/?replicaSet=${replicaSet}`;
+
+    const adminEnv = [
+      { name: 'MONGO_INITDB_ROOT_USERNAME', valueFrom: { secretKeyRef: props.admin.username } },
+      { name: 'MONGO_INITDB_ROOT_PASSWORD', valueFrom: { secretKeyRef: props.admin.password } },
+    ];
+    /** mongosh against the local member as the admin user; credentials come from the environment. */
+    const localShell = (script: string) => ['sh', '-c', `mongosh --quiet --norc -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval '${script}'`];
+    const ping = { exec: { command: ['mongosh', '--quiet', '--norc', '--eval', "db.adminCommand('ping').ok"] } };
+    const small = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '50m', memory: '64Mi' } };
+
+    new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns, labels },
+      spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: memberLabels, ports: [{ name: 'mongodb', port: PORT, targetPort: PORT }] },
+    });
+
+    const production = profile === 'production';
+    new ApiObject(this, 'StatefulSet', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        serviceName: name,
+        replicas: members,
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        selector: { matchLabels: memberLabels },
+        template: {
+          metadata: { labels: memberLabels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: POD_SECURITY,
+            terminationGracePeriodSeconds: 60,
+            affinity: production
+              ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: memberLabels } }] } }
+              : undefined,
+            topologySpreadConstraints: [{
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: production ? 'DoNotSchedule' : 'ScheduleAnyway',
+              labelSelector: { matchLabels: memberLabels },
+            }],
+            initContainers: [{
+              // mongod accepts only a keyfile its own user owns with mode 0400: copy it from the Secret.
+              name: 'keyfile',
+              image,
+              command: ['sh', '-c', 'cp /secret/keyfile /keyfile/keyfile && chmod 0400 /keyfile/keyfile'],
+              securityContext: CONTAINER_SECURITY,
+              resources: small,
+              volumeMounts: [{ name: 'keyfile-secret', mountPath: '/secret', readOnly: true }, { name: 'keyfile', mountPath: '/keyfile' }],
+            }],
+            containers: [{
+              name: 'mongod',
+              image,
+              args: ['--replSet', replicaSet, '--bind_ip_all', '--keyFile', '/keyfile/keyfile'],
+              env: adminEnv,
+              ports: [{ name: 'mongodb', containerPort: PORT }],
+              resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { cpu: resources.cpu, memory: resources.memory } },
+              securityContext: CONTAINER_SECURITY,
+              startupProbe: { ...ping, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
+              livenessProbe: { ...ping, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
+              readinessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
+              lifecycle: {
+                // A primary that is told to stop hands over first, so writes move before it goes.
+                preStop: { exec: { command: localShell('try { if (db.hello().isWritablePrimary) { rs.stepDown(30) } } catch (e) { print(e) }') } },
+              },
+              volumeMounts: [
+                { name: 'data', mountPath: '/data/db' },
+                { name: 'keyfile', mountPath: '/keyfile', readOnly: true },
+                { name: 'configdb', mountPath: '/data/configdb' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'keyfile-secret', secret: { secretName: props.keyfile.name, items: [{ key: props.keyfile.key, path: 'keyfile' }], defaultMode: 0o440 } },
+              { name: 'keyfile', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+              { name: 'configdb', emptyDir: {} },
+              { name: 'tmp', emptyDir: {} },
+            ],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(props.storage.storageClass !== undefined && { storageClassName: props.storage.storageClass }),
+            resources: { requests: { storage: props.storage.size } },
+          },
+        }],
+      },
+    });
+
+    new ApiObject(this, 'Budget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: ns, labels },
+      // A majority must stay up for the set to keep a primary.
+      spec: { minAvailable: Math.floor(members / 2) + 1, selector: { matchLabels: memberLabels } },
+    });
+
+    new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [
+            { podSelector: { matchLabels: labels } },
+            ...(props.clients ?? []).map((client) => ({
+              podSelector: { matchLabels: client.podLabels },
+              ...(client.namespaceLabels && { namespaceSelector: { matchLabels: client.namespaceLabels } }),
+            })),
+          ],
+          ports: [{ protocol: 'TCP', port: PORT }],
+        }],
+      },
+    });
+
+    const jobPod = (component: string, script: string, extra: { volumes?: unknown[]; volumeMounts?: unknown[] } = {}) => ({
+      metadata: { labels: { ...labels, 'app.kubernetes.io/component': component } },
+      spec: {
+        automountServiceAccountToken: false,
+        restartPolicy: 'OnFailure',
+        securityContext: POD_SECURITY,
+        containers: [{
+          name: component,
+          image,
+          command: ['sh', '-c', script],
+          env: adminEnv,
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } },
+          securityContext: CONTAINER_SECURITY,
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(extra.volumeMounts ?? [])],
+        }],
+        volumes: [{ name: 'tmp', emptyDir: {} }, ...(extra.volumes ?? [])],
+      },
+    });
+
+    const uri = `mongodb://${this.hosts[0]}/admin?directConnection=true`;
+    const memberList = this.hosts.map((host, i) => `{ _id: ${i}, host: "${host}" }`).join(', ');
+    new ApiObject(this, 'Initiate', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: `${name}-initiate`, namespace: ns, labels },
+      spec: {
+        backoffLimit: 20,
+        activeDeadlineSeconds: 1800,
+        template: jobPod('initiate', [
+          // Safe to re-run: rs.status() succeeds once the set exists, and then nothing is changed.
+          `until mongosh --quiet --norc "${uri}" --eval "db.adminCommand('ping')" >/dev/null 2>&1; do sleep 5; done`,
+          `mongosh --quiet --norc "${uri}" -u "$MONGO_INITDB_ROOT_USERNAME" -p "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval '` +
+            `try { rs.status(); print("replica set ${replicaSet} already initiated") } ` +
+            `catch (e) { if (e.codeName !== "NotYetInitialized") { throw e } rs.initiate({ _id: "${replicaSet}", members: [${memberList}] }); print("initiated ${replicaSet}") }'`,
+        ].join(' && ')),
+      },
+    });
+
+    if (props.backup) {
+      new ApiObject(this, 'BackupVolume', {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: `${name}-backups`, namespace: ns, labels },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          ...(props.backup.storageClass !== undefined && { storageClassName: props.backup.storageClass }),
+          resources: { requests: { storage: props.backup.size } },
+        },
+      });
+      const connection = `mongodb://${this.hosts.join(',')}/?replicaSet=${replicaSet}&readPreference=secondaryPreferred&authSource=admin`;
+      new ApiObject(this, 'Backup', {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: `${name}-backup`, namespace: ns, labels },
+        spec: {
+          schedule,
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: 600,
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: 3 * 3600,
+              template: jobPod('backup', [
+                'set -e',
+                'archive="/backup/$(date -u +%Y-%m-%dT%H%M%SZ).archive.gz"',
+                `mongodump --uri="${connection}" --username="$MONGO_INITDB_ROOT_USERNAME" --password="$MONGO_INITDB_ROOT_PASSWORD" --oplog --gzip --archive="$archive"`,
+                `find /backup -name '*.archive.gz' -mtime +${retentionDays} -delete`,
+                'ls -l /backup',
+              ].join('\n'), {
+                volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: `${name}-backups` } }],
+                volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+              }),
+            },
+          },
+        },
+      });
+    }
+  }
+}
