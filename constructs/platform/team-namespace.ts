@@ -37,7 +37,12 @@ export interface TeamQuota {
 
 /** What a container that declares no resources gets (LimitRange `defaultRequest` and `default`). */
 export interface ContainerDefaults {
-  readonly cpu: { readonly request: string; readonly limit: string };
+  /**
+   * `limit` is optional: without it, containers that set no CPU limit stay unlimited. With
+   * it, a container that requests more CPU than this and sets no limit of its own is
+   * rejected at admission (its request would exceed the defaulted limit).
+   */
+  readonly cpu: { readonly request: string; readonly limit?: string };
   readonly memory: { readonly request: string; readonly limit: string };
 }
 
@@ -188,7 +193,7 @@ export class TeamNamespace extends Construct {
         limits: [{
           type: 'Container',
           defaultRequest: { cpu: defaults.cpu.request, memory: defaults.memory.request },
-          default: { cpu: defaults.cpu.limit, memory: defaults.memory.limit },
+          default: { ...(defaults.cpu.limit !== undefined && { cpu: defaults.cpu.limit }), memory: defaults.memory.limit },
         }],
       },
     });
@@ -247,7 +252,8 @@ function checkQuantities(fail: Fail, quota: TeamQuota, defaults: ContainerDefaul
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw fail(`${field} (${shown(value)}) is not a whole number >= 1`);
   }
   for (const resource of ['cpu', 'memory'] as const) {
-    if (compareQuantities(defaults[resource].request, defaults[resource].limit) > 0) {
+    const limit = defaults[resource].limit;
+    if (limit !== undefined && compareQuantities(defaults[resource].request, limit) > 0) {
       throw fail(`containerDefaults.${resource}.request (${defaults[resource].request}) is above containerDefaults.${resource}.limit (${defaults[resource].limit})`);
     }
   }
@@ -259,7 +265,7 @@ function checkQuotaFitsDefaults(fail: Fail, quota: TeamQuota, defaults: Containe
     const pairs = [['requests', defaults[resource].request, 'request'], ['limits', defaults[resource].limit, 'limit']] as const;
     for (const [kind, needed, defaultField] of pairs) {
       const hard = quota[resource]?.[kind];
-      if (hard !== undefined && compareQuantities(hard, needed) < 0) {
+      if (hard !== undefined && needed !== undefined && compareQuantities(hard, needed) < 0) {
         throw fail(`quota.${resource}.${kind} (${hard}) is below containerDefaults.${resource}.${defaultField} (${needed}): not even one pod with the defaults would be admitted`);
       }
     }

@@ -98,6 +98,15 @@ describe('TeamNamespace overrides', () => {
   });
 });
 
+describe('TeamNamespace without a default CPU limit', () => {
+  it('leaves CPU unlimited for containers that set no limit', () => {
+    const objects = synth({ containerDefaults: { cpu: { request: '250m' }, memory: { request: '256Mi', limit: '512Mi' } } });
+    assert.deepEqual(byKind(objects, 'LimitRange')[0]?.spec, {
+      limits: [{ type: 'Container', defaultRequest: { cpu: '250m', memory: '256Mi' }, default: { memory: '512Mi' } }],
+    });
+  });
+});
+
 describe('TeamNamespace bad input', () => {
   const cases: [string, Partial<TeamNamespaceProps>, string][] = [
     ['a name that is not a DNS label', { name: 'Payments' }, "name ('Payments') must consist of lower case"],
