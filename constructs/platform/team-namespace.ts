@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
 import { propsError, shown } from '../workloads/_errors.js';
 import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+import { addPolicyException } from '../policy/exceptions.js';
 import { POD_SECURITY_VERSION } from './app-namespace.js';
 
 /** Who is granted access: a user, a group, or a ServiceAccount. */
@@ -70,9 +71,19 @@ export interface TeamNamespaceProps {
   readonly containerDefaults?: ContainerDefaults;
   /** Subjects bound to the `edit` and `view` ClusterRoles in this namespace. */
   readonly access?: { readonly edit?: readonly Subject[]; readonly view?: readonly Subject[] };
+  /**
+   * Delete the namespace the day after `expires`: a CronJob in `namespace` (which must
+   * exist; `k8s-platform-kit-system` by default) whose ServiceAccount may delete this one
+   * namespace and nothing else. Needs `expires`, at most a year ahead (a cron schedule has
+   * no year).
+   */
+  readonly reaper?: { readonly namespace?: string };
   /** Today, for the expiry check; the current date when omitted. */
   readonly today?: Date;
 }
+
+/** The image the reaper runs: kubectl only, no shell. */
+export const REAPER_IMAGE = 'registry.k8s.io/kubectl:v1.34.10';
 
 /** Labels the kit puts on team namespaces. */
 export const TEAM_LABEL = 'k8s-platform-kit.dev/team';
@@ -144,8 +155,9 @@ export class TeamNamespace extends Construct {
     for (const key of ['owner', 'purpose'] as const) {
       if (props[key].trim() === '') throw fail(`${key} is empty; expected who answers for the namespace and why it exists`);
     }
+    const today = props.today ?? new Date();
     if (props.expires !== undefined) {
-      const problem = dateProblem(props.expires, props.today ?? new Date());
+      const problem = dateProblem(props.expires, today);
       if (problem) throw fail(`expires (${shown(props.expires)}) ${problem}`);
     }
     const level = props.podSecurity === undefined || props.podSecurity === 'restricted' ? 'restricted' : props.podSecurity.level;
@@ -213,6 +225,7 @@ export class TeamNamespace extends Construct {
         }],
       },
     });
+    if (props.reaper) this.addReaper(fail, props.name, props.expires, props.reaper.namespace ?? 'k8s-platform-kit-system', today);
     for (const role of ['edit', 'view'] as const) {
       const subjects = props.access?.[role] ?? [];
       if (subjects.length === 0) continue;
@@ -229,9 +242,88 @@ export class TeamNamespace extends Construct {
       });
     }
   }
+
+  /** A CronJob that deletes this namespace on the day after it expires, and the narrow RBAC it needs. */
+  private addReaper(fail: Fail, namespace: string, expires: string | undefined, home: string, today: Date): void {
+    if (expires === undefined) throw fail('reaper is set but expires is not; expected the last day the namespace is needed');
+    const homeProblem = dns1123LabelProblem(home);
+    if (homeProblem) throw fail(`reaper.namespace (${shown(home)}) ${homeProblem}`);
+    const reapDay = new Date(Date.parse(`${expires}T00:00:00Z`) + DAY);
+    if (reapDay.getTime() - today.getTime() > 365 * DAY) {
+      throw fail(`expires (${shown(expires)}) is more than a year ahead; the reaper's cron schedule has no year (expected a date within a year, or no reaper)`);
+    }
+    const name = `reap-${namespace}`;
+    const roleName = `k8s-platform-kit:reap:${namespace}`;
+    const labels = { 'app.kubernetes.io/name': 'namespace-reaper', 'app.kubernetes.io/instance': namespace };
+    new ApiObject(this, 'ReaperAccount', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: home, labels },
+      automountServiceAccountToken: false,
+    });
+    new ApiObject(this, 'ReaperRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: roleName, labels },
+      // This namespace only: resourceNames narrows delete to one object.
+      rules: [{ apiGroups: [''], resources: ['namespaces'], resourceNames: [namespace], verbs: ['get', 'delete'] }],
+    });
+    new ApiObject(this, 'ReaperBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: roleName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: home }],
+    });
+    new ApiObject(this, 'ReaperIsolation', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: home, labels },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ['Ingress'] },
+    });
+    const cronJob = new ApiObject(this, 'Reaper', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name, namespace: home, labels },
+      spec: {
+        schedule: `0 3 ${reapDay.getUTCDate()} ${reapDay.getUTCMonth() + 1} *`,
+        timeZone: 'Etc/UTC',
+        concurrencyPolicy: 'Forbid',
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 3,
+            activeDeadlineSeconds: 600,
+            template: {
+              metadata: { labels },
+              spec: {
+                serviceAccountName: name,
+                // The one pod of the kit that calls the API: it mounts its token.
+                automountServiceAccountToken: true,
+                restartPolicy: 'OnFailure',
+                securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+                containers: [{
+                  name: 'reap',
+                  image: REAPER_IMAGE,
+                  command: ['kubectl', 'delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'],
+                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+                }],
+              },
+            },
+          },
+        },
+      },
+    });
+    addPolicyException(cronJob, 'kit-service-account-token', `deletes namespace ${namespace} through the API once it has expired`);
+  }
 }
 
 type Fail = (message: string) => Error;
+
+const DAY = 24 * 3600 * 1000;
 
 function checkQuantities(fail: Fail, quota: TeamQuota, defaults: ContainerDefaults): void {
   const quantities: [string, string | undefined][] = [

@@ -44,14 +44,19 @@ after(() => {
 });
 
 describe('platform constructs on a real API server', () => {
-  it('TeamNamespace: accepted; a bare pod gets the defaults; a pod over the quota is refused', async () => {
+  it('TeamNamespace: accepted; its reaper may delete it and nothing else; a bare pod gets the defaults; a pod over the quota is refused', async () => {
     const objects = objectsOf((chart) => new TeamNamespace(chart, 'team', {
-      name: 'team-e2e', team: 'payments', owner: 'payments@example.com', purpose: 'e2e', expires: '2099-12-31',
+      name: 'team-e2e', team: 'payments', owner: 'payments@example.com', purpose: 'e2e', expires: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), reaper: {},
       quota: { cpu: { requests: '1' }, memory: { requests: '1Gi', limits: '2Gi' }, pods: 5 },
       access: { edit: [{ group: 'payments-devs' }], view: [{ serviceAccount: { name: 'dashboard', namespace: 'ops' } }] },
     }));
-    cleanup.push(['namespace', 'team-e2e']);
+    kubectl(['create', 'namespace', 'k8s-platform-kit-system']);
+    cleanup.push(['namespace', 'team-e2e'], ['namespace', 'k8s-platform-kit-system'], ['clusterrole,clusterrolebinding', 'k8s-platform-kit:reap:team-e2e']);
     applyBoth(objects);
+    const reaper = 'system:serviceaccount:k8s-platform-kit-system:reap-team-e2e';
+    const can = (...args: string[]) => kubectl(['auth', 'can-i', ...args, '--as', reaper], { allowFailure: true }).stdout.trim();
+    assert.equal(can('delete', 'namespace/team-e2e'), 'yes');
+    assert.equal(can('delete', 'namespace/default'), 'no');
 
     const pod = (name: string, resources?: Record<string, unknown>) => ({
       apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'team-e2e' },

@@ -107,6 +107,36 @@ describe('TeamNamespace without a default CPU limit', () => {
   });
 });
 
+describe('TeamNamespace reaper', () => {
+  const objects = synth({ expires: '2026-12-31', reaper: {} });
+  const reaper = objects.filter((o) => o.metadata?.namespace === 'k8s-platform-kit-system' || o.kind.startsWith('ClusterRole'));
+
+  it('deletes the namespace on the day after it expires, at 03:00 UTC, with kubectl alone', () => {
+    const cron = reaper.find((o) => o.kind === 'CronJob') as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(cron.spec.schedule, '0 3 1 1 *');
+    assert.equal(cron.spec.timeZone, 'Etc/UTC');
+    assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+    assert.deepEqual(cron.spec.jobTemplate.spec.template.spec.containers[0].command, ['kubectl', 'delete', 'namespace', 'payments-dev', '--ignore-not-found', '--wait=false']);
+    assert.equal(cron.spec.jobTemplate.spec.template.spec.containers[0].image, 'registry.k8s.io/kubectl:v1.34.10');
+  });
+
+  it('may delete this one namespace and nothing else', () => {
+    const role = reaper.find((o) => o.kind === 'ClusterRole') as unknown as { rules: unknown };
+    assert.deepEqual(role.rules, [{ apiGroups: [''], resources: ['namespaces'], resourceNames: ['payments-dev'], verbs: ['get', 'delete'] }]);
+  });
+
+  it('passes the validation spine, its API token waived with the reason', async () => {
+    const report = await validateManifests(objects.map((object) => ({ object })));
+    assert.deepEqual(report.errors, []);
+    assert.deepEqual(report.waived.map((w) => w.ruleId), ['kit-service-account-token']);
+  });
+
+  it('needs an expiry within a year', () => {
+    assert.throws(() => synth({ reaper: {} }), { message: "TeamNamespace 'test/ns': reaper is set but expires is not; expected the last day the namespace is needed" });
+    assert.throws(() => synth({ expires: '2028-01-01', reaper: {} }), { message: "TeamNamespace 'test/ns': expires ('2028-01-01') is more than a year ahead; the reaper's cron schedule has no year (expected a date within a year, or no reaper)" });
+  });
+});
+
 describe('TeamNamespace bad input', () => {
   const cases: [string, Partial<TeamNamespaceProps>, string][] = [
     ['a name that is not a DNS label', { name: 'Payments' }, "name ('Payments') must consist of lower case"],
