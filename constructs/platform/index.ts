@@ -3,3 +3,4 @@ export * from './app-namespace.js';
 export * from './team-namespace.js';
 export * from './access.js';
 export * from './storage.js';
+export * from './backup-schedule.js';

@@ -7,6 +7,8 @@ import { ApiObject, type App, type Chart } from 'cdk8s';
 import { Severity, type Finding, type ManifestObject, type PolicyContext, type PolicyRule } from './finding.js';
 import { checkExceptions, exceptionsOf, EXCEPTION_RULE_ID } from './exceptions.js';
 import { checkSchema, SCHEMA_RULE_ID } from './schema.js';
+// Registers the schemas of custom resources that have no model package (Velero).
+import './crd-schemas.js';
 import { DEFAULT_RULES } from './rules/default-rules.js';
 import { describeObject } from './_pod.js';
 

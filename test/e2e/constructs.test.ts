@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
+import { join } from 'node:path';
 import {
+  BackupSchedule,
   CiDeployer,
   DiskStorageClass,
   ExternalService,
@@ -117,5 +119,17 @@ describe('platform constructs on a real API server', () => {
     assert.deepEqual(slices.items.map((s) => s.endpoints.flatMap((e) => e.addresses)), [['10.0.12.5']]);
     const sts = getJson<{ spec: { replicas: number } }>(['get', 'statefulset', 'mongo', '-n', 'data-e2e']);
     assert.equal(sts.spec.replicas, 3);
+  });
+
+  it('BackupSchedule: accepted by the API server with the pinned Velero CRD', () => {
+    const thirdParty = process.env.KIT_THIRD_PARTY ?? join('..', 'shared', 'third-party');
+    kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(thirdParty, 'velero', 'crds', 'velero.io_schedules.yaml')]);
+    kubectl(['wait', '--for=condition=Established', 'crd/schedules.velero.io', '--timeout=60s']);
+    kubectl(['create', 'namespace', 'velero']);
+    cleanup.push(['namespace', 'velero']);
+    applyBoth(objectsOf((chart) => new BackupSchedule(chart, 'nightly', { name: 'nightly', includedNamespaces: ['todo'], volumes: 'filesystem' })));
+    const schedule = getJson<{ spec: { template: { ttl: string; defaultVolumesToFsBackup: boolean } } }>(['get', 'schedules.velero.io', 'nightly', '-n', 'velero']);
+    assert.equal(schedule.spec.template.ttl, '720h');
+    assert.equal(schedule.spec.template.defaultVolumesToFsBackup, true);
   });
 });

@@ -1,0 +1,108 @@
+/**
+ * BackupSchedule: a Velero Schedule (typed from the pinned CRD, constructs/imports/velero.ts)
+ * that backs up namespaces on a cron schedule, keeps each backup for a retention period and
+ * captures volumes by snapshot or by file-system copy.
+ */
+import { Construct } from 'constructs';
+import { Schedule } from '../imports/velero.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+
+/** Properties of {@link BackupSchedule}. */
+export interface BackupScheduleProps {
+  /** The Schedule's name; backups are named `<name>-<timestamp>`. */
+  readonly name: string;
+  /** Velero's namespace; `velero` by default. */
+  readonly namespace?: string;
+  /** Five-field cron schedule (UTC), or `@every <duration>`; `0 1 * * *` (01:00 daily) by default. */
+  readonly schedule?: string;
+  /** How long each backup is kept, as a Go duration; `720h` (30 days) by default. */
+  readonly retention?: string;
+  /** Namespaces to back up; every namespace by default. */
+  readonly includedNamespaces?: readonly string[];
+  readonly excludedNamespaces?: readonly string[];
+  /** Back up only objects with these labels. */
+  readonly labelSelector?: Readonly<Record<string, string>>;
+  /**
+   * Volumes: `snapshot` (the default: the cloud's disk snapshots), `filesystem` (file-level
+   * copy by the node agent, for volumes without snapshot support), or `none`.
+   */
+  readonly volumes?: 'snapshot' | 'filesystem' | 'none';
+  /** The BackupStorageLocation; Velero's default location when omitted. */
+  readonly storageLocation?: string;
+  /** Stops new backups without deleting the schedule. */
+  readonly paused?: boolean;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const GO_DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
+
+/** Seconds in a Go duration of hours, minutes and seconds (`720h`, `1h30m`); NaN when it is not one. */
+function durationSeconds(value: string): number {
+  const match = GO_DURATION.exec(value);
+  if (!match || value === '') return Number.NaN;
+  const [, h = '0h', m = '0m', s = '0s'] = match;
+  return parseInt(h, 10) * 3600 + parseInt(m, 10) * 60 + parseInt(s, 10);
+}
+
+function scheduleProblem(schedule: string): string | undefined {
+  if (/^@every \S+$/.test(schedule)) {
+    const duration = schedule.slice('@every '.length);
+    return durationSeconds(duration) > 0 ? undefined : 'has an @every duration that is not a Go duration such as 6h or 30m';
+  }
+  const fields = schedule.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)) ? undefined : "is not a five-field cron schedule or '@every <duration>'";
+}
+
+/** A Velero backup schedule. */
+export class BackupSchedule extends Construct {
+  public readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: BackupScheduleProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('BackupSchedule', this, message);
+    const nameProblem = dns1123SubdomainProblem(props.name);
+    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    const namespace = props.namespace ?? 'velero';
+    const nsProblem = dns1123LabelProblem(namespace);
+    if (nsProblem) throw fail(`namespace (${shown(namespace)}) ${nsProblem}`);
+    const cron = props.schedule ?? '0 1 * * *';
+    const cronProblem = scheduleProblem(cron);
+    if (cronProblem) throw fail(`schedule (${shown(cron)}) ${cronProblem}; expected e.g. '0 1 * * *'`);
+    const retention = props.retention ?? '720h';
+    if (!(durationSeconds(retention) > 0)) {
+      throw fail(`retention (${shown(retention)}) is not a positive Go duration; expected e.g. 720h for 30 days`);
+    }
+    for (const [field, list] of [['includedNamespaces', props.includedNamespaces], ['excludedNamespaces', props.excludedNamespaces]] as const) {
+      (list ?? []).forEach((ns, i) => {
+        const problem = dns1123LabelProblem(ns);
+        if (problem) throw fail(`${field}[${i}] (${shown(ns)}) ${problem}`);
+      });
+    }
+    const overlap = (props.includedNamespaces ?? []).find((ns) => (props.excludedNamespaces ?? []).includes(ns));
+    if (overlap) throw fail(`namespace '${overlap}' is both included and excluded`);
+    for (const [key, value] of Object.entries(props.labelSelector ?? {})) {
+      const problem = qualifiedNameProblem(key) ?? labelValueProblem(value);
+      if (problem) throw fail(`labelSelector['${key}'] (${shown(value)}) ${problem}`);
+    }
+    const volumes = props.volumes ?? 'snapshot';
+
+    this.schedule = new Schedule(this, 'Resource', {
+      metadata: { name: props.name, namespace },
+      spec: {
+        schedule: cron,
+        ...(props.paused !== undefined && { paused: props.paused }),
+        useOwnerReferencesInBackup: false,
+        template: {
+          ttl: retention,
+          includedNamespaces: props.includedNamespaces && props.includedNamespaces.length > 0 ? [...props.includedNamespaces] : ['*'],
+          ...(props.excludedNamespaces && props.excludedNamespaces.length > 0 && { excludedNamespaces: [...props.excludedNamespaces] }),
+          ...(props.labelSelector && { labelSelector: { matchLabels: { ...props.labelSelector } } }),
+          snapshotVolumes: volumes === 'snapshot',
+          ...(volumes === 'filesystem' && { defaultVolumesToFsBackup: true }),
+          ...(props.storageLocation !== undefined && { storageLocation: props.storageLocation }),
+        },
+      },
+    });
+  }
+}
