@@ -18,7 +18,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
 import { compareQuantities, isQuantity } from '../workloads/quantity.js';
 
@@ -116,10 +116,7 @@ export class StatefulMongo extends Construct {
       ['admin.username.name', props.admin.username.name, dns1123SubdomainProblem],
       ['admin.password.name', props.admin.password.name, dns1123SubdomainProblem],
       ['keyfile.name', props.keyfile.name, dns1123SubdomainProblem],
-    ] as const) {
-      const problem = check(value);
-      if (problem) throw fail(`${field} (${shown(value)}) ${problem}`);
-    }
+    ] as const) requireValid('StatefulMongo', this, field, value, check);
     if (!Number.isInteger(members) || members < 1 || members % 2 === 0) {
       throw fail(`members (${shown(members)}) is not an odd whole number; an even replica set cannot keep a majority when split in half (expected 1, 3, 5 or 7)`);
     }

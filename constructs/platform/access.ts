@@ -6,7 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { propsError, requireValid } from '../workloads/_errors.js';
 import { rbacSubject, type Subject } from './team-namespace.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -52,8 +52,7 @@ export class ReadOnlyAccess extends Construct {
   constructor(scope: Construct, id: string, props: ReadOnlyAccessProps) {
     super(scope, id);
     const name = props.name ?? 'k8s-platform-kit:read-only';
-    const nameProblem = pathSegmentNameProblem(name);
-    if (nameProblem) throw propsError('ReadOnlyAccess', this, `name (${shown(name)}) ${nameProblem}`);
+    requireValid('ReadOnlyAccess', this, 'name', name, pathSegmentNameProblem);
     if (props.subjects.length === 0) throw propsError('ReadOnlyAccess', this, 'subjects is empty; expected at least one user, group or ServiceAccount');
     this.roleName = name;
     new ApiObject(this, 'Role', { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name }, rules: READ_ONLY_RULES });
@@ -84,12 +83,9 @@ export class CiDeployer extends Construct {
   constructor(scope: Construct, id: string, props: CiDeployerProps) {
     super(scope, id);
     const fail = (message: string) => propsError('CiDeployer', this, message);
-    const nameProblem = dns1123SubdomainProblem(props.name);
-    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
-    for (const [field, value] of [['namespace', props.namespace], ...props.targetNamespaces.map((ns, i) => [`targetNamespaces[${i}]`, ns])] as const) {
-      const problem = dns1123LabelProblem(value);
-      if (problem) throw fail(`${field} (${shown(value)}) ${problem}`);
-    }
+    requireValid('CiDeployer', this, 'name', props.name, dns1123SubdomainProblem);
+    requireValid('CiDeployer', this, 'namespace', props.namespace, dns1123LabelProblem);
+    props.targetNamespaces.forEach((ns, i) => requireValid('CiDeployer', this, `targetNamespaces[${i}]`, ns, dns1123LabelProblem));
     if (props.targetNamespaces.length === 0) throw fail('targetNamespaces is empty; expected the namespaces it deploys to (a CI deployer is never cluster-wide)');
     const duplicate = props.targetNamespaces.find((ns, i) => props.targetNamespaces.indexOf(ns) !== i);
     if (duplicate) throw fail(`targetNamespaces lists '${duplicate}' twice`);

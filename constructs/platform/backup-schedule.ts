@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { Schedule } from '../imports/velero.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
 
 /** Properties of {@link BackupSchedule}. */
 export interface BackupScheduleProps {
@@ -61,11 +61,9 @@ export class BackupSchedule extends Construct {
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id);
     const fail = (message: string) => propsError('BackupSchedule', this, message);
-    const nameProblem = dns1123SubdomainProblem(props.name);
-    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
     const namespace = props.namespace ?? 'velero';
-    const nsProblem = dns1123LabelProblem(namespace);
-    if (nsProblem) throw fail(`namespace (${shown(namespace)}) ${nsProblem}`);
+    requireValid('BackupSchedule', this, 'name', props.name, dns1123SubdomainProblem);
+    requireValid('BackupSchedule', this, 'namespace', namespace, dns1123LabelProblem);
     const cron = props.schedule ?? '0 1 * * *';
     const cronProblem = scheduleProblem(cron);
     if (cronProblem) throw fail(`schedule (${shown(cron)}) ${cronProblem}; expected e.g. '0 1 * * *'`);
@@ -74,10 +72,7 @@ export class BackupSchedule extends Construct {
       throw fail(`retention (${shown(retention)}) is not a positive Go duration; expected e.g. 720h for 30 days`);
     }
     for (const [field, list] of [['includedNamespaces', props.includedNamespaces], ['excludedNamespaces', props.excludedNamespaces]] as const) {
-      (list ?? []).forEach((ns, i) => {
-        const problem = dns1123LabelProblem(ns);
-        if (problem) throw fail(`${field}[${i}] (${shown(ns)}) ${problem}`);
-      });
+      (list ?? []).forEach((ns, i) => requireValid('BackupSchedule', this, `${field}[${i}]`, ns, dns1123LabelProblem));
     }
     const overlap = (props.includedNamespaces ?? []).find((ns) => (props.excludedNamespaces ?? []).includes(ns));
     if (overlap) throw fail(`namespace '${overlap}' is both included and excluded`);

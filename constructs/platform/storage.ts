@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isIPv4 } from 'node:net';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
 
 /** Disk kinds per cloud: EBS volume types, Azure disk SKUs. */
 export const DISK_TYPES = {
@@ -38,8 +38,7 @@ export class DiskStorageClass extends Construct {
   constructor(scope: Construct, id: string, props: DiskStorageClassProps) {
     super(scope, id);
     const fail = (message: string) => propsError('DiskStorageClass', this, message);
-    const nameProblem = dns1123SubdomainProblem(props.name);
-    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    requireValid('DiskStorageClass', this, 'name', props.name, dns1123SubdomainProblem);
     const types: readonly string[] = DISK_TYPES[props.cloud];
     const type = props.type ?? types[0]!;
     if (!types.includes(type)) throw fail(`type (${shown(type)}) is not a ${props.cloud} disk type; expected one of ${types.join(', ')}`);
@@ -110,14 +109,12 @@ export class ExternalService extends Construct {
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
     const fail = (message: string) => propsError('ExternalService', this, message);
-    const nameProblem = dns1035LabelProblem(props.name);
-    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
-    const nsProblem = dns1123LabelProblem(props.namespace);
-    if (nsProblem) throw fail(`namespace (${shown(props.namespace)}) ${nsProblem}`);
+    requireValid('ExternalService', this, 'name', props.name, dns1035LabelProblem);
+    requireValid('ExternalService', this, 'namespace', props.namespace, dns1123LabelProblem);
     const ports = props.ports ?? [];
     ports.forEach((p, i) => {
       if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw fail(`ports[${i}].port (${shown(p.port)}) is not a port number; expected 1 to 65535`);
-      if (p.name !== undefined && dns1123LabelProblem(p.name)) throw fail(`ports[${i}].name (${shown(p.name)}) ${dns1123LabelProblem(p.name)}`);
+      if (p.name !== undefined) requireValid('ExternalService', this, `ports[${i}].name`, p.name, dns1123LabelProblem);
       if (ports.length > 1 && p.name === undefined) throw fail(`ports[${i}].name is missing; a Service with several ports names each`);
     });
     this.name = props.name;

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import { compareQuantities, isQuantity } from '../workloads/quantity.js';
 import { addPolicyException } from '../policy/exceptions.js';
 import { POD_SECURITY_VERSION } from './app-namespace.js';
@@ -148,8 +148,7 @@ export class TeamNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id);
     const fail = (message: string) => propsError('TeamNamespace', this, message);
-    const nameProblem = dns1123LabelProblem(props.name);
-    if (nameProblem) throw fail(`name (${shown(props.name)}) ${nameProblem}`);
+    requireValid('TeamNamespace', this, 'name', props.name, dns1123LabelProblem);
     const teamProblem = labelValueProblem(props.team) ?? (props.team === '' ? 'is empty' : undefined);
     if (teamProblem) throw fail(`team (${shown(props.team)}) ${teamProblem}; expected a label value such as 'payments'`);
     for (const key of ['owner', 'purpose'] as const) {
@@ -246,8 +245,7 @@ export class TeamNamespace extends Construct {
   /** A CronJob that deletes this namespace on the day after it expires, and the narrow RBAC it needs. */
   private addReaper(fail: Fail, namespace: string, expires: string | undefined, home: string, today: Date): void {
     if (expires === undefined) throw fail('reaper is set but expires is not; expected the last day the namespace is needed');
-    const homeProblem = dns1123LabelProblem(home);
-    if (homeProblem) throw fail(`reaper.namespace (${shown(home)}) ${homeProblem}`);
+    requireValid('TeamNamespace', this, 'reaper.namespace', home, dns1123LabelProblem);
     const reapDay = new Date(Date.parse(`${expires}T00:00:00Z`) + DAY);
     if (reapDay.getTime() - today.getTime() > 365 * DAY) {
       throw fail(`expires (${shown(expires)}) is more than a year ahead; the reaper's cron schedule has no year (expected a date within a year, or no reaper)`);

@@ -12,3 +12,9 @@ export function propsError(kind: string, scope: IConstruct, message: string): Er
 export function shown(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
+
+/** Throws the construct's props error `field (value) problem` when `check` finds a problem with `value`. */
+export function requireValid(kind: string, scope: IConstruct, field: string, value: string, check: (value: string) => string | undefined): void {
+  const problem = check(value);
+  if (problem) throw propsError(kind, scope, `${field} (${shown(value)}) ${problem}`);
+}
