@@ -17,6 +17,13 @@ export interface AppDeploymentArgs {
   readonly report: ValidationReport;
   /** Install Flux HelmReleases in the App as Helm releases (no Flux on the cluster). @default true */
   readonly installHelmReleases?: boolean;
+  /**
+   * Why the App's Flux HelmReleases cannot be installed here. When given, they and their
+   * HelmRepositories are left out, and each one left out is reported by a warning that names
+   * the chart, its version, its repository and this reason (local mode sets it).
+   * @default - they are installed (or, with `installHelmReleases: false`, applied as objects)
+   */
+  readonly skipHelmReleases?: string;
 }
 
 /** Validates an App and deploys it. */
@@ -34,6 +41,8 @@ export class AppDeployment extends pulumi.ComponentResource {
   public readonly objects: readonly ManifestObject[];
   /** The Helm releases, by release name. */
   public readonly releases: Record<string, k8s.helm.v3.Release> = {};
+  /** The Helm releases left out (see `skipHelmReleases`). */
+  public readonly skippedReleases: readonly HelmReleaseSpec[];
   public readonly group: k8s.yaml.v2.ConfigGroup;
 
   constructor(name: string, args: AppDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -41,10 +50,19 @@ export class AppDeployment extends pulumi.ComponentResource {
     if (!args.report.ok) {
       throw new Error(`AppDeployment '${name}': the App has ${args.report.errors.length} validation error(s); nothing is deployed:\n${args.report.format()}`);
     }
+    if (args.installHelmReleases === false && args.skipHelmReleases !== undefined) {
+      throw new pulumi.ResourceError(`AppDeployment '${name}': only one of \`installHelmReleases: false\` or \`skipHelmReleases\` can be provided`, this);
+    }
     const all = collectObjects(args.app.charts).map((input) => input.object);
     const { releases, rest } = args.installHelmReleases === false ? { releases: [], rest: all } : helmReleasesOf(all);
     this.objects = rest;
-    for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this);
+    const skip = args.skipHelmReleases;
+    this.skippedReleases = skip === undefined ? [] : releases;
+    if (skip === undefined) {
+      for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this);
+    } else {
+      for (const release of releases) void pulumi.log.warn(skippedChartMessage(`Helm release ${release.namespace}/${release.name}`, release, skip), this);
+    }
     this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: rest as unknown as pulumi.Input<unknown>[] }, {
       parent: this,
       dependsOn: Object.values(this.releases),
@@ -66,31 +84,52 @@ export interface FluxBootstrapArgs {
   /** The App with the GitRepository and Kustomization to apply once Flux runs. */
   readonly sync: App;
   readonly report: ValidationReport;
+  /**
+   * Why the Flux chart cannot be installed here. When given, Flux is left out with a warning
+   * that names the chart and this reason, and the sync objects are applied without it
+   * (they need Flux on the cluster: its CRDs and namespace). Local mode sets it.
+   * @default - Flux is installed from {@link FLUX_CHART}
+   */
+  readonly skipFluxChart?: string;
 }
+
+/** The Helm release of {@link FLUX_CHART}. */
+const FLUX_RELEASE: HelmReleaseSpec = {
+  name: 'flux',
+  namespace: FLUX_CHART.namespace,
+  chart: FLUX_CHART.chart,
+  version: FLUX_CHART.version,
+  repository: FLUX_CHART.repository,
+  createNamespace: true,
+  // Image automation is not used: images are pinned in the repository.
+  values: { imageAutomationController: { create: false }, imageReflectionController: { create: false } },
+};
 
 /** Flux installed from its pinned chart, then pointed at the environment's directory. */
 export class FluxBootstrap extends pulumi.ComponentResource {
-  public readonly flux: k8s.helm.v3.Release;
+  /** The Flux release; absent when `skipFluxChart` left it out. */
+  public readonly flux?: k8s.helm.v3.Release;
   public readonly sync: AppDeployment;
 
   constructor(name: string, args: FluxBootstrapArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('k8s-platform-kit:kubernetes:FluxBootstrap', name, {}, opts);
-    this.flux = helmRelease(`${name}-flux`, {
-      name: 'flux',
-      namespace: FLUX_CHART.namespace,
-      chart: FLUX_CHART.chart,
-      version: FLUX_CHART.version,
-      repository: FLUX_CHART.repository,
-      createNamespace: true,
-      // Image automation is not used: images are pinned in the repository.
-      values: { imageAutomationController: { create: false }, imageReflectionController: { create: false } },
-    }, this);
+    if (args.skipFluxChart === undefined) {
+      this.flux = helmRelease(`${name}-flux`, FLUX_RELEASE, this);
+    } else {
+      void pulumi.log.warn(skippedChartMessage('Flux', FLUX_RELEASE, args.skipFluxChart) +
+        '; the GitRepository and Kustomization are applied without it, and need Flux on the cluster (its CRDs and the flux-system namespace, from `flux install` for example)', this);
+    }
     this.sync = new AppDeployment(`${name}-sync`, { app: args.sync, report: args.report, installHelmReleases: false }, {
       parent: this,
-      dependsOn: [this.flux],
+      dependsOn: this.flux ? [this.flux] : [],
     });
     this.registerOutputs({});
   }
+}
+
+/** The warning for a chart that is left out: what it is, where it comes from, and why. */
+export function skippedChartMessage(what: string, spec: HelmReleaseSpec, reason: string): string {
+  return `${what} is NOT installed: chart ${spec.chart} ${spec.version} from ${spec.repository} is skipped (${reason})`;
 }
 
 function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resource): k8s.helm.v3.Release {

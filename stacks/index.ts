@@ -2,10 +2,14 @@
  * The Pulumi entry point (`main` in Pulumi.yaml): `pulumi up --stack <env>`. Reads the
  * stack's configuration from the engine (the same Pulumi.<env>.yaml `npm run synth` reads),
  * validates it with the same loader, and builds the environment's platform.
+ *
+ * With K8S_PLATFORM_KIT_LOCAL_KUBECONFIG set, the program runs in local mode (`local.ts`):
+ * no cloud resources, the environment's Kubernetes objects go to that local cluster.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { APPS_SCHEMA } from '../charts/environment.js';
 import { decodeEngineConfig, parseEnvironment } from '../constructs/environment/index.js';
+import { localTargetFrom } from './local.js';
 import { platformStack, type PlatformOutputs } from './program.js';
 
 export default async function main(): Promise<PlatformOutputs> {
@@ -14,6 +18,6 @@ export default async function main(): Promise<PlatformOutputs> {
     apps: APPS_SCHEMA,
     source: `Pulumi.${stack}.yaml`,
   });
-  const { outputs } = await platformStack(env);
+  const { outputs } = await platformStack(env, { local: localTargetFrom(process.env) });
   return outputs;
 }

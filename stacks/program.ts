@@ -3,6 +3,9 @@
  * cluster (EKS or AKS), a Kubernetes provider from its kubeconfig, and the environment's
  * charts on top, applied directly or through Flux. Everything is composed here from the
  * components in this folder; `stacks/index.ts` only loads the environment and calls it.
+ *
+ * In local mode (see `local.ts`) the cloud providers and the cluster are left out and the
+ * Kubernetes provider gets the local kubeconfig; everything else is the same program.
  */
 import * as aws from '@pulumi/aws';
 import * as azure from '@pulumi/azure-native';
@@ -16,6 +19,7 @@ import { checkCapacity, objectsOf } from '../constructs/capacity/index.js';
 import { AksCluster } from './aks.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
 import { EksCluster } from './eks.js';
+import { LOCAL_HELM_REASON, LOCAL_KUBECONFIG_VARIABLE, type LocalTarget } from './local.js';
 
 /** The stack's outputs. */
 export interface PlatformOutputs {
@@ -23,18 +27,31 @@ export interface PlatformOutputs {
   readonly clusterName: string;
   readonly kubeconfig: pulumi.Output<string>;
   readonly deployMode: string;
+  /** `cloud`, or `local` when the objects went to a local control plane (the cluster was left out). */
+  readonly target: 'cloud' | 'local';
 }
 
 /** The resources a platform stack created, for callers (and tests) that look inside. */
 export interface Platform {
-  readonly cluster: EksCluster | AksCluster;
+  /** The cloud cluster; absent in local mode. */
+  readonly cluster?: EksCluster | AksCluster;
   readonly kubernetes: k8s.Provider;
   readonly deployment: AppDeployment | FluxBootstrap;
   readonly outputs: PlatformOutputs;
 }
 
+/** Options of {@link platformStack}. */
+export interface PlatformOptions {
+  /**
+   * Deploy to this local control plane instead of creating the cloud cluster (see
+   * `localTargetFrom`). Charts from remote Helm repositories are then not installed.
+   * @default - the environment's EKS or AKS cluster is created and deployed to
+   */
+  readonly local?: LocalTarget;
+}
+
 /** Builds an environment's whole stack. Validation of every App, then the capacity check, come first. */
-export async function platformStack(env: Environment): Promise<Platform> {
+export async function platformStack(env: Environment, options: PlatformOptions = {}): Promise<Platform> {
   const app = buildApp(env);
   const appReport = await assertValid(app);
   // Capacity comes next: in strict mode a failing scenario stops the program before any
@@ -44,32 +61,53 @@ export async function platformStack(env: Environment): Promise<Platform> {
   const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
   const gitops = sync && { sync, report: await assertValid(sync) };
 
+  const { local } = options;
+  let cluster: EksCluster | AksCluster | undefined;
+  let kubeconfig: pulumi.Output<string>;
+  if (local) {
+    void pulumi.log.warn(localModeMessage(env, local));
+    kubeconfig = pulumi.secret(local.kubeconfig);
+  } else {
+    cluster = cloudCluster(env);
+    kubeconfig = cluster.kubeconfig;
+  }
+  const dependsOn = cluster ? [cluster] : [];
+  const kubernetes = new k8s.Provider(`${env.name}-k8s`, { kubeconfig }, { dependsOn });
+  const opts = { providers: [kubernetes], dependsOn };
+  const skip = local ? LOCAL_HELM_REASON : undefined;
+  const deployment = gitops
+    ? new FluxBootstrap(`${env.name}-gitops`, { ...gitops, ...(skip !== undefined && { skipFluxChart: skip }) }, opts)
+    : new AppDeployment(`${env.name}-apps`, { app, report: appReport, ...(skip !== undefined && { skipHelmReleases: skip }) }, opts);
+
+  return {
+    ...(cluster && { cluster }),
+    kubernetes,
+    deployment,
+    outputs: {
+      cloud: env.cloud,
+      clusterName: env.cluster.name,
+      kubeconfig,
+      deployMode: env.deploy.mode,
+      target: local ? 'local' : 'cloud',
+    },
+  };
+}
+
+/** The environment's EKS or AKS cluster, with an explicit provider for its region. */
+function cloudCluster(env: Environment): EksCluster | AksCluster {
   const tags = { 'k8s-platform-kit.dev/environment': env.name, 'k8s-platform-kit.dev/tier': env.tier };
-  const cluster = env.cloud === 'aws'
+  return env.cloud === 'aws'
     ? new EksCluster(env.name, { cluster: env.cluster, region: env.region }, {
       providers: [new aws.Provider(`${env.name}-aws`, { region: env.region as aws.Region, defaultTags: { tags } })],
     })
     : new AksCluster(env.name, { cluster: env.cluster, region: env.region }, {
       providers: [new azure.Provider(`${env.name}-azure`, { location: env.region })],
     });
+}
 
-  const kubernetes = new k8s.Provider(`${env.name}-k8s`, {
-    kubeconfig: cluster.kubeconfig,
-  }, { dependsOn: [cluster] });
-  const opts = { providers: [kubernetes], dependsOn: [cluster] };
-  const deployment = gitops
-    ? new FluxBootstrap(`${env.name}-gitops`, gitops, opts)
-    : new AppDeployment(`${env.name}-apps`, { app, report: appReport }, opts);
-
-  return {
-    cluster,
-    kubernetes,
-    deployment,
-    outputs: {
-      cloud: env.cloud,
-      clusterName: env.cluster.name,
-      kubeconfig: cluster.kubeconfig,
-      deployMode: env.deploy.mode,
-    },
-  };
+/** What the program says, first, when it runs in local mode. */
+export function localModeMessage(env: Environment, local: LocalTarget): string {
+  const kind = env.cloud === 'aws' ? 'EKS' : 'AKS';
+  return `local mode (${LOCAL_KUBECONFIG_VARIABLE}=${local.path}): the ${kind} cluster '${env.cluster.name}' and every cloud resource ` +
+    `are left out of this program; the '${env.name}' environment's Kubernetes objects go to ${local.server} (context '${local.context}')`;
 }

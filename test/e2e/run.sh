@@ -6,9 +6,17 @@
 # With KIT_E2E_KUBECONFIG=<file> it runs against that cluster instead, with the CRDs
 # installed there and kubectl from $KUBECTL or the PATH; it never touches $KUBECONFIG
 # on its own, so a developer's current cluster is not used by accident.
+#
+# It also builds (or finds cached) the Pulumi CLI and Kubernetes provider that
+# pulumi-up.test.ts runs (test/e2e/pulumi.sh). If they cannot be built, the suite still
+# runs and that test fails, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 e2e=test/e2e
+
+if ! bash "$e2e/pulumi.sh" build; then
+  echo "e2e: the Pulumi binaries could not be built (see above); pulumi-up.test.ts will fail" >&2
+fi
 
 if [ -n "${KIT_E2E_KUBECONFIG:-}" ]; then
   export KUBECONFIG="$KIT_E2E_KUBECONFIG" KIT_E2E_FOREIGN=1 KUBECTL="${KUBECTL:-kubectl}"
