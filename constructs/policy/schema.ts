@@ -58,6 +58,7 @@ const SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
   'kustomize.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
   'notification.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
   'source.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
 };
 
 const registered = new Map<string, SchemaValidator>();
@@ -70,6 +71,7 @@ export function registerSchema(apiVersion: string, kind: string, validator: Sche
 
 interface ModelClass {
   new (data: unknown): { validate(): void };
+  readonly prototype: { validate(this: unknown): void };
 }
 
 async function importValidator(apiVersion: string, kind: string): Promise<SchemaValidator | undefined> {
@@ -85,10 +87,13 @@ async function importValidator(apiVersion: string, kind: string): Promise<Schema
     return undefined;
   }
   if (!model) return undefined;
-  const Model = model;
+  // The model's validate() runs its compiled schema on `this`. It is called on the object
+  // itself: a model instance would only be a copy without undefined values, which the
+  // compiled schemas treat as absent anyway (none of them checks additionalProperties).
+  const validate = model.prototype.validate;
   return (object) => {
     try {
-      new Model(object).validate();
+      validate.call(object);
       return [];
     } catch (error) {
       const errors = (error as { errors?: SchemaError[] }).errors;

@@ -3,11 +3,14 @@ import { Construct } from 'constructs';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
 import * as kplus from '../_plus.js';
+import { ServiceMonitor } from '../imports/prometheus-operator.js';
 import { propsError, shown } from './_errors.js';
-import { applyPodHardening, podProps, resolvePod } from './_hardening.js';
+import { NAME_LABEL, applyPodHardening, podProps, resolvePod } from './_hardening.js';
 import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
 import type { Cloud, IngressPeer } from './exposure.js';
 import type { HashedConfigMap } from './hashed-config-map.js';
+import { resolveMetrics, type ResolvedMetrics } from './_metrics.js';
+import { MONITORING_LABELS, type Metrics } from './metrics.js';
 import type { HardenedPodProps } from './options.js';
 import type { QosClass } from './qos.js';
 import { parseQuantity } from './quantity.js';
@@ -79,6 +82,13 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
    * @default - nobody: all ingress denied
    */
   readonly allowIngressFrom?: readonly IngressPeer[];
+  /**
+   * Prometheus metrics: a ServiceMonitor (`monitoring.coreos.com/v1`) that scrapes this
+   * port of the Service, labelled with `MONITORING_LABELS`, and a NetworkPolicy rule that
+   * lets the scrapers (`allowFrom`) reach it.
+   * @default - no ServiceMonitor
+   */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -110,6 +120,8 @@ export class HardenedDeployment extends Construct {
   public readonly networkPolicy: ApiObject;
   /** The content-hashed ConfigMap, when `config` was given. */
   public readonly config?: HashedConfigMap;
+  /** The ServiceMonitor, when `metrics` was given. */
+  public readonly serviceMonitor?: ServiceMonitor;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -160,6 +172,7 @@ export class HardenedDeployment extends Construct {
     const serviceType = props.serviceType ?? DEPLOYMENT_DEFAULTS.serviceType;
     const allowIngressFrom = props.allowIngressFrom ?? [];
     this.checkExposure(fail, props, serviceType, allowIngressFrom, resolved.ports.length);
+    const metrics: ResolvedMetrics | undefined = props.metrics && resolveMetrics(fail, props.metrics, resolved.ports);
 
     const metadata = { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }), labels: { ...resolved.labels } };
     this.deployment = new kplus.Deployment(this, 'Resource', {
@@ -191,6 +204,16 @@ export class HardenedDeployment extends Construct {
       });
     }
 
+    if (metrics) {
+      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { ...metadata, labels: { ...metadata.labels, ...MONITORING_LABELS } },
+        spec: {
+          selector: { matchLabels: { [NAME_LABEL]: this.name } },
+          endpoints: [{ port: metrics.portName, path: metrics.path, interval: metrics.interval }],
+        },
+      });
+    }
+
     if (autoscaling) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
         metadata,
@@ -211,12 +234,16 @@ export class HardenedDeployment extends Construct {
     }
 
     const ingressPorts = resolved.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
+    const ingress: NonNullable<INetworkPolicySpec['ingress']> = allowIngressFrom.length > 0
+      ? [{ from: allowIngressFrom.map((peer) => peer.peer), ...(ingressPorts.length > 0 && { ports: ingressPorts }) }]
+      : [];
+    if (metrics && metrics.allowFrom.length > 0) {
+      ingress.push({ from: metrics.allowFrom.map((peer) => peer.peer), ports: [{ port: metrics.portNumber, protocol: 'TCP' }] });
+    }
     const networkPolicySpec: INetworkPolicySpec = {
       podSelector: { matchLabels: { ...this.selectorLabels } },
       policyTypes: ['Ingress'],
-      ingress: allowIngressFrom.length > 0
-        ? [{ from: allowIngressFrom.map((peer) => peer.peer), ...(ingressPorts.length > 0 && { ports: ingressPorts }) }]
-        : [],
+      ingress,
     };
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: networkPolicySpec,

@@ -3,6 +3,7 @@ export * from './exposure.js';
 export * from './hardened-deployment.js';
 export * from './hashed-config-map.js';
 export * from './image.js';
+export * from './metrics.js';
 export * from './options.js';
 export * from './probe.js';
 export * from './qos.js';

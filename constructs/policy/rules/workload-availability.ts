@@ -8,7 +8,7 @@ import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyContext, PolicyRule } from '../finding.js';
 import { describeObject, podSpecOf } from '../_pod.js';
 import {
-  findObjects, formatLabels, groupOf, matchesSelector, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath,
+  findByKey, findNamed, formatLabels, groupOf, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath, selectorsMatching,
 } from './_selector.js';
 
 /** HorizontalPodAutoscaler API versions read (v1 and v2 share scaleTargetRef, minReplicas and maxReplicas). */
@@ -39,16 +39,27 @@ export function isScaleTargetOf(hpa: ManifestObject, object: ManifestObject): bo
     && namespaceOf(hpa) === namespaceOf(object);
 }
 
+/** The name an HPA's scaleTargetRef gives, for the index of HPAs by target. */
+const scaleTargetName = (hpa: ManifestObject): string | undefined => {
+  const name = hpaSpecOf(hpa).scaleTargetRef?.name;
+  return typeof name === 'string' ? name : undefined;
+};
+
 /** The HorizontalPodAutoscalers in the context that scale `object`. */
 export function autoscalersOf(context: PolicyContext, object: ManifestObject): ManifestObject[] {
-  return findObjects(context, { kind: 'HorizontalPodAutoscaler', apiVersions: HPA_API_VERSIONS, namespace: namespaceOf(object) })
-    .filter((hpa) => isScaleTargetOf(hpa, object));
+  const query = { kind: 'HorizontalPodAutoscaler', apiVersions: HPA_API_VERSIONS, namespace: namespaceOf(object) };
+  return findByKey(context, query, scaleTargetName, object.metadata?.name).filter((hpa) => isScaleTargetOf(hpa, object));
 }
 
 /** The object an HPA scales, when it is in the context. */
 export function scaleTargetOf(context: PolicyContext, hpa: ManifestObject): ManifestObject | undefined {
-  return context.objects.find((candidate) => isScaleTargetOf(hpa, candidate));
+  const ref = hpaSpecOf(hpa).scaleTargetRef;
+  if (ref === undefined || typeof ref.kind !== 'string') return undefined;
+  return findNamed(context, ref.kind, namespaceOf(hpa), ref.name).find((candidate) => isScaleTargetOf(hpa, candidate));
 }
+
+/** A PodDisruptionBudget's selector (absent: a null selector, which selects no pods). */
+const pdbSelector = (pdb: ManifestObject) => (pdb.spec as IPodDisruptionBudgetSpec | undefined)?.selector;
 
 // ---------------------------------------------------------------------------------------------
 // kit-pdb
@@ -70,9 +81,8 @@ function checkPdbPresent(object: ManifestObject, context: PolicyContext): Findin
 
   const namespace = namespaceOf(object);
   const labels = pod.templateMetadata.labels;
-  const covered = findObjects(context, { kind: 'PodDisruptionBudget', apiVersions: PDB_API_VERSIONS, namespace })
-    .some((pdb) => matchesSelector((pdb.spec as IPodDisruptionBudgetSpec | undefined)?.selector, labels));
-  if (covered) return [];
+  const covered = selectorsMatching(context, { kind: 'PodDisruptionBudget', apiVersions: PDB_API_VERSIONS, namespace }, pdbSelector, labels);
+  if (covered.length > 0) return [];
 
   const why = autoscaler
     ? `is scaled by ${describeObject(autoscaler)}`

@@ -9,7 +9,7 @@ import type { Finding, ManifestObject, PolicyContext, PolicyRule } from '../find
 import { describeObject, podSpecOf } from '../_pod.js';
 import type { ILabelSelector } from './_selector.js';
 import {
-  findObjects, formatLabels, isEmptySelector, matchesSelector, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath,
+  formatLabels, isEmptySelector, matchesSelector, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath, selectorsMatching,
 } from './_selector.js';
 
 /** NetworkPolicy API version read. */
@@ -23,8 +23,13 @@ export const NETWORK_POLICY_API_VERSIONS: readonly string[] = ['networking.k8s.i
  * `{}` (every pod in the namespace); absent policyTypes always include Ingress.
  */
 export function governsIngressOf(policy: ManifestObject, labels: Readonly<Record<string, string>> | undefined): boolean {
+  return matchesSelector(ingressPodSelector(policy), labels);
+}
+
+/** The pods whose ingress a NetworkPolicy isolates, as a selector; undefined (none) when its policyTypes leave out Ingress. */
+function ingressPodSelector(policy: ManifestObject): ILabelSelector | undefined {
   const spec = (policy.spec ?? {}) as INetworkPolicySpec;
-  return (spec.policyTypes ?? ['Ingress']).includes('Ingress') && matchesSelector(spec.podSelector ?? {}, labels);
+  return (spec.policyTypes ?? ['Ingress']).includes('Ingress') ? spec.podSelector ?? {} : undefined;
 }
 
 export const KIT_NETWORK_POLICY: PolicyRule = {
@@ -39,8 +44,8 @@ function checkNetworkPolicy(object: ManifestObject, context: PolicyContext): Fin
   if (!pod) return [];
   const namespace = namespaceOf(object);
   const labels = pod.templateMetadata.labels;
-  const policies = findObjects(context, { kind: 'NetworkPolicy', apiVersions: NETWORK_POLICY_API_VERSIONS, namespace });
-  if (policies.some((policy) => governsIngressOf(policy, labels))) return [];
+  const query = { kind: 'NetworkPolicy', apiVersions: NETWORK_POLICY_API_VERSIONS, namespace };
+  if (selectorsMatching(context, query, ingressPodSelector, labels).length > 0) return [];
   return [finding(KIT_NETWORK_POLICY, {
     path: `${podMetadataPath(pod)}.labels`,
     message: `${describeObject(object)}: no networking.k8s.io/v1 NetworkPolicy with policyTypes Ingress ${namespacePhrase(namespace)} selects its pod labels ${formatLabels(labels)}, so any pod in the cluster can connect to it.`,

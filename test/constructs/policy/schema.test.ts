@@ -39,6 +39,26 @@ describe('checkSchema', () => {
     assert.equal(crd[0]?.path, 'apiVersion');
   });
 
+  it('validates a prometheus-operator ServiceMonitor against its schema', async () => {
+    const serviceMonitor = (endpoint: Record<string, unknown>) => ({
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'api' },
+      spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, endpoints: [endpoint] },
+    });
+    assert.deepEqual(await checkSchema(serviceMonitor({ port: 'metrics', path: '/metrics', interval: '30s' })), []);
+    const findings = await checkSchema(serviceMonitor({ port: 9090, interval: '30' }));
+    assert.deepEqual(findings.map((f) => f.message), [
+      'ServiceMonitor/api: spec.endpoints[0].interval must match pattern "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$" (got "30")',
+      'ServiceMonitor/api: spec.endpoints[0].port must be string (got 9090)',
+    ]);
+  });
+
+  it('does not change the object it validates', async () => {
+    const object = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { selector: {}, template: {} } };
+    const before = structuredClone(object);
+    await checkSchema(object);
+    assert.deepEqual(object, before);
+  });
+
   it('uses a registered schema for a custom resource', async () => {
     registerSchema('example.com/v1', 'Gadget', (object) =>
       (object as { spec?: unknown }).spec ? [] : [{ instancePath: '', keyword: 'required', params: { missingProperty: 'spec' } }]);

@@ -1,0 +1,149 @@
+/**
+ * The benchmark harness: its pure parts directly, and one quick run end to end (shape of the
+ * JSON and correctness of what was written; timings are not asserted).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Testing } from 'cdk8s';
+import { validateApp } from '../../constructs/index.js';
+import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE, buildBaselineFleet, buildKitFleet, namespaceOf } from '../../bench/fleet.js';
+import type { Measurement } from '../../bench/measure.js';
+import { evaluateTargets, hasPerService, median, sizeResult, summarize, type BenchResult, type SizeResult } from '../../bench/report.js';
+
+function measurement(overrides: Partial<Measurement> = {}): Measurement {
+  return {
+    variant: 'kit', services: 10, ms: 100, phases: { build: 10, validate: 40, write: 50 }, peakRssBytes: 100 * 1024 * 1024,
+    objects: 70, kinds: {}, files: 1, bytes: 1000, ...overrides,
+  };
+}
+
+function size(services: number, kitMs: number, baselineMs: number, floorMs: number, rssMb = 100): SizeResult {
+  const kit = summarize([measurement({ services, ms: kitMs, objects: services * 7, peakRssBytes: rssMb * 1024 * 1024 })]);
+  const baseline = summarize([measurement({ variant: 'baseline', services, ms: baselineMs, objects: services * 2 })]);
+  const floor = summarize([measurement({ variant: 'floor', services, ms: floorMs, objects: services * 7 })]);
+  return sizeResult(services, kit, baseline, floor, { kit: KIT_KINDS, baseline: BASELINE_KINDS }, true);
+}
+
+describe('bench fleet', () => {
+  it('puts 25 services in each namespace', () => {
+    assert.equal(SERVICES_PER_NAMESPACE, 25);
+    assert.equal(namespaceOf(0), 'team-000');
+    assert.equal(namespaceOf(24), 'team-000');
+    assert.equal(namespaceOf(25), 'team-001');
+  });
+
+  it('builds seven valid objects per kit service', async () => {
+    const app = new App();
+    buildKitFleet(app, 3);
+    const report = await validateApp(app);
+    assert.equal(report.errors.length, 0, report.format());
+    const kinds = Testing.synth(app.charts[0]!).map((object) => object.kind as string);
+    assert.deepEqual([...new Set(kinds)].sort(), [...KIT_KINDS].sort());
+    assert.equal(kinds.length, 3 * KIT_KINDS.length);
+  });
+
+  it('builds a Deployment and a Service per baseline service', () => {
+    const app = new App();
+    buildBaselineFleet(app, 2);
+    const kinds = Testing.synth(app.charts[0]!).map((object) => object.kind as string).sort();
+    assert.deepEqual(kinds, ['Deployment', 'Deployment', 'Service', 'Service']);
+  });
+});
+
+describe('bench report', () => {
+  it('median', () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.throws(() => median([]), /no values/);
+  });
+
+  it('summarize takes the median time and the highest peak RSS', () => {
+    const summary = summarize([
+      measurement({ ms: 300, peakRssBytes: 2 }), measurement({ ms: 100, peakRssBytes: 5 }), measurement({ ms: 200, peakRssBytes: 3 }),
+    ]);
+    assert.equal(summary.ms, 200);
+    assert.deepEqual(summary.msRuns, [300, 100, 200]);
+    assert.equal(summary.peakRssBytes, 5);
+    assert.equal(summary.msPerObject, 200 / 70);
+    assert.equal(summary.runs, 3);
+  });
+
+  it('summarize refuses runs that wrote different output', () => {
+    assert.throws(() => summarize([measurement(), measurement({ bytes: 999 })]), /runs wrote different output/);
+  });
+
+  it('hasPerService', () => {
+    assert.equal(hasPerService({ Deployment: 2, Service: 2 }, BASELINE_KINDS, 2), true);
+    assert.equal(hasPerService({ Deployment: 2, Service: 1 }, BASELINE_KINDS, 2), false);
+    assert.equal(hasPerService({ Deployment: 2, Service: 2, ConfigMap: 1 }, BASELINE_KINDS, 2), false);
+  });
+
+  it('computes the ratios per object and against the floor', () => {
+    const result = size(100, 1400, 400, 700);
+    assert.equal(result.kitVsFloor, 2);
+    assert.equal(result.kitVsBaselinePerObject, (1400 / 700) / (400 / 200));
+  });
+
+  it('evaluates each target, PASS or MISS', () => {
+    const targets = evaluateTargets(
+      [size(100, 70, 20, 40), size(1000, 1000, 400, 600, 450), size(3000, 3600, 1200, 1800)],
+      { command: 'npm run synth', runs: 1, ms: 3100, msRuns: [3100] },
+    );
+    const status = Object.fromEntries(targets.map((t) => [t.id, t.status]));
+    assert.deepEqual(status, {
+      'kit-vs-floor-1000': 'PASS', // 1000 / 600 = 1.67
+      'kit-vs-baseline-1000': 'PASS', // (1000 / 7000) / (400 / 2000) = 0.71
+      'linear-3000-vs-100': 'MISS', // (3600 / 21000) / (70 / 700) = 1.71
+      'rss-1000': 'PASS', // 450 MB
+      'cold-start': 'MISS', // 3100 ms
+    });
+    assert.equal(targets.find((t) => t.id === 'kit-vs-floor-1000')?.value, 1000 / 600);
+    assert.equal(targets.find((t) => t.id === 'rss-1000')?.value, 450);
+  });
+
+  it('marks targets n/a when their sizes were not run', () => {
+    const targets = evaluateTargets([size(25, 100, 50, 40)], undefined);
+    assert.deepEqual(targets.map((t) => t.status), ['n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+    assert.ok(targets.every((t) => t.value === null));
+  });
+});
+
+describe('npm run bench -- --quick', () => {
+  it('measures the three variants, the cold start and writes the JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
+    try {
+      const json = join(dir, 'result.json');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--json', json], { encoding: 'utf8' });
+      assert.equal(child.status, 0, child.stderr);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as BenchResult;
+
+      assert.deepEqual(result.options, { sizes: [SERVICES_PER_NAMESPACE], runs: 1, warmup: false, servicesPerNamespace: SERVICES_PER_NAMESPACE });
+      assert.equal(result.sizes.length, 1);
+      const [only] = result.sizes;
+      assert.ok(only);
+      assert.equal(only.services, SERVICES_PER_NAMESPACE);
+      assert.deepEqual(only.checks, { kitObjectsPerService: true, baselineObjectsPerService: true, floorMatchesKit: true });
+      assert.equal(only.kit.objects, SERVICES_PER_NAMESPACE * KIT_KINDS.length);
+      for (const kind of KIT_KINDS) assert.equal(only.kit.kinds[kind], SERVICES_PER_NAMESPACE, kind);
+      assert.equal(only.baseline.objects, SERVICES_PER_NAMESPACE * 2);
+      assert.equal(only.floor.bytes, only.kit.bytes);
+      assert.equal(only.kit.files, 1);
+      assert.deepEqual(Object.keys(only.kit.phases), ['build', 'validate', 'write']);
+      for (const summary of [only.kit, only.baseline, only.floor]) {
+        assert.ok(summary.ms > 0 && summary.peakRssBytes > 0 && summary.bytes > 0, summary.variant);
+      }
+      assert.equal(result.coldStart?.runs, 1);
+      assert.ok((result.coldStart?.ms ?? 0) > 0);
+      assert.deepEqual(result.targets.map((t) => t.id), ['kit-vs-floor-1000', 'kit-vs-baseline-1000', 'linear-3000-vs-100', 'rss-1000', 'cold-start']);
+      assert.equal(result.targets.find((t) => t.id === 'cold-start')?.status === 'n/a', false);
+      assert.ok(result.machine.cpus > 0 && result.machine.node.length > 0);
+      assert.match(child.stdout, /targets:/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
