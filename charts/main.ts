@@ -1,16 +1,21 @@
 /**
- * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>] [--strict-capacity]`,
+ * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>] [--strict-capacity] [--check]`,
  * and the app command of `cdk8s synth` (which sets CDK8S_OUTDIR). Builds the environment's
  * App, validates every object (schema and policy), checks that it fits the environment's node
  * pools (constructs/capacity) and writes the manifests. Any unwaived policy error, or a
  * capacity problem when the environment's `capacity.strict` is true (or --strict-capacity is
  * given), stops it with the findings and exit code 1; other capacity problems are warnings.
+ * With --check nothing is written: the manifests are synthesized into a scratch directory
+ * and compared with the output directory, and any difference exits 1 (for a GitOps
+ * repository's CI).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyViolationError, assertValid } from '../constructs/index.js';
 import { CapacityError, checkCapacity, objectsOf } from '../constructs/capacity/index.js';
+import { formatDrift, manifestDrift } from '../constructs/gitops/index.js';
 import { buildApp } from './app.js';
 import { DEFAULT_ENVIRONMENT, loadEnvironment } from './environment.js';
 
@@ -20,10 +25,12 @@ async function main(): Promise<void> {
       env: { type: 'string', default: process.env.K8S_PLATFORM_KIT_ENV ?? DEFAULT_ENVIRONMENT },
       outdir: { type: 'string' },
       'strict-capacity': { type: 'boolean' },
+      check: { type: 'boolean', default: false },
     },
   });
   const env = loadEnvironment(values.env);
-  const outdir = values.outdir ?? process.env.CDK8S_OUTDIR ?? `dist/${env.name}`;
+  const target = values.outdir ?? process.env.CDK8S_OUTDIR ?? `dist/${env.name}`;
+  const outdir = values.check ? mkdtempSync(join(tmpdir(), `k8s-platform-kit-check-${env.name}-`)) : target;
   const app = buildApp(env, { outdir });
   const report = await assertValid(app);
   const capacity = checkCapacity(env, objectsOf(app), { strict: values['strict-capacity'] || undefined });
@@ -31,6 +38,13 @@ async function main(): Promise<void> {
   app.synth();
   for (const warning of report.warnings) console.warn(`WARNING [${warning.ruleId}] ${warning.object}: ${warning.message}`);
   for (const warning of capacity.warnings) console.warn(`WARNING ${warning}`);
+  if (values.check) {
+    const drift = manifestDrift(outdir, target);
+    rmSync(outdir, { recursive: true, force: true });
+    console.log(formatDrift(target, drift));
+    if (drift.length > 0) process.exitCode = 1;
+    return;
+  }
   console.log(`${env.name}: ${report.objectCount} objects validated (${report.waived.length} findings waived by exceptions), ` +
     `capacity ${capacity.plan.fits ? 'fits' : 'does not fit'} (${capacity.plan.scenarios.length} scenarios), written to ${outdir}`);
 }
