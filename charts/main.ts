@@ -1,5 +1,5 @@
 /**
- * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>] [--strict-capacity] [--check]`,
+ * The synth entry point: `npm run synth [-- --env <name>] [--outdir <dir>] [--strict-capacity] [--check] [--graph <file>]`,
  * and the app command of `cdk8s synth` (which sets CDK8S_OUTDIR). Builds the environment's
  * App, validates every object (schema and policy), checks that it fits the environment's node
  * pools (constructs/capacity) and writes the manifests. Any unwaived policy error, or a
@@ -7,15 +7,17 @@
  * given), stops it with the findings and exit code 1; other capacity problems are warnings.
  * With --check nothing is written: the manifests are synthesized into a scratch directory
  * and compared with the output directory, and any difference exits 1 (for a GitOps
- * repository's CI).
+ * repository's CI). --graph writes a Mermaid picture of the environment (routes → Services →
+ * workloads → ConfigMaps and Secrets, ServiceMonitors → Services); a `.md` file gets it
+ * inside a mermaid code fence.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyViolationError, assertValid } from '../constructs/index.js';
 import { CapacityError, checkCapacity, objectsOf } from '../constructs/capacity/index.js';
-import { formatDrift, manifestDrift } from '../constructs/gitops/index.js';
+import { environmentGraph, formatDrift, manifestDrift } from '../constructs/gitops/index.js';
 import { buildApp } from './app.js';
 import { DEFAULT_ENVIRONMENT, loadEnvironment } from './environment.js';
 
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
       outdir: { type: 'string' },
       'strict-capacity': { type: 'boolean' },
       check: { type: 'boolean', default: false },
+      graph: { type: 'string' },
     },
   });
   const env = loadEnvironment(values.env);
@@ -33,7 +36,13 @@ async function main(): Promise<void> {
   const outdir = values.check ? mkdtempSync(join(tmpdir(), `k8s-platform-kit-check-${env.name}-`)) : target;
   const app = buildApp(env, { outdir });
   const report = await assertValid(app);
-  const capacity = checkCapacity(env, objectsOf(app), { strict: values['strict-capacity'] || undefined });
+  const objects = objectsOf(app);
+  const capacity = checkCapacity(env, objects, { strict: values['strict-capacity'] || undefined });
+  if (values.graph) {
+    const chart = environmentGraph(objects, `${env.name}: routes, services, workloads, configuration, monitoring`);
+    writeFileSync(values.graph, values.graph.endsWith('.md') ? `\`\`\`mermaid\n${chart}\`\`\`\n` : chart);
+    console.log(`${env.name}: graph written to ${values.graph}`);
+  }
   removeStaleManifests(outdir);
   app.synth();
   for (const warning of report.warnings) console.warn(`WARNING [${warning.ruleId}] ${warning.object}: ${warning.message}`);

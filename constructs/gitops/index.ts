@@ -1,1 +1,2 @@
 export * from './drift.js';
+export * from './graph.js';
