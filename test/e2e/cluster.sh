@@ -70,15 +70,8 @@ if [ -z "$K8S_VERSION" ] || [ -z "$ETCD_VERSION" ] || [ -z "$KWOK_VERSION" ]; th
   die "could not read pinned versions from $E2E_DIR/*/go.mod"
 fi
 
-find_go() {
-  if command -v go >/dev/null 2>&1; then
-    GO=go
-  elif [ -x /usr/local/go/bin/go ]; then
-    GO=/usr/local/go/bin/go
-  else
-    die "go not found (expected on PATH or at /usr/local/go/bin/go)"
-  fi
-}
+# shellcheck source=test/e2e/_go.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_go.sh"
 
 # The cache key names the versions, the Go toolchain, and a hash of the module
 # files and recipe (so a dependency or flag change never reuses stale binaries).

@@ -59,15 +59,8 @@ fi
 # the code it is built from. The module is untagged, so that is the pseudo-version.
 PROVIDER_VERSION="${PROVIDER_MODULE_VERSION#v}"
 
-find_go() {
-  if command -v go >/dev/null 2>&1; then
-    GO=go
-  elif [ -x /usr/local/go/bin/go ]; then
-    GO=/usr/local/go/bin/go
-  else
-    die "go not found (expected on PATH or at /usr/local/go/bin/go)"
-  fi
-}
+# shellcheck source=test/e2e/_go.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_go.sh"
 
 # The cache key names the versions, the Go toolchain, and a hash of the module files
 # and recipe (so a dependency or flag change never reuses stale binaries).

@@ -6,34 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { one, ofType, recorded, reset, settled } from './_mocks.js';
+import { release, repository } from './_flux-fixtures.js';
 import { loadEnvironment } from '../../charts/environment.js';
 import { PolicyViolationError, type ManifestObject } from '../../constructs/index.js';
 import { CapacityError } from '../../constructs/capacity/index.js';
 import { deployApp } from '../../stacks/deploy.js';
 import { helmReleasesOf } from '../../stacks/_flux-releases.js';
 import { platformStack } from '../../stacks/program.js';
-
-const repository: ManifestObject = {
-  apiVersion: 'source.toolkit.fluxcd.io/v1',
-  kind: 'HelmRepository',
-  metadata: { name: 'metrics-server', namespace: 'flux-system' },
-  spec: { url: 'https://kubernetes-sigs.github.io/metrics-server/', interval: '1h' },
-};
-
-function release(spec: Record<string, unknown> = {}): ManifestObject {
-  return {
-    apiVersion: 'helm.toolkit.fluxcd.io/v2',
-    kind: 'HelmRelease',
-    metadata: { name: 'metrics-server', namespace: 'flux-system' },
-    spec: {
-      interval: '1h',
-      targetNamespace: 'kube-system',
-      chart: { spec: { chart: 'metrics-server', version: '3.13.1', sourceRef: { kind: 'HelmRepository', name: 'metrics-server' } } },
-      values: { replicas: 2 },
-      ...spec,
-    },
-  };
-}
 
 describe('validation before deployment', () => {
   it('fails the program on bad construct input before any resource is registered', async () => {

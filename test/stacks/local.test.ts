@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { one, ofType, recorded, reset, settled, valueOf } from './_mocks.js';
+import { release, repository } from './_flux-fixtures.js';
 import { loadEnvironment } from '../../charts/environment.js';
 import { readStackConfig } from '../../constructs/environment/index.js';
 import { assertValid } from '../../constructs/index.js';
@@ -46,23 +47,6 @@ const LOCAL: LocalTarget = localTargetOf('/tmp/e2e/kubeconfig', kubeconfig());
 const BACKEND = { PULUMI_BACKEND_URL: 'file:///tmp/kit-state' };
 const CLOUD_TYPE = /^(aws|azure-native):|:(aws|azure):/;
 
-const metricsRepository = {
-  apiVersion: 'source.toolkit.fluxcd.io/v1',
-  kind: 'HelmRepository',
-  metadata: { name: 'metrics-server', namespace: 'flux-system' },
-  spec: { url: 'https://kubernetes-sigs.github.io/metrics-server/', interval: '1h' },
-};
-const metricsRelease = {
-  apiVersion: 'helm.toolkit.fluxcd.io/v2',
-  kind: 'HelmRelease',
-  metadata: { name: 'metrics-server', namespace: 'flux-system' },
-  spec: {
-    interval: '1h',
-    targetNamespace: 'kube-system',
-    chart: { spec: { chart: 'metrics-server', version: '3.13.1', sourceRef: { kind: 'HelmRepository', name: 'metrics-server' } } },
-    values: { replicas: 2 },
-  },
-};
 
 describe('isLoopbackServer', () => {
   it('accepts 127.0.0.0/8, ::1 and localhost', () => {
@@ -172,8 +156,8 @@ describe('Helm charts skipped in local mode', () => {
   async function metricsApp(): Promise<{ app: App; report: Awaited<ReturnType<typeof assertValid>> }> {
     const app = new App();
     const chart = new Chart(app, 'metrics');
-    new ApiObject(chart, 'Repository', metricsRepository);
-    new ApiObject(chart, 'Release', metricsRelease);
+    new ApiObject(chart, 'Repository', repository);
+    new ApiObject(chart, 'Release', release() as never);
     new ApiObject(chart, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'metrics' } });
     return { app, report: await assertValid(app) };
   }
