@@ -7,19 +7,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
-import { fillChart, formatPlan, objectsOf, planCapacity, priceTableSchema, type PriceTable } from '../constructs/capacity/index.js';
+import { fillChart, formatPlan, objectsOf, parsePriceTable, planCapacity } from '../constructs/capacity/index.js';
 import { buildApp } from './app.js';
 import { DEFAULT_ENVIRONMENT, loadEnvironment, environmentNames } from './environment.js';
-
-function readPrices(file: string): PriceTable {
-  const parsed = priceTableSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`${file}: not a price table:\n${problems.join('\n')}`);
-  }
-  return parsed.data;
-}
 
 function main(): void {
   const { values } = parseArgs({
@@ -32,7 +22,7 @@ function main(): void {
     },
   });
   if (values.all && values.chart) throw new Error('--chart writes one environment\'s picture; give --env instead of --all');
-  const prices = values.prices ? readPrices(values.prices) : undefined;
+  const prices = values.prices ? parsePriceTable(readFileSync(values.prices, 'utf8'), values.prices) : undefined;
   const names = values.all ? environmentNames() : [values.env];
   const plans = names.map((name) => {
     const env = loadEnvironment(name);

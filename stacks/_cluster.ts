@@ -1,7 +1,7 @@
 /** Helpers both cluster components share. */
 
 /** The node label that names a node's pool, on both clouds (schedulers and the capacity planner use it). */
-export const POOL_LABEL = 'k8s-platform-kit.dev/pool';
+export { POOL_LABEL } from '../constructs/environment/index.js';
 
 /** A kubeconfig (JSON, which is YAML) for one cluster whose credentials come from an exec plugin. */
 export function kubeconfigFor(

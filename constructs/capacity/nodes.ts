@@ -18,13 +18,10 @@
  * Memory is the machine's nominal size; the kubelet reports a little less (what the kernel
  * keeps), so a plan that is tight on memory to the last few percent is optimistic.
  */
-import type { Environment } from '../environment/load.js';
+import { CONFIG_NAMESPACE, type Environment } from '../environment/load.js';
 import { isArmInstanceType } from '../environment/rules.js';
 import { machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
-import type { AwsNodePool, AzureNodePool } from '../environment/schema.js';
-
-/** The label the stacks put on every node: the name of its pool. */
-export const POOL_LABEL = 'k8s-platform-kit.dev/pool';
+import { POOL_LABEL, type AwsNodePool, type AzureNodePool } from '../environment/schema.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -76,10 +73,11 @@ export interface NodeShape {
 /** Thrown when a pool's machine type is one the kit has no size for. */
 export class UnknownMachineTypeError extends Error {
   constructor(
+    readonly key: string,
     readonly pool: string,
     readonly machineType: string,
   ) {
-    super(`pool '${pool}': machine type '${machineType}' has no known size; add it to MACHINE_SIZES (constructs/environment/machine-types.ts)`);
+    super(`${key}: got '${machineType}' (pool '${pool}'); expected a machine type of known size (MACHINE_SIZES in constructs/environment/machine-types.ts; add it there)`);
     this.name = 'UnknownMachineTypeError';
   }
 }
@@ -141,7 +139,11 @@ function zoneLabel(env: Environment, zone: string): string {
 export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): PoolShape {
   const machineType = machineTypeOf(pool);
   const size = machineSize(machineType);
-  if (!size) throw new UnknownMachineTypeError(pool.name, machineType);
+  if (!size) {
+    const index = env.cluster.nodePools.findIndex((p) => p.name === pool.name);
+    const field = 'instanceTypes' in pool ? 'instanceTypes[0]' : 'vmSize';
+    throw new UnknownMachineTypeError(`${env.source}: ${CONFIG_NAMESPACE}:cluster.nodePools[${index}].${field}`, pool.name, machineType);
+  }
   // The kit's EKS clusters run the VPC CNI with prefix delegation (stacks/eks.ts).
   const eniBound = env.cloud === 'aws' ? eniMaxPods(size, true) : undefined;
   const pods = eniBound === undefined ? pool.maxPods : Math.min(pool.maxPods, eniBound);

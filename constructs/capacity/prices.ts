@@ -4,6 +4,7 @@
  * result as an estimate and pass a current table (`npm run capacity -- --prices <file>`) when
  * it matters.
  */
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /** Hours in an average month (365 × 24 / 12), the convention both clouds' calculators use. */
@@ -52,4 +53,14 @@ export const DEFAULT_PRICES: PriceTable = {
 /** A machine's hourly price, or undefined when the table has none for that region. */
 export function hourlyPrice(table: PriceTable, cloud: string, region: string, machineType: string): number | undefined {
   return table.machines[cloud]?.[region]?.[machineType];
+}
+
+/** Reads a price table (YAML or JSON); throws naming the source, each bad key and what is expected. */
+export function parsePriceTable(text: string, source: string): PriceTable {
+  const parsed = priceTableSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`${source}: not a price table:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
 }

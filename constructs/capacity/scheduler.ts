@@ -171,21 +171,8 @@ export class ClusterState {
     for (const node of nodes) this.addNode(node);
   }
 
-  /** The nodes, in the order they were added. */
-  get nodes(): readonly NodeShape[] {
-    return this.states.map((s) => s.shape);
-  }
-
   addNode(node: NodeShape): void {
     this.states.push({ shape: node, cpu: 0, memory: 0, scoredCpu: 0, scoredMemory: 0, pods: [], byLabel: new Map() });
-  }
-
-  /** Removes a node and the pods bound to it. */
-  removeNode(name: string): void {
-    const index = this.states.findIndex((s) => s.shape.name === name);
-    if (index < 0) return;
-    const [removed] = this.states.splice(index, 1);
-    this.holders = this.holders.filter((h) => h.state !== removed);
   }
 
   /** An independent copy, for what-if scenarios from the same starting point. */

@@ -17,7 +17,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
 import { compareQuantities, isQuantity } from '../workloads/quantity.js';
@@ -68,8 +68,6 @@ export interface StatefulMongoProps {
     readonly storageClass?: string;
   };
 }
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 
 /** The hardened security context every container of the construct runs with. */
 const CONTAINER_SECURITY = {
@@ -129,10 +127,8 @@ export class StatefulMongo extends Construct {
       if (value !== undefined && (!isQuantity(value) || compareQuantities(value, 0) <= 0)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
     }
     const schedule = props.backup?.schedule ?? '0 2 * * *';
-    const fields = schedule.trim().split(/\s+/);
-    if (props.backup && (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f)))) {
-      throw fail(`backup.schedule (${shown(schedule)}) is not a five-field cron schedule; expected e.g. '0 2 * * *'`);
-    }
+    const scheduleProblem = props.backup && cronScheduleProblem(schedule);
+    if (scheduleProblem) throw fail(`backup.schedule (${shown(schedule)}) ${scheduleProblem}; expected e.g. '0 2 * * *'`);
     const retentionDays = props.backup?.retentionDays ?? 7;
     if (!Number.isInteger(retentionDays) || retentionDays < 1) throw fail(`backup.retentionDays (${shown(retentionDays)}) is not a whole number >= 1`);
 

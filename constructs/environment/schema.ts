@@ -39,6 +39,9 @@ const labels = z
     }
   });
 
+/** The label the stacks put on every node: the name of its pool. */
+export const POOL_LABEL = 'k8s-platform-kit.dev/pool';
+
 /** The effects a taint may have. */
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 

@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { Schedule } from '../imports/velero.js';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 
 /** Properties of {@link BackupSchedule}. */
@@ -34,7 +34,6 @@ export interface BackupScheduleProps {
   readonly paused?: boolean;
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
 const GO_DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 
 /** Seconds in a Go duration of hours, minutes and seconds (`720h`, `1h30m`); NaN when it is not one. */
@@ -50,8 +49,7 @@ function scheduleProblem(schedule: string): string | undefined {
     const duration = schedule.slice('@every '.length);
     return durationSeconds(duration) > 0 ? undefined : 'has an @every duration that is not a Go duration such as 6h or 30m';
   }
-  const fields = schedule.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)) ? undefined : "is not a five-field cron schedule or '@every <duration>'";
+  return cronScheduleProblem(schedule) && "is not a five-field cron schedule or '@every <duration>'";
 }
 
 /** A Velero backup schedule. */

@@ -64,6 +64,14 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+
+/** Returns why `value` is not a five-field cron schedule (minute hour day month weekday), or undefined. */
+export function cronScheduleProblem(value: string): string | undefined {
+  const fields = value.trim().split(/\s+/);
+  return fields.length === 5 && fields.every((field) => CRON_FIELD.test(field)) ? undefined : 'is not a five-field cron schedule';
+}
+
 /** RBAC object names (`system:aggregate-to-edit`): anything but `.`, `..`, or a name containing `/` or `%`. */
 export function pathSegmentNameProblem(value: string): string | undefined {
   if (value === '') return 'must not be empty';

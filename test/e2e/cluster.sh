@@ -70,8 +70,8 @@ if [ -z "$K8S_VERSION" ] || [ -z "$ETCD_VERSION" ] || [ -z "$KWOK_VERSION" ]; th
   die "could not read pinned versions from $E2E_DIR/*/go.mod"
 fi
 
-# shellcheck source=test/e2e/_go.sh
-source "$(dirname "${BASH_SOURCE[0]}")/_go.sh"
+# shellcheck source=test/e2e/_build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_build.sh"
 
 # The cache key names the versions, the Go toolchain, and a hash of the module
 # files and recipe (so a dependency or flag change never reuses stale binaries).
@@ -208,23 +208,11 @@ cmd_build() {
   exec 9>"$KEYDIR/.lock"
   flock 9
 
-  local built=() group
-  for group in control_plane etcd kwok; do
-    "${group}_ok" && continue
-    log "building ${group//_/-} ..."
-    build_group "$group"
-    built+=("${group//_/-}")
-  done
+  build_missing "$start" control_plane etcd kwok
   control_plane_ok || die "kube binaries in $BIN do not report $K8S_VERSION"
   etcd_ok || die "etcd in $BIN does not report $ETCD_VERSION"
   kwok_ok || die "kwok in $BIN does not report $KWOK_VERSION"
   exec 9>&-
-
-  if [ ${#built[@]} -eq 0 ]; then
-    log "build: cache hit ($BIN) in $((SECONDS - start))s"
-  else
-    log "build: built ${built[*]} into $BIN in $((SECONDS - start))s"
-  fi
   log "versions: kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION"
 }
 

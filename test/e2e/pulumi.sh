@@ -59,8 +59,8 @@ fi
 # the code it is built from. The module is untagged, so that is the pseudo-version.
 PROVIDER_VERSION="${PROVIDER_MODULE_VERSION#v}"
 
-# shellcheck source=test/e2e/_go.sh
-source "$(dirname "${BASH_SOURCE[0]}")/_go.sh"
+# shellcheck source=test/e2e/_build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_build.sh"
 
 # The cache key names the versions, the Go toolchain, and a hash of the module files
 # and recipe (so a dependency or flag change never reuses stale binaries).
@@ -183,7 +183,7 @@ resolve_bin() {
 }
 
 cmd_build() {
-  local start=$SECONDS group
+  local start=$SECONDS
   find_go
   check_cli_pins
   resolve_bin
@@ -192,22 +192,10 @@ cmd_build() {
   exec 9>"$KEYDIR/.lock"
   flock 9
 
-  local built=()
-  for group in cli provider; do
-    "${group}_ok" && continue
-    log "building $group (a cold build takes tens of minutes) ..."
-    build_group "$group"
-    built+=("$group")
-  done
+  build_missing "$start" cli provider
   cli_ok || die "pulumi in $BIN does not report $CLI_VERSION"
   provider_ok || die "pulumi-resource-kubernetes in $BIN was not built from $PROVIDER_MODULE@$PROVIDER_MODULE_VERSION"
   exec 9>&-
-
-  if [ ${#built[@]} -eq 0 ]; then
-    log "build: cache hit ($BIN) in $((SECONDS - start))s"
-  else
-    log "build: built ${built[*]} into $BIN in $((SECONDS - start))s"
-  fi
   log "versions: pulumi $CLI_VERSION, kubernetes provider $PROVIDER_VERSION"
   report_npm_versions
 }

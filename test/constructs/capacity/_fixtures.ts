@@ -3,7 +3,8 @@
  * scenarios they describe.
  */
 import { loadEnvironment, type Environment } from '../../../charts/environment.js';
-import { allocatableOf, POOL_LABEL, type PoolShape, type Taint } from '../../../constructs/capacity/index.js';
+import { allocatableOf, type PoolShape, type Taint } from '../../../constructs/capacity/index.js';
+import { POOL_LABEL } from '../../../constructs/environment/index.js';
 import type { ManifestObject } from '../../../constructs/policy/index.js';
 
 /** A pool of `count` fixed nodes (no autoscaling) with the given machine and pod slots. */

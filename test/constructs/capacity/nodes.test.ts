@@ -87,6 +87,6 @@ describe('pool shapes of the repository environments', () => {
     const pool = { ...prod.cluster.nodePools[0]!, instanceTypes: ['x9z.huge'] };
     assert.throws(() => poolShape(prod, pool), (error: unknown) =>
       error instanceof UnknownMachineTypeError &&
-      error.message === "pool 'general': machine type 'x9z.huge' has no known size; add it to MACHINE_SIZES (constructs/environment/machine-types.ts)");
+      error.message === "Pulumi.prod.yaml: k8s-platform-kit:cluster.nodePools[0].instanceTypes[0]: got 'x9z.huge' (pool 'general'); expected a machine type of known size (MACHINE_SIZES in constructs/environment/machine-types.ts; add it there)");
   });
 });
