@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'dist/**', 'node_modules/**', 'constructs/imports/**', 'test/fixtures/**/dist/**'] },
+  { ignores: ['lib/**', 'dist/**', 'node_modules/**', 'constructs/imports/**', 'test/fixtures/**/dist/**', 'examples/*/node_modules/**', 'examples/*/build/**', 'examples/*/dist/**', 'docs/api/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

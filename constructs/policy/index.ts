@@ -4,5 +4,5 @@ export * from './exceptions.js';
 export * from './validate.js';
 export * from './rules/index.js';
 export * from './cdk8s-validation.js';
-export { podSpecOf, containersOf, describeObject } from './_pod.js';
+export { podSpecOf, containersOf, describeObject, type PodSpecLocation, type ContainerLocation, type ContainerList } from './_pod.js';
 export { dns1123LabelProblem, dns1123SubdomainProblem, dns1035LabelProblem, qualifiedNameProblem, labelValueProblem } from './_names.js';
