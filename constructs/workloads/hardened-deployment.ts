@@ -89,7 +89,20 @@ export interface HardenedDeploymentProps extends HardenedPodProps {
    * @default - no ServiceMonitor
    */
   readonly metrics?: Metrics;
+  /**
+   * A workload that must never run two pods at once (it sends each message once, holds a
+   * lock, or simulates a single source), with the reason. It gets one replica, no
+   * autoscaling and no PodDisruptionBudget, and a rolling update that stops the old pod
+   * before it starts the new one (maxSurge 0, maxUnavailable 1), so an update means a
+   * short outage. The reason is kept on the Deployment as the
+   * `k8s-platform-kit.dev/singleton` annotation.
+   * @default - not a singleton
+   */
+  readonly singleton?: { readonly reason: string };
 }
+
+/** The annotation that records why a Deployment runs exactly one pod. */
+export const SINGLETON_ANNOTATION = 'k8s-platform-kit.dev/singleton';
 
 /**
  * A Deployment hardened by default: restricted pod security, probes, requests and limits
@@ -132,18 +145,20 @@ export class HardenedDeployment extends Construct {
     if (props.namespace !== undefined) this.namespace = props.namespace;
 
     const autoscaling = props.autoscaling;
+    const singleton = props.singleton;
+    if (singleton) this.checkSingleton(fail, singleton, props);
     if (autoscaling && props.replicas !== undefined) {
       throw fail(`set either replicas (${props.replicas}) or autoscaling, not both: the HorizontalPodAutoscaler owns the replica count`);
     }
-    const replicas = autoscaling ? undefined : props.replicas ?? DEPLOYMENT_DEFAULTS.replicas;
+    const replicas = autoscaling ? undefined : props.replicas ?? (singleton ? 1 : DEPLOYMENT_DEFAULTS.replicas);
     if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
       throw fail(`replicas must be a whole number >= 0, got ${shown(replicas)}`);
     }
     if (replicas !== undefined) this.replicas = replicas;
     const lowestReplicas = autoscaling ? this.checkAutoscaling(fail, autoscaling, props) : replicas ?? 0;
 
-    const maxSurge = props.maxSurge ?? DEPLOYMENT_DEFAULTS.maxSurge;
-    const maxUnavailable = props.maxUnavailable ?? DEPLOYMENT_DEFAULTS.maxUnavailable;
+    const maxSurge = props.maxSurge ?? (singleton ? 0 : DEPLOYMENT_DEFAULTS.maxSurge);
+    const maxUnavailable = props.maxUnavailable ?? (singleton ? 1 : DEPLOYMENT_DEFAULTS.maxUnavailable);
     for (const [field, value] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
       const problem = podCountProblem(value);
       if (problem) throw fail(`${field} ${problem}, got ${shown(value)}`);
@@ -176,7 +191,7 @@ export class HardenedDeployment extends Construct {
 
     const metadata = { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }), labels: { ...resolved.labels } };
     this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata,
+      metadata: singleton ? { ...metadata, annotations: { [SINGLETON_ANNOTATION]: singleton.reason } } : metadata,
       ...(replicas !== undefined && { replicas }),
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: percentOrAbsolute(maxSurge), maxUnavailable: percentOrAbsolute(maxUnavailable) }),
       minReady: Duration.seconds(minReadySeconds),
@@ -248,6 +263,16 @@ export class HardenedDeployment extends Construct {
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: networkPolicySpec,
     });
+  }
+
+  /** A singleton runs one pod, is not autoscaled and never surges a second pod. */
+  private checkSingleton(fail: (m: string) => Error, singleton: { readonly reason: string }, props: HardenedDeploymentProps): void {
+    if (singleton.reason.trim() === '') throw fail('singleton.reason is empty; say why the workload must never run two pods');
+    if (props.autoscaling) throw fail(`singleton cannot be autoscaled (autoscaling.maxReplicas ${props.autoscaling.maxReplicas}): it must never run two pods`);
+    if (props.replicas !== undefined && props.replicas !== 1) throw fail(`replicas (${shown(props.replicas)}) must be 1 for a singleton`);
+    if (props.maxSurge !== undefined && !isZeroPods(props.maxSurge)) {
+      throw fail(`maxSurge (${shown(props.maxSurge)}) would start a second pod during a rollout; a singleton needs maxSurge 0`);
+    }
   }
 
   /** Validates the autoscaling props; returns the lowest replica count the HPA allows. */

@@ -1,4 +1,5 @@
 export * from './availability.js';
+export * from './blue-green.js';
 export * from './exposure.js';
 export * from './hardened-deployment.js';
 export * from './hashed-config-map.js';
