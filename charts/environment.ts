@@ -7,17 +7,44 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadEnvironmentFile, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
-import { dns1123LabelProblem } from '../constructs/policy/index.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../constructs/policy/index.js';
+
+const namespaceName = z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' });
+/** An image reference pinned by tag or digest (the constructs reject `latest` with the details). */
+const image = z.string().min(1, { error: 'expected an image reference' });
+const hostName = z.string().refine((host) => dns1123SubdomainProblem(host) === undefined && host.includes('.'), { error: 'expected a DNS name such as app.example.com' });
 
 /** The `k8s-platform-kit:apps` key: what the charts deploy, per environment. */
 export const APPS_SCHEMA = strictObject({
-  /** The namespace applications are deployed to. */
-  namespace: z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' }),
+  /** The namespace the todoapi is deployed to. */
+  namespace: namespaceName,
   todoapi: strictObject({
     /** The image, pinned by tag or digest. */
-    image: z.string().min(1, { error: 'expected an image reference' }),
+    image,
     replicas: z.int().min(1, { error: 'expected at least 1 replica' }),
   }),
+  /** The fleetman microservices (charts/fleetman.ts); left out, the environment runs none. */
+  fleetman: strictObject({
+    namespace: namespaceName.default('fleetman'),
+    /** The public host of the webapp; the queue's admin console is `queue.<host>`, behind basic auth. */
+    host: hostName.optional(),
+    /** The most replicas the autoscaled services reach. */
+    maxReplicas: z.int().min(2, { error: 'expected at least 2 (the autoscaled services run 2 at rest)' }).default(4),
+    /** The StorageClass of MongoDB's volumes; the cluster's default when left out. */
+    storageClass: z.string().min(1).optional(),
+    mongo: strictObject({
+      members: z.int().min(1).default(3),
+      storage: z.string().default('10Gi'),
+    }).default({ members: 3, storage: '10Gi' }),
+    images: strictObject({
+      /** The webapp is blue/green: `active` is the color the live Service selects. */
+      webapp: strictObject({ active: z.enum(['blue', 'green']), blue: image, green: image.optional() }),
+      apiGateway: image,
+      positionTracker: image,
+      positionSimulator: image,
+      queue: image,
+    }),
+  }).optional(),
 });
 
 /** The charts' settings. */

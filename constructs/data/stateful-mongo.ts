@@ -232,13 +232,16 @@ export class StatefulMongo extends Construct {
       },
     });
 
-    new ApiObject(this, 'Budget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name, namespace: ns, labels },
-      // A majority must stay up for the set to keep a primary.
-      spec: { minAvailable: Math.floor(members / 2) + 1, selector: { matchLabels: memberLabels } },
-    });
+    // A majority must stay up for the set to keep a primary. A single development member
+    // gets no budget: one that kept it up would block every node drain.
+    if (members > 1) {
+      new ApiObject(this, 'Budget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name, namespace: ns, labels },
+        spec: { minAvailable: Math.floor(members / 2) + 1, selector: { matchLabels: memberLabels } },
+      });
+    }
 
     new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',

@@ -11,7 +11,7 @@ import type { Cloud, IngressPeer } from './exposure.js';
 import type { HashedConfigMap } from './hashed-config-map.js';
 import { resolveMetrics, type ResolvedMetrics } from './_metrics.js';
 import { MONITORING_LABELS, type Metrics } from './metrics.js';
-import type { HardenedPodProps } from './options.js';
+import type { HardenedPodProps, WorkloadPort } from './options.js';
 import type { QosClass } from './qos.js';
 import { parseQuantity } from './quantity.js';
 
@@ -135,6 +135,9 @@ export class HardenedDeployment extends Construct {
   public readonly config?: HashedConfigMap;
   /** The ServiceMonitor, when `metrics` was given. */
   public readonly serviceMonitor?: ServiceMonitor;
+  /** The container's ports. */
+  public readonly ports: readonly WorkloadPort[];
+  private readonly ingressRules: NonNullable<INetworkPolicySpec['ingress']>;
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -248,6 +251,7 @@ export class HardenedDeployment extends Construct {
       this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec });
     }
 
+    this.ports = resolved.ports;
     const ingressPorts = resolved.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
     const ingress: NonNullable<INetworkPolicySpec['ingress']> = allowIngressFrom.length > 0
       ? [{ from: allowIngressFrom.map((peer) => peer.peer), ...(ingressPorts.length > 0 && { ports: ingressPorts }) }]
@@ -255,6 +259,7 @@ export class HardenedDeployment extends Construct {
     if (metrics && metrics.allowFrom.length > 0) {
       ingress.push({ from: metrics.allowFrom.map((peer) => peer.peer), ports: [{ port: metrics.portNumber, protocol: 'TCP' }] });
     }
+    this.ingressRules = ingress;
     const networkPolicySpec: INetworkPolicySpec = {
       podSelector: { matchLabels: { ...this.selectorLabels } },
       policyTypes: ['Ingress'],
@@ -263,6 +268,22 @@ export class HardenedDeployment extends Construct {
     this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: networkPolicySpec,
     });
+  }
+
+  /**
+   * Admits more callers through the NetworkPolicy: `peers` on the given ports (by name or
+   * number), or on every port of the workload when none are given. For callers known only
+   * after the workload is built, such as the other services of a chart.
+   */
+  public allowIngress(peers: readonly IngressPeer[], ports?: readonly (number | string)[]): void {
+    const fail = (message: string) => propsError('HardenedDeployment', this, message);
+    if (peers.length === 0) throw fail('allowIngress() was given no peers');
+    const selected = (ports ?? this.ports.map((p) => p.number)).map((port) => {
+      const match = this.ports.find((p) => p.number === port || p.name === port);
+      if (!match) throw fail(`allowIngress() port ${shown(port)} is not one of the workload's ports (${this.ports.map((p) => p.name ?? p.number).join(', ') || 'none'})`);
+      return { port: match.number, protocol: match.protocol ?? 'TCP' };
+    });
+    this.ingressRules.push({ from: peers.map((peer) => peer.peer), ...(selected.length > 0 && { ports: selected }) });
   }
 
   /** A singleton runs one pod, is not autoscaled and never surges a second pod. */

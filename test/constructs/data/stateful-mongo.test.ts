@@ -107,7 +107,13 @@ describe('StatefulMongo development profile', () => {
     const pod = find(objects, 'StatefulSet').spec.template.spec;
     assert.equal(pod.affinity, undefined);
     assert.equal(pod.topologySpreadConstraints[0].whenUnsatisfiable, 'ScheduleAnyway');
-    assert.equal(find(objects, 'PodDisruptionBudget').spec.minAvailable, 1);
+  });
+
+  it('one member gets no PodDisruptionBudget: keeping it up would block every node drain', async () => {
+    const { objects } = build({ members: 1, profile: 'development' });
+    assert.equal(find(objects, 'PodDisruptionBudget'), undefined);
+    const report = await validateManifests(objects.map((object) => ({ object })));
+    assert.deepEqual(report.errors, []);
   });
 });
 
