@@ -4,3 +4,4 @@ export * from './team-namespace.js';
 export * from './access.js';
 export * from './storage.js';
 export * from './backup-schedule.js';
+export * from './efk-logging.js';

@@ -1,0 +1,255 @@
+/**
+ * EfkLogging: the EFK stack of seed 004 (Elasticsearch, a log collector, Kibana, with the
+ * `logstash-*` index pattern and 30 to 45 days of history), hardened:
+ *
+ * - Elasticsearch as a StatefulSet of one node (small) or an odd number of three or more
+ *   (large) with a quorum, security on, TLS from cert-manager on HTTP and, between nodes,
+ *   on transport; heap derived from the memory limit; no privileged sysctl container;
+ * - Fluent Bit as a DaemonSet in a namespace of its own, the one place the Pod Security
+ *   level is below restricted, each waived rule annotated with its reason;
+ * - Kibana as a HardenedDeployment, with the data view created for the user;
+ * - retention as an index lifecycle policy inside Elasticsearch, set up by an idempotent Job.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { SecretKeyRef } from '../data/stateful-mongo.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
+import type { IngressPeer } from '../workloads/exposure.js';
+import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+import { RESTRICTED_POD_SECURITY_LABELS } from './app-namespace.js';
+import { addCollector } from './_efk-collector.js';
+import { addElasticsearch, elasticsearchHeap } from './_efk-elasticsearch.js';
+import { addKibana, kibanaUrl } from './_efk-kibana.js';
+import { NAMES, elasticsearchUrl, type ResolvedEfk } from './_efk-shared.js';
+
+export { CURL_IMAGE, ELASTICSEARCH_IMAGE, FLUENT_BIT_IMAGE, KIBANA_IMAGE } from './_efk-shared.js';
+export { MAX_HEAP_MIB, elasticsearchHeap } from './_efk-elasticsearch.js';
+export { COLLECTOR_EXCEPTIONS } from './_efk-collector.js';
+
+/** The defaults of {@link EfkLoggingProps}, resolved once in the constructor. */
+export const EFK_DEFAULTS = {
+  namespace: 'logging',
+  collectorNamespace: 'logging-collector',
+  nodes: 1,
+  resources: { cpu: '1', memory: '2Gi' },
+  retentionDays: 30,
+  allowMmap: false,
+  certManagerNamespace: 'cert-manager',
+  collectorPriorityClassName: 'system-node-critical',
+} as const;
+
+/** The retention bounds: at least a day, at most a year of daily indices. */
+export const RETENTION_DAYS_RANGE = { min: 1, max: 365 } as const;
+
+/** The smallest memory limit per node: half of it is the heap, and Elasticsearch needs 512m of heap. */
+export const MIN_NODE_MEMORY = '1Gi';
+
+/** Properties of {@link EfkLogging}. */
+export interface EfkLoggingProps {
+  /**
+   * The namespace of Elasticsearch, Kibana and the setup Jobs, created by the construct and
+   * enforcing the restricted Pod Security Standard.
+   * @default 'logging'
+   */
+  readonly namespace?: string;
+  /**
+   * The collector's own namespace, created by the construct with Pod Security level
+   * `privileged` (hostPath volumes need it). Must differ from `namespace`.
+   * @default 'logging-collector'
+   */
+  readonly collectorNamespace?: string;
+  /**
+   * Elasticsearch nodes, each master-eligible and a data node: 1 for a small environment,
+   * or an odd number (3, 5, 7) for a quorum. An even count is an error. Fixed at creation: a
+   * single node runs with `discovery.type: single-node` and cannot grow into a cluster.
+   * @default 1
+   */
+  readonly nodes?: number;
+  /** Each node's volume (a PersistentVolumeClaim from the StatefulSet's claim template). */
+  readonly storage: {
+    /** A Kubernetes quantity, e.g. `50Gi`. */
+    readonly size: string;
+    /** @default - the cluster's default StorageClass */
+    readonly storageClass?: string;
+  };
+  /**
+   * CPU and memory per node; requests equal limits (Guaranteed). The JVM heap is half the
+   * memory, at most 31g. Memory must be at least 1Gi.
+   * @default { cpu: '1', memory: '2Gi' }
+   */
+  readonly resources?: { readonly cpu: string; readonly memory: string };
+  /**
+   * The `elastic` superuser's password: a key of a Secret in `namespace`. Used by the nodes
+   * (bootstrap password), the probes and the setup Jobs; never written into the manifests.
+   */
+  readonly elasticPassword: SecretKeyRef;
+  /** The password the setup Job gives the built-in `kibana_system` user, which Kibana logs in as: a key of a Secret in `namespace`. */
+  readonly kibanaSystemPassword: SecretKeyRef;
+  /**
+   * The password of the `fluent-bit` user the collector writes as (it may only create
+   * `logstash-*` indices and documents). A Secret with this name and key must exist in both
+   * `namespace` (read by the setup Job) and `collectorNamespace` (read by the collector).
+   */
+  readonly collectorPassword: SecretKeyRef;
+  /**
+   * Days a daily `logstash-YYYY.MM.DD` index is kept before the index lifecycle policy
+   * deletes it; a whole number from 1 to 365.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+  /**
+   * Let Elasticsearch memory-map its index files. Only when every node that may run it has
+   * `vm.max_map_count` >= 262144 (set through the node pool); otherwise the nodes fail.
+   * @default false - `node.store.allow_mmap: false`: no sysctl needed, somewhat slower searches
+   * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/vm-max-map-count.html
+   */
+  readonly allowMmap?: boolean;
+  /**
+   * Who may reach Kibana on 5601 (HTTPS), e.g. an ingress controller's namespace.
+   * @default - only the data view Job
+   */
+  readonly kibanaAllowFrom?: readonly IngressPeer[];
+  /**
+   * The namespace cert-manager keeps ClusterIssuer keys in (its `--cluster-resource-namespace`),
+   * where the HTTP CA is created.
+   * @default 'cert-manager'
+   */
+  readonly certManagerNamespace?: string;
+  /**
+   * The collector's PriorityClass, so that it is scheduled (and kept) on full nodes.
+   * @default 'system-node-critical'
+   */
+  readonly collectorPriorityClassName?: string;
+}
+
+/** Elasticsearch, Fluent Bit and Kibana, with retention, TLS and least-privilege users. */
+export class EfkLogging extends Construct {
+  /** The Elasticsearch and Kibana namespace. */
+  public readonly namespace: string;
+  /** The collector's namespace. */
+  public readonly collectorNamespace: string;
+  /** Elasticsearch nodes. */
+  public readonly nodes: number;
+  /** The JVM heap of each node (`-Xms` and `-Xmx`), e.g. `1g`. */
+  public readonly heap: string;
+  /** Days an index is kept. */
+  public readonly retentionDays: number;
+  /** `https://elasticsearch.<namespace>.svc:9200` */
+  public readonly elasticsearchUrl: string;
+  /** `https://kibana.<namespace>.svc:5601` */
+  public readonly kibanaUrl: string;
+  /** Kibana. */
+  public readonly kibana: HardenedDeployment;
+
+  constructor(scope: Construct, id: string, props: EfkLoggingProps) {
+    super(scope, id);
+    const efk = resolve(this, props);
+    this.namespace = efk.namespace;
+    this.collectorNamespace = efk.collectorNamespace;
+    this.nodes = efk.nodes;
+    this.heap = efk.heap;
+    this.retentionDays = efk.retentionDays;
+    this.elasticsearchUrl = elasticsearchUrl(efk.namespace);
+    this.kibanaUrl = kibanaUrl(efk.namespace);
+
+    new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: efk.namespace, labels: { ...RESTRICTED_POD_SECURITY_LABELS } },
+    });
+    new ApiObject(this, 'DefaultDeny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny-ingress', namespace: efk.namespace },
+      // The setup Jobs accept nothing; Elasticsearch and Kibana have policies of their own that admit their clients.
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [] },
+    });
+    addElasticsearch(this, efk);
+    this.kibana = addKibana(this, efk);
+    addCollector(this, efk);
+  }
+}
+
+const PASSWORDS = ['elasticPassword', 'kibanaSystemPassword', 'collectorPassword'] as const;
+
+/** Validates the props and resolves their defaults. */
+function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
+  const fail = (message: string) => propsError('EfkLogging', scope, message);
+  const namespace = props.namespace ?? EFK_DEFAULTS.namespace;
+  const collectorNamespace = props.collectorNamespace ?? EFK_DEFAULTS.collectorNamespace;
+  const certManagerNamespace = props.certManagerNamespace ?? EFK_DEFAULTS.certManagerNamespace;
+  for (const [field, value] of [['namespace', namespace], ['collectorNamespace', collectorNamespace], ['certManagerNamespace', certManagerNamespace]] as const) {
+    requireValid('EfkLogging', scope, field, value, dns1123LabelProblem);
+  }
+  if (collectorNamespace === namespace) {
+    throw fail(`collectorNamespace (${shown(collectorNamespace)}) is the same as namespace; the collector needs a namespace of its own, the only one below the restricted Pod Security level`);
+  }
+
+  const nodes = props.nodes ?? EFK_DEFAULTS.nodes;
+  if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 1) {
+    throw fail(`nodes (${shown(nodes)}) is not a whole number >= 1; expected 1 (small) or an odd number from 3 (large)`);
+  }
+  if (nodes % 2 === 0) {
+    throw fail(`nodes (${nodes}) is even: ${nodes} master-eligible nodes need ${nodes / 2 + 1} for a quorum, so losing ${nodes / 2} stops the cluster `
+      + `and a network split leaves neither half a majority (split brain: no quorum on either side); expected an odd number: ${nodes - 1} or ${nodes + 1}`);
+  }
+
+  const resources = props.resources ?? EFK_DEFAULTS.resources;
+  for (const [field, value] of [['storage.size', props.storage?.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory]] as const) {
+    if (!isQuantity(value) || typeof value !== 'string' || compareQuantities(value, 0) <= 0) {
+      throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. ${field === 'resources.cpu' ? "'1' or '500m'" : "'50Gi' or '2Gi'"}`);
+    }
+  }
+  if (compareQuantities(resources.memory, MIN_NODE_MEMORY) < 0) {
+    throw fail(`resources.memory (${shown(resources.memory)}) is below ${MIN_NODE_MEMORY}; the heap is half of it and Elasticsearch needs at least 512m of heap`);
+  }
+  if (props.storage.storageClass !== undefined) requireValid('EfkLogging', scope, 'storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
+
+  const retentionDays = props.retentionDays ?? EFK_DEFAULTS.retentionDays;
+  const { min, max } = RETENTION_DAYS_RANGE;
+  if (typeof retentionDays !== 'number' || !Number.isInteger(retentionDays) || retentionDays < min || retentionDays > max) {
+    throw fail(`retentionDays (${shown(retentionDays)}) is not a whole number of days from ${min} to ${max}; expected e.g. 30 (seed 004 keeps 30 to 45 days)`);
+  }
+
+  for (const field of PASSWORDS) checkSecretRef(fail, field, props[field]);
+
+  const collectorPriorityClassName = props.collectorPriorityClassName ?? EFK_DEFAULTS.collectorPriorityClassName;
+  requireValid('EfkLogging', scope, 'collectorPriorityClassName', collectorPriorityClassName, dns1123SubdomainProblem);
+
+  return {
+    namespace,
+    collectorNamespace,
+    nodes,
+    storage: props.storage,
+    resources,
+    heap: elasticsearchHeap(resources.memory),
+    retentionDays,
+    allowMmap: props.allowMmap ?? EFK_DEFAULTS.allowMmap,
+    elasticPassword: props.elasticPassword,
+    kibanaSystemPassword: props.kibanaSystemPassword,
+    collectorPassword: props.collectorPassword,
+    certManagerNamespace,
+    collectorPriorityClassName,
+    kibanaAllowFrom: props.kibanaAllowFrom ?? [],
+  };
+}
+
+/** A Secret key reference, never a literal: a string is refused without repeating it, since it may be the password itself. */
+function checkSecretRef(fail: (m: string) => Error, field: string, ref: unknown): void {
+  const example = `{ name: 'elasticsearch-credentials', key: '${field === 'elasticPassword' ? 'elastic' : field === 'kibanaSystemPassword' ? 'kibana_system' : NAMES.collectorUser}' }`;
+  if (ref === undefined || ref === null) {
+    throw fail(`${field} is missing; expected a reference to a key of a Secret holding the password, e.g. ${example}`);
+  }
+  if (typeof ref !== 'object') {
+    throw fail(`${field} is a ${typeof ref}, not a Secret reference (the value is not shown: it may be the password); expected a reference to a key of a Secret, e.g. ${example}`);
+  }
+  const { name, key } = ref as Partial<SecretKeyRef>;
+  if (typeof name !== 'string' || dns1123SubdomainProblem(name)) {
+    throw fail(`${field}.name (${shown(name)}) is not a Secret name (a DNS-1123 subdomain); expected e.g. ${example}`);
+  }
+  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
+    throw fail(`${field}.key (${shown(key)}) is not a Secret key (letters, digits, '-', '_' or '.'); expected e.g. ${example}`);
+  }
+}
