@@ -1,1 +1,2 @@
 export * from './stateful-mongo.js';
+export * from './stateful-redis.js';
