@@ -45,6 +45,21 @@ export const APPS_SCHEMA = strictObject({
       queue: image,
     }),
   }).optional(),
+  /** The journal app (charts/journal.ts); left out, the environment runs none. */
+  journal: strictObject({
+    namespace: namespaceName.default('journal'),
+    /** The one host: `/api` goes to the API, `/` to the static files. */
+    host: hostName.optional(),
+    maxReplicas: z.int().min(2, { error: 'expected at least 2 (the API runs 2 at rest)' }).default(4),
+    /** Entries per page, the API's one setting. */
+    journalEntries: z.int().min(1).default(10),
+    storageClass: z.string().min(1).optional(),
+    redis: strictObject({
+      members: z.int().min(1).default(3),
+      storage: z.string().default('10Gi'),
+    }).default({ members: 3, storage: '10Gi' }),
+    images: strictObject({ api: image, files: image }),
+  }).optional(),
 });
 
 /** The charts' settings. */
