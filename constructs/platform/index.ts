@@ -5,3 +5,6 @@ export * from './access.js';
 export * from './storage.js';
 export * from './backup-schedule.js';
 export * from './efk-logging.js';
+export * from './ingress-with-auth.js';
+export * from './cert-issuers.js';
+export * from './htpasswd.js';
