@@ -8,3 +8,5 @@ export * from './efk-logging.js';
 export * from './ingress-with-auth.js';
 export * from './cert-issuers.js';
 export * from './htpasswd.js';
+export * from './helm-release.js';
+export * from './monitoring-stack.js';

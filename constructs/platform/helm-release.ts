@@ -1,0 +1,359 @@
+/**
+ * HelmChartRelease: a pinned upstream Helm chart installed by Flux (a `HelmRepository`,
+ * source.toolkit.fluxcd.io/v1, and a `HelmRelease`, helm.toolkit.fluxcd.io/v2), with its
+ * values checked against the chart's own values.yaml when the construct is created.
+ *
+ * Helm ignores a values key the chart does not read, so a misspelt key is a setting
+ * silently dropped. Every key given must exist in the pinned chart's values.yaml (the key
+ * index in constructs/imports/chart-values.ts, generated from ../shared/third-party),
+ * except under paths declared open: empty maps, lists and nulls in values.yaml, maps the
+ * chart documents as free-form, and subcharts whose values files are not pinned.
+ *
+ * The stacks install the same releases without Flux (stacks/_flux-releases.ts reads
+ * these objects back into plain Helm releases).
+ *
+ * @see https://fluxcd.io/flux/components/helm/helmreleases/
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
+import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
+import { CHART_VALUE_KEYS, type ValuesKeyTree } from '../imports/chart-values.js';
+import { dns1123LabelProblem } from '../policy/_names.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
+
+/** Helm values: a tree of maps, lists and scalars, as values.yaml holds them. */
+export type HelmValues = Readonly<Record<string, unknown>>;
+
+/** What {@link HelmChart} records about a pinned chart. */
+interface HelmChartSpec {
+  /** The chart's name in its repository. */
+  readonly name: string;
+  /** The exact chart version. */
+  readonly version: string;
+  /** The repository: `https://…` (a Helm repository index) or `oci://…` (an OCI registry). */
+  readonly repository: string;
+  /** The chart's entry in constructs/imports/chart-values.ts. */
+  readonly index: string;
+  /** Value paths (dotted, `*` for any one key) that accept any keys, each with the reason. */
+  readonly openValues: Readonly<Record<string, string>>;
+}
+
+/**
+ * A pinned upstream chart whose values.yaml the kit indexes. Raising a version means
+ * copying the new values.yaml into ../shared/third-party and running
+ * constructs/imports/regenerate.sh.
+ */
+export class HelmChart {
+  /**
+   * kube-prometheus-stack 88.5.3 (prometheus-operator v0.93.1, Prometheus v3.14.0,
+   * Alertmanager v0.34.0).
+   * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
+   */
+  public static readonly KUBE_PROMETHEUS_STACK = new HelmChart({
+    name: 'kube-prometheus-stack',
+    version: '88.5.3',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    index: 'kube-prometheus-stack',
+    openValues: {
+      // Subcharts (Chart.yaml dependencies): their values files are not pinned, so their keys cannot be checked.
+      'grafana': 'the grafana subchart (12.11.1); its values.yaml is not pinned',
+      'kube-state-metrics': 'the kube-state-metrics subchart (8.4.0); its values.yaml is not pinned',
+      'prometheus-node-exporter': 'the prometheus-node-exporter subchart (4.56.1); its values.yaml is not pinned',
+      'prometheus-windows-exporter': 'the prometheus-windows-exporter subchart (0.12.*); its values.yaml is not pinned',
+      // Documented as free-form: the chart writes it out as the Alertmanager configuration file.
+      'alertmanager.config': 'the Alertmanager configuration file (checked by amtool, not by the chart)',
+    },
+  });
+
+  /**
+   * metrics-server 3.13.1 (metrics-server 0.8.1).
+   * @see https://github.com/kubernetes-sigs/metrics-server/tree/master/charts/metrics-server
+   */
+  public static readonly METRICS_SERVER = new HelmChart({
+    name: 'metrics-server',
+    version: '3.13.1',
+    repository: 'https://kubernetes-sigs.github.io/metrics-server/',
+    index: 'metrics-server',
+    openValues: {
+      // Documented as a Kubernetes ResourceRequirements; values.yaml shows only `requests`.
+      'resources': 'a container ResourceRequirements (values.yaml only shows requests)',
+      'addonResizer.resources': 'a container ResourceRequirements',
+    },
+  });
+
+  /**
+   * fluent-bit 0.58.1 (Fluent Bit 5.1.1).
+   * @see https://github.com/fluent/helm-charts/tree/main/charts/fluent-bit
+   */
+  public static readonly FLUENT_BIT = new HelmChart({
+    name: 'fluent-bit',
+    version: '0.58.1',
+    repository: 'https://fluent.github.io/helm-charts',
+    index: 'fluent-bit',
+    openValues: {
+      'resources': 'a container ResourceRequirements',
+    },
+  });
+
+  /**
+   * Envoy Gateway v1.9.0 (the `gateway-helm` chart, published to Docker Hub as OCI).
+   * @see https://gateway.envoyproxy.io/docs/install/install-helm/
+   */
+  public static readonly ENVOY_GATEWAY = new HelmChart({
+    name: 'gateway-helm',
+    version: 'v1.9.0',
+    repository: 'oci://docker.io/envoyproxy',
+    index: 'envoy-gateway',
+    openValues: {
+      'config.envoyGateway': 'the EnvoyGateway configuration object, passed through',
+      'deployment.envoyGateway.resources': 'a container ResourceRequirements',
+    },
+  });
+
+  /**
+   * ingress-nginx 4.15.1 (controller 1.15.1). Retired upstream in March 2026: for clusters
+   * that still run it; new ingress should use Envoy Gateway.
+   * @see https://github.com/kubernetes/ingress-nginx/tree/main/charts/ingress-nginx
+   */
+  public static readonly INGRESS_NGINX = new HelmChart({
+    name: 'ingress-nginx',
+    version: '4.15.1',
+    repository: 'https://kubernetes.github.io/ingress-nginx',
+    index: 'ingress-nginx',
+    openValues: {
+      'controller.config': 'the controller ConfigMap: any ingress-nginx configuration option',
+      'controller.resources': 'a container ResourceRequirements',
+    },
+  });
+
+  /** The chart's name in its repository. */
+  public readonly name: string;
+  /** The exact chart version. */
+  public readonly version: string;
+  /** The repository URL (`https://…` or `oci://…`). */
+  public readonly repository: string;
+  /** Value paths that accept any keys, each with the reason. */
+  public readonly openValues: Readonly<Record<string, string>>;
+  /** The key tree of the chart's values.yaml. */
+  public readonly valueKeys: ValuesKeyTree;
+
+  private constructor(spec: HelmChartSpec) {
+    const indexed = CHART_VALUE_KEYS[spec.index];
+    if (!indexed || indexed.version !== spec.version) {
+      throw new Error(`HelmChart ${spec.name} ${spec.version}: constructs/imports/chart-values.ts indexes ${indexed ? `version ${indexed.version}` : 'no such chart'}; run constructs/imports/regenerate.sh`);
+    }
+    this.name = spec.name;
+    this.version = spec.version;
+    this.repository = spec.repository;
+    this.openValues = spec.openValues;
+    this.valueKeys = indexed.keys;
+  }
+
+  /** `kube-prometheus-stack 88.5.3` */
+  public toString(): string {
+    return `${this.name} ${this.version}`;
+  }
+}
+
+/** A values key the chart does not have. */
+export interface UnknownValueKey {
+  /** The key's path, dotted (`prometheus.prometheusSpec.retension`). */
+  readonly path: string;
+  /** The closest key at the same level, when one is close. */
+  readonly suggestion?: string;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** `a.b`, or `a["b.c"]` for a key that is not a plain identifier. */
+function joinPath(parent: string, key: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(key)) return parent === '' ? key : `${parent}.${key}`;
+  return `${parent}[${JSON.stringify(key)}]`;
+}
+
+function isOpen(segments: readonly string[], open: readonly (readonly string[])[]): boolean {
+  return open.some((prefix) => prefix.length <= segments.length && prefix.every((part, i) => part === '*' || part === segments[i]));
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * The value keys of `values` that `chart`'s values.yaml does not have, depth first in the
+ * order given. Keys under an open path (the chart's `openValues`, or an empty map, list or
+ * null in values.yaml) are not checked.
+ */
+export function unknownValueKeys(chart: HelmChart, values: HelmValues): UnknownValueKey[] {
+  const open = Object.keys(chart.openValues).map((path) => path.split('.'));
+  const found: UnknownValueKey[] = [];
+  const walk = (tree: ValuesKeyTree, value: Record<string, unknown>, segments: string[], path: string) => {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === undefined) continue; // not set: nothing reaches Helm
+      const childSegments = [...segments, key];
+      const childPath = joinPath(path, key);
+      if (isOpen(childSegments, open)) continue;
+      const node = typeof tree === 'object' ? tree[key] : undefined;
+      if (node === undefined) {
+        const suggestion = typeof tree === 'object' ? closest(key, Object.keys(tree)) : undefined;
+        found.push({ path: childPath, ...(suggestion !== undefined && { suggestion }) });
+        continue;
+      }
+      if (node === 1 || !isPlainObject(child)) continue;
+      walk(node, child, childSegments, childPath);
+    }
+  };
+  walk(chart.valueKeys, values as Record<string, unknown>, [], '');
+  return found;
+}
+
+/** Properties of {@link HelmChartRelease}. */
+export interface HelmChartReleaseProps {
+  /** The pinned chart, e.g. `HelmChart.KUBE_PROMETHEUS_STACK`. */
+  readonly chart: HelmChart;
+  /**
+   * The namespace the chart is installed into. The HelmRepository and the HelmRelease live
+   * there too, so no cross-namespace reference is needed (Flux's multi-tenancy lockdown
+   * forbids them).
+   */
+  readonly namespace: string;
+  /**
+   * The Helm release name; also the name of the HelmRepository and HelmRelease objects.
+   * @default - the chart's name
+   */
+  readonly releaseName?: string;
+  /**
+   * The chart's values. Every key must exist in the pinned chart's values.yaml, except
+   * under the chart's open paths (`HelmChart.openValues`).
+   * @default {} - the chart's defaults
+   */
+  readonly values?: HelmValues;
+  /**
+   * Have Helm create the namespace. Leave it off when the namespace is an object of the App.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * How often Flux reconciles the release (a Go duration).
+   * @default '30m'
+   */
+  readonly interval?: string;
+  /**
+   * How long each Helm action (install, upgrade, rollback) may take.
+   * @default '10m'
+   */
+  readonly timeout?: string;
+}
+
+/** Defaults of {@link HelmChartReleaseProps}. */
+export const HELM_CHART_RELEASE_DEFAULTS = {
+  interval: '30m',
+  timeout: '10m',
+  /** How often Flux refreshes the repository index; the chart version is pinned, so rarely. */
+  repositoryInterval: '12h',
+  /** Install and upgrade retries before Flux gives up (the upgrade rolls back first). */
+  retries: 3,
+  createNamespace: false,
+} as const;
+
+const GO_DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+
+/** A pinned Helm chart installed by Flux, its values checked against the chart. */
+export class HelmChartRelease extends Construct {
+  /** The pinned chart. */
+  public readonly chart: HelmChart;
+  /** The Helm release name. */
+  public readonly releaseName: string;
+  /** The namespace the chart is installed into. */
+  public readonly namespace: string;
+  /** The values handed to Helm (a copy of the props' values). */
+  public readonly values: HelmValues;
+  public readonly repository: ApiObject;
+  public readonly release: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HelmChartReleaseProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('HelmChartRelease', this, message);
+    this.chart = props.chart;
+    this.namespace = props.namespace;
+    this.releaseName = props.releaseName ?? props.chart.name;
+    requireValid('HelmChartRelease', this, 'namespace', this.namespace, dns1123LabelProblem);
+    requireValid('HelmChartRelease', this, 'releaseName', this.releaseName, dns1123LabelProblem);
+    const interval = props.interval ?? HELM_CHART_RELEASE_DEFAULTS.interval;
+    const timeout = props.timeout ?? HELM_CHART_RELEASE_DEFAULTS.timeout;
+    for (const [field, value] of [['interval', interval], ['timeout', timeout]] as const) {
+      if (!GO_DURATION.test(value)) throw fail(`${field} (${shown(value)}) is not a Go duration; expected e.g. '30m' or '1h'`);
+    }
+    const values = props.values ?? {};
+    if (!isPlainObject(values)) throw fail(`values must be a map of chart values, got ${shown(values)}`);
+    this.values = JSON.parse(JSON.stringify(values)) as HelmValues;
+    const [unknown] = unknownValueKeys(this.chart, this.values);
+    if (unknown) {
+      throw fail(`values.${unknown.path} is not a key of ${this.chart}'s values.yaml, so Helm would ignore it`
+        + (unknown.suggestion !== undefined ? ` (did you mean '${unknown.suggestion}'?)` : '')
+        + '; set only keys the chart defines, or declare the path open in HelmChart if the chart documents it as free-form');
+    }
+
+    const metadata = { name: this.releaseName, namespace: this.namespace };
+    const repository: IHelmRepository = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata,
+      spec: {
+        url: this.chart.repository,
+        interval: HELM_CHART_RELEASE_DEFAULTS.repositoryInterval,
+        ...(this.chart.repository.startsWith('oci://') && { type: 'oci' }),
+      },
+    };
+    this.repository = new ApiObject(this, 'Repository', repository);
+    const remediation = { retries: HELM_CHART_RELEASE_DEFAULTS.retries };
+    const release: IHelmRelease = {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata,
+      spec: {
+        releaseName: this.releaseName,
+        interval,
+        timeout,
+        chart: {
+          spec: {
+            chart: this.chart.name,
+            version: this.chart.version,
+            sourceRef: { kind: 'HelmRepository', name: this.releaseName },
+          },
+        },
+        // CRDs follow the chart on upgrades too (Flux's default skips them, leaving old CRDs
+        // under a new operator).
+        install: { crds: 'CreateReplace', createNamespace: props.createNamespace ?? HELM_CHART_RELEASE_DEFAULTS.createNamespace, remediation },
+        upgrade: { crds: 'CreateReplace', cleanupOnFail: true, remediation: { ...remediation, remediateLastFailure: true, strategy: 'rollback' } },
+        values: this.values as Record<string, unknown>,
+      },
+    };
+    this.release = new ApiObject(this, 'Resource', release);
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * MonitoringStack: the Prometheus Operator stack as one construct. kube-prometheus-stack
+ * (Prometheus, Alertmanager, the operator, Grafana, kube-state-metrics, node-exporter) and
+ * metrics-server as pinned HelmChartReleases; Alertmanager routing to Slack, PagerDuty,
+ * email and webhooks with every secret mounted from a Secret; the kit's workload and node
+ * alerts, per-service SLO burn-rate alerts and a request-rate anomaly alert as
+ * PrometheusRules; escalation of unacknowledged pages; USE and RED dashboards.
+ *
+ * @see docs/constructs/monitoring-stack.md
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { MONITORING_LABELS } from '../workloads/metrics.js';
+import { buildAlerting, resolveEscalation, type Alerting } from './_monitoring-alerting.js';
+import { dashboardQueries, redDashboard, useDashboard } from './_monitoring-dashboards.js';
+import {
+  alertRuleSpec, prometheusDurationMs, sloRuleGroup, withEscalation, workloadAlerts,
+  type AlertRule, type LabelMatchers, type MetricSelector, type ResolvedSlo, type RuleGroupSpec, type ServiceSlo,
+} from './_monitoring-rules.js';
+import {
+  GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, kubePrometheusStackValues, mergeValues, metricsServerValues,
+  resolvePrometheusStorage, resourceRequirements, type GrafanaAdmin, type MonitoringResources, type PrometheusStorage,
+} from './_monitoring-values.js';
+import { promqlProblem } from './_promql.js';
+import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
+
+export type { AlertRoute, Alerting, EmailReceiver, Escalation, PagerDutyReceiver, Receiver, SlackReceiver, WebhookReceiver } from './_monitoring-alerting.js';
+export { ALERTING_DEFAULTS, ALERTMANAGER_SECRETS_DIR } from './_monitoring-alerting.js';
+export { LabelMatcher, ESCALATION_LABEL, REPLACED_DEFAULT_ALERTS, SLO_BURN_RATES, SLO_ERROR_RATIO_WINDOWS } from './_monitoring-rules.js';
+export type { AlertRule, LabelMatchers, LatencySlo, MetricSelector, ServiceSlo, AlertSeverity } from './_monitoring-rules.js';
+export { GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS } from './_monitoring-values.js';
+export type { GrafanaAdmin, MonitoringResources } from './_monitoring-values.js';
+
+/** Where Prometheus keeps its data. */
+export interface MonitoringStorage {
+  /** The volume's size (a Kubernetes quantity). */
+  readonly size: string;
+  /**
+   * The storage class of Prometheus' and Alertmanager's volumes.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClass?: string;
+}
+
+/** Properties of {@link MonitoringStack}. */
+export interface MonitoringStackProps {
+  /**
+   * The namespace of the stack (created, with the `privileged` Pod Security level that
+   * node-exporter's host access needs).
+   * @default 'monitoring'
+   */
+  readonly namespace?: string;
+  /**
+   * The kube-prometheus-stack release name (it prefixes the chart's object names).
+   * @default 'kube-prometheus-stack'
+   */
+  readonly releaseName?: string;
+  /**
+   * How long Prometheus keeps samples (a Prometheus duration).
+   * @default '10d'
+   */
+  readonly retention?: string;
+  /**
+   * The most disk Prometheus' blocks may use (a Prometheus byte size: `8GiB`, `500MB`);
+   * the oldest blocks go first. Must be below `storage.size`.
+   * @default - 85% of storage.size, in whole GiB
+   */
+  readonly retentionSize?: string;
+  /**
+   * Prometheus' volume. Alertmanager gets a 1Gi volume of the same class for its silences.
+   * @default { size: '10Gi' } in the cluster's default storage class
+   */
+  readonly storage?: MonitoringStorage;
+  /**
+   * Requests and limits per component; each given component replaces its default.
+   * @default MONITORING_RESOURCE_DEFAULTS - small, for a development cluster
+   */
+  readonly resources?: MonitoringResources;
+  /** Grafana's admin user and password, from an existing Secret (never a literal). */
+  readonly grafanaAdmin: GrafanaAdmin;
+  /**
+   * Install metrics-server (the resource metrics API that `kubectl top` and CPU/memory HPAs
+   * read). Leave it off where the cluster provides it (AKS does; EKS does not by default).
+   * @default true
+   */
+  readonly metricsServer?: boolean;
+  /**
+   * Alert routing: receivers, routes by severity and team, the Watchdog, escalation.
+   * @default - every alert goes to the `null` receiver (nothing is sent)
+   */
+  readonly alerting?: Alerting;
+  /**
+   * Service level objectives, one per service: recording rules, burn-rate alerts and the
+   * RED dashboard's series.
+   * @default []
+   */
+  readonly slos?: readonly ServiceSlo[];
+  /**
+   * Alerting rules of your own (their expressions are checked like the kit's).
+   * @default []
+   */
+  readonly rules?: readonly AlertRule[];
+  /**
+   * More kube-prometheus-stack values, merged last (maps key by key, lists replaced). Keys
+   * are checked against the chart's values.yaml.
+   * @default {}
+   */
+  readonly values?: HelmValues;
+}
+
+/** Defaults of {@link MonitoringStackProps}. */
+export const MONITORING_STACK_DEFAULTS = {
+  namespace: 'monitoring',
+  releaseName: 'kube-prometheus-stack',
+  retention: '10d',
+  storageSize: '10Gi',
+  metricsServer: true,
+  grafanaUserKey: 'admin-user',
+  grafanaPasswordKey: 'admin-password',
+  availability: 99.9,
+  sloRunbook: 'https://sre.google/workbook/alerting-on-slos/',
+} as const;
+
+/** The names of the PrometheusRules and dashboard ConfigMaps the stack writes. */
+export const MONITORING_OBJECT_NAMES = {
+  workloadRules: 'kit-workload-alerts',
+  sloRules: 'kit-slos',
+  extraRules: 'kit-rules',
+  useDashboard: 'kit-dashboard-use',
+  redDashboard: 'kit-dashboard-red',
+} as const;
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const SEVERITIES = ['critical', 'warning', 'info'];
+
+/** The Prometheus Operator stack, its alerts, routing and dashboards. */
+export class MonitoringStack extends Construct {
+  /** The namespace of the stack. */
+  public readonly namespace: string;
+  /** Prometheus' retention and volume, resolved. */
+  public readonly storage: PrometheusStorage;
+  /** The kube-prometheus-stack release. */
+  public readonly prometheusStack: HelmChartRelease;
+  /** The metrics-server release, unless `metricsServer` is false. */
+  public readonly metricsServer?: HelmChartRelease;
+  /** The Alertmanager configuration handed to the chart (`alertmanager.config`). */
+  public readonly alertmanagerConfig: Record<string, unknown>;
+  /** The rule groups, by PrometheusRule name. */
+  public readonly ruleGroups: Readonly<Record<string, readonly RuleGroupSpec[]>>;
+  /** The PrometheusRules. */
+  public readonly prometheusRules: readonly ApiObject[];
+  /** The dashboard ConfigMaps. */
+  public readonly dashboards: readonly ApiObject[];
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('MonitoringStack', this, message);
+    this.namespace = props.namespace ?? MONITORING_STACK_DEFAULTS.namespace;
+    const releaseName = props.releaseName ?? MONITORING_STACK_DEFAULTS.releaseName;
+    requireValid('MonitoringStack', this, 'namespace', this.namespace, dns1123LabelProblem);
+
+    this.storage = resolvePrometheusStorage(fail, {
+      retention: props.retention ?? MONITORING_STACK_DEFAULTS.retention,
+      ...(props.retentionSize !== undefined && { retentionSize: props.retentionSize }),
+      size: props.storage?.size ?? MONITORING_STACK_DEFAULTS.storageSize,
+      ...(props.storage?.storageClass !== undefined && { storageClass: props.storage.storageClass }),
+    });
+    if (this.storage.storageClass !== undefined) requireValid('MonitoringStack', this, 'storage.storageClass', this.storage.storageClass, dns1123SubdomainProblem);
+    const resources = Object.fromEntries(Object.entries(MONITORING_RESOURCE_DEFAULTS).map(([component, fallback]) => [
+      component,
+      resourceRequirements(fail, `resources.${component}`, props.resources?.[component as keyof MonitoringResources] ?? fallback),
+    ])) as { [K in keyof MonitoringResources]-?: ReturnType<typeof resourceRequirements> };
+
+    if (props.grafanaAdmin === undefined) throw fail("grafanaAdmin is missing; Grafana's admin credentials come from a Secret: { secretName: 'grafana-admin' } with keys admin-user and admin-password");
+    const grafanaAdmin = {
+      secretName: props.grafanaAdmin.secretName,
+      userKey: props.grafanaAdmin.userKey ?? MONITORING_STACK_DEFAULTS.grafanaUserKey,
+      passwordKey: props.grafanaAdmin.passwordKey ?? MONITORING_STACK_DEFAULTS.grafanaPasswordKey,
+    };
+    requireValid('MonitoringStack', this, 'grafanaAdmin.secretName', grafanaAdmin.secretName, dns1123SubdomainProblem);
+
+    const alerting = buildAlerting(fail, props.alerting);
+    this.alertmanagerConfig = alerting.config;
+    const escalation = resolveEscalation(fail, props.alerting);
+
+    // Rules: every expression parses, the kit's as much as the user's.
+    const checkExpr = (field: string, expr: string) => {
+      const problem = promqlProblem(expr);
+      if (problem) throw fail(`${field} ${problem}`);
+    };
+    const workloads = withEscalation({ name: 'kit-workloads', rules: workloadAlerts().map(alertRuleSpec) }, escalation);
+    const slos = resolveSlos(fail, props.slos ?? []);
+    const sloGroups = slos.map((slo) => withEscalation(sloRuleGroup(slo), escalation));
+    const extra = (props.rules ?? []).map((rule, i) => validateRule(fail, `rules[${i}]`, rule));
+    const groups: Record<string, RuleGroupSpec[]> = { [MONITORING_OBJECT_NAMES.workloadRules]: [workloads] };
+    if (sloGroups.length > 0) groups[MONITORING_OBJECT_NAMES.sloRules] = sloGroups;
+    if (extra.length > 0) groups[MONITORING_OBJECT_NAMES.extraRules] = [withEscalation({ name: 'kit-rules', rules: extra.map(alertRuleSpec) }, escalation)];
+    workloads.rules.forEach((rule, i) => checkExpr(`the kit's rule ${rule.alert ?? rule.record} (${i})`, rule.expr));
+    sloGroups.forEach((group, i) => group.rules.forEach((rule) => checkExpr(`slos[${i}] (rule ${rule.alert ?? rule.record})`, rule.expr)));
+    this.ruleGroups = groups;
+
+    const dashboards = [useDashboard(), redDashboard()];
+    for (const board of dashboards) dashboardQueries(board).forEach((expr) => checkExpr(`dashboard ${board.uid}`, expr));
+
+    new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: this.namespace,
+        labels: {
+          // node-exporter reads the host's /proc, /sys and root filesystem, on the host network.
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/audit': 'baseline',
+        },
+      },
+    });
+
+    const values = kubePrometheusStackValues({
+      storage: this.storage,
+      resources,
+      grafanaAdmin,
+      alertmanagerConfig: alerting.config,
+      alertmanagerSecrets: alerting.secrets,
+    }) as unknown as Record<string, unknown>;
+    this.prometheusStack = new HelmChartRelease(this, 'KubePrometheusStack', {
+      chart: HelmChart.KUBE_PROMETHEUS_STACK,
+      namespace: this.namespace,
+      releaseName,
+      values: mergeValues(values, (props.values ?? {}) as Record<string, unknown>),
+    });
+    if (props.metricsServer ?? MONITORING_STACK_DEFAULTS.metricsServer) {
+      this.metricsServer = new HelmChartRelease(this, 'MetricsServer', {
+        chart: HelmChart.METRICS_SERVER,
+        namespace: this.namespace,
+        values: metricsServerValues(resources.metricsServer),
+      });
+    }
+
+    this.prometheusRules = Object.entries(groups).map(([name, ruleGroups]) => {
+      const rule: IPrometheusRule = {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name, namespace: this.namespace, labels: { ...MONITORING_LABELS } },
+        spec: { groups: ruleGroups.map((group) => ({ name: group.name, rules: group.rules.map((r) => ({ ...r })) })) },
+      };
+      return new ApiObject(this, `Rules-${name}`, rule);
+    });
+
+    this.dashboards = dashboards.map((board) => new ApiObject(this, `Dashboard-${board.uid}`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: board.uid === 'kit-use' ? MONITORING_OBJECT_NAMES.useDashboard : MONITORING_OBJECT_NAMES.redDashboard,
+        namespace: this.namespace,
+        labels: { [GRAFANA_DASHBOARD_LABEL.name]: GRAFANA_DASHBOARD_LABEL.value },
+      },
+      data: { [`${board.uid}.json`]: JSON.stringify(board.json, null, 2) },
+    }));
+  }
+}
+
+function checkMatchers(fail: (message: string) => Error, field: string, matchers: LabelMatchers | undefined): void {
+  for (const [label, matcher] of Object.entries(matchers ?? {})) {
+    if (!LABEL_NAME.test(label)) throw fail(`${field}.${label} is not a label name; expected letters, digits and '_'`);
+    const value = typeof matcher === 'string' ? matcher : matcher?.value;
+    if (typeof value !== 'string') throw fail(`${field}.${label} (${shown(matcher)}) is not a string or LabelMatcher`);
+  }
+}
+
+function checkSelector(fail: (message: string) => Error, field: string, selector: MetricSelector | undefined): MetricSelector {
+  if (selector === undefined || typeof selector.metric !== 'string' || !METRIC_NAME.test(selector.metric)) {
+    throw fail(`${field}.metric (${shown(selector?.metric)}) is not a metric name; expected e.g. 'http_requests_total'`);
+  }
+  checkMatchers(fail, `${field}.matchers`, selector.matchers);
+  return selector;
+}
+
+function checkObjective(fail: (message: string) => Error, field: string, value: number): number {
+  if (typeof value !== 'number' || !(value > 0 && value < 100)) {
+    throw fail(`${field} (${shown(value)}) is outside (0, 100); an objective is the percentage of good requests, e.g. 99.9`);
+  }
+  return value;
+}
+
+/** Validates the SLOs and resolves their defaults. */
+function resolveSlos(fail: (message: string) => Error, slos: readonly ServiceSlo[]): ResolvedSlo[] {
+  const seen = new Set<string>();
+  return slos.map((slo, i) => {
+    const field = `slos[${i}]`;
+    const problem = typeof slo.service === 'string' && slo.service !== '' ? labelValueProblem(slo.service) : 'is empty';
+    if (problem) throw fail(`${field}.service (${shown(slo.service)}) ${problem}`);
+    if (seen.has(slo.service)) throw fail(`${field}.service ('${slo.service}') has an SLO already; give each service one entry`);
+    seen.add(slo.service);
+    if (slo.team !== undefined) {
+      const teamProblem = slo.team === '' ? 'is empty' : labelValueProblem(slo.team);
+      if (teamProblem) throw fail(`${field}.team (${shown(slo.team)}) ${teamProblem}`);
+    }
+    const requests = checkSelector(fail, `${field}.requests`, slo.requests);
+    if (slo.errors === undefined || Object.keys(slo.errors).length === 0) {
+      throw fail(`${field}.errors is empty; give the matchers that select failed requests, e.g. { code: LabelMatcher.regex('5..') }`);
+    }
+    checkMatchers(fail, `${field}.errors`, slo.errors);
+    const availability = checkObjective(fail, `${field}.availability`, slo.availability ?? MONITORING_STACK_DEFAULTS.availability);
+    let latency: ResolvedSlo['latency'];
+    if (slo.latency !== undefined) {
+      const histogram = checkSelector(fail, `${field}.latency.histogram`, slo.latency.histogram);
+      const thresholdMs = prometheusDurationMs(slo.latency.threshold);
+      if (!(thresholdMs !== undefined && thresholdMs > 0)) {
+        throw fail(`${field}.latency.threshold (${shown(slo.latency.threshold)}) is not a duration above zero; expected a bucket boundary such as '20ms' or '1s'`);
+      }
+      latency = { histogram, thresholdSeconds: thresholdMs / 1000, objective: checkObjective(fail, `${field}.latency.objective`, slo.latency.objective) };
+    }
+    return {
+      service: slo.service,
+      ...(slo.team !== undefined && { team: slo.team }),
+      requests,
+      errors: slo.errors,
+      availability,
+      ...(latency !== undefined && { latency }),
+      requestRateAnomaly: slo.requestRateAnomaly ?? true,
+      runbookUrl: slo.runbookUrl ?? MONITORING_STACK_DEFAULTS.sloRunbook,
+    };
+  });
+}
+
+/** Validates a user's alerting rule. */
+function validateRule(fail: (message: string) => Error, field: string, rule: AlertRule): AlertRule {
+  if (typeof rule.alert !== 'string' || !ALERT_NAME.test(rule.alert)) throw fail(`${field}.alert (${shown(rule.alert)}) is not an alert name; expected e.g. 'TodoApiQueueBacklog'`);
+  const problem = typeof rule.expr === 'string' ? promqlProblem(rule.expr) : 'is not a string';
+  if (problem) throw fail(`${field}.expr ${problem}`);
+  if (rule.for !== undefined && prometheusDurationMs(rule.for) === undefined) throw fail(`${field}.for (${shown(rule.for)}) is not a Prometheus duration; expected e.g. '5m'`);
+  if (!SEVERITIES.includes(rule.severity)) throw fail(`${field}.severity (${shown(rule.severity)}) is not a severity; expected 'critical', 'warning' or 'info'`);
+  for (const key of ['summary', 'description', 'runbookUrl'] as const) {
+    if (typeof rule[key] !== 'string' || rule[key].trim() === '') throw fail(`${field}.${key} is missing; every alert says what is wrong, what it means and where its runbook is`);
+  }
+  for (const label of Object.keys(rule.labels ?? {})) {
+    if (!LABEL_NAME.test(label) || label === 'severity') throw fail(`${field}.labels.${label} is not a label the rule may set (letters, digits and '_'; severity is its own field)`);
+  }
+  return rule;
+}
