@@ -2,25 +2,30 @@
  * One measurement, in a fresh process: `node --import tsx bench/measure.ts --variant <kit|baseline|floor>
  * --services <n> --outdir <dir> [--input <dir>]`. Prints one JSON line (a {@link Measurement}).
  *
- * - kit: builds the fleet of HardenedDeployments, validates every object (schema and policy,
- *   `assertValid`, as the synth entry point does) and writes the manifests (`app.synth()`).
+ * - kit: what `npm run synth` does, through the same functions: builds the fleet of
+ *   HardenedDeployments (`build`), renders every object once (`renderApp`: `render`), lays
+ *   out the GitOps directory with its Flux Kustomizations and serializes every file to YAML
+ *   (`layoutGitOps`: `serialize`), validates every object, schema and policy
+ *   (`assertValidManifests`: `validate`), and writes the files (`writeGitOps`: `write`).
  * - baseline: builds the same containers as plain cdk8s-plus Deployments and Services and
- *   writes them (no validation).
- * - floor: reads the kit's manifests from `--input` (not timed), then only serializes those
- *   objects to YAML files, with the serializer cdk8s uses.
+ *   writes them with `app.synth()` (no validation).
+ * - floor: reads the kit's output from `--input` (not timed), then only serializes the kit's
+ *   objects to the same YAML files, with the serializer and settings cdk8s uses, and writes
+ *   them with the kit's other files (the kustomization.yaml files, copied as read).
  *
  * Each variant first does the same work on a two-service fleet, so that lazily loaded
  * modules (schemas, serializers) are loaded and the timed run measures steady-state work;
  * the one-time start-up cost is what the cold-start measurement of `npm run synth` covers.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { App, Yaml } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
-import { assertValid } from '../constructs/index.js';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { assertValidManifests } from '../constructs/index.js';
+import { FLUX_DIRECTORY, KUSTOMIZATION_FILE, layoutGitOps, objectYaml, renderApp, validationInputsOf, writeGitOps } from '../constructs/gitops/index.js';
 import { buildBaselineFleet, buildKitFleet } from './fleet.js';
 
 /** The variants measured. */
@@ -33,30 +38,32 @@ export interface Measurement {
   readonly services: number;
   /** Wall time of the measured work, in milliseconds. */
   readonly ms: number;
-  /** Wall time per phase (kit: build, validate, write; baseline: build, write; floor: write). */
+  /** Wall time per phase (kit: build, render, serialize, validate, write; baseline: build, write; floor: write). */
   readonly phases: Readonly<Record<string, number>>;
   /** Peak resident set size of the process, in bytes. */
   readonly peakRssBytes: number;
-  /** Objects written. */
+  /** Objects of the fleet written (the charts' objects; not the Flux Kustomizations that apply them). */
   readonly objects: number;
-  /** Objects written, by kind. */
+  /** Those objects, by kind. */
   readonly kinds: Readonly<Record<string, number>>;
   readonly files: number;
   readonly bytes: number;
 }
 
-const MANIFEST_SUFFIX = '.k8s.yaml';
-
 async function runKit(services: number, outdir: string): Promise<Record<string, number>> {
   const t0 = performance.now();
-  const app = new App({ outdir });
+  const app = new App();
   buildKitFleet(app, services);
   const t1 = performance.now();
-  await assertValid(app);
+  const rendered = renderApp(app);
   const t2 = performance.now();
-  app.synth();
+  const plan = layoutGitOps(rendered, { repositoryPath: './dist/bench' });
   const t3 = performance.now();
-  return { build: t1 - t0, validate: t2 - t1, write: t3 - t2 };
+  await assertValidManifests(validationInputsOf(plan));
+  const t4 = performance.now();
+  writeGitOps(outdir, plan.files);
+  const t5 = performance.now();
+  return { build: t1 - t0, render: t2 - t1, serialize: t3 - t2, validate: t4 - t3, write: t5 - t4 };
 }
 
 function runBaseline(services: number, outdir: string): Record<string, number> {
@@ -69,36 +76,67 @@ function runBaseline(services: number, outdir: string): Record<string, number> {
   return { build: t1 - t0, write: t2 - t1 };
 }
 
-/** Reads every manifest file of `dir`: file name → its objects. */
-function readManifests(dir: string): Map<string, unknown[]> {
-  const files = new Map<string, unknown[]>();
-  for (const file of manifestFiles(dir)) {
-    const docs = parseAllDocuments(readFileSync(join(dir, file), 'utf8'), { version: '1.1' });
-    files.set(file, (Array.isArray(docs) ? docs : [docs]).map((doc) => doc.toJSON() as unknown));
+/** Every file below `dir` (relative, `/`-separated), sorted. */
+export function filesBelow(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current)) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(relative(dir, path).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return files.sort();
+}
+
+/** A file of the kit's output, as the floor writes it: an object to serialize, or text to copy. */
+type FloorFile = { readonly object: unknown } | { readonly text: string };
+
+/** Whether a file of the kit's output holds one object (rather than a kustomization.yaml or the list of files written). */
+function isObjectFile(file: string): boolean {
+  return file.endsWith('.yaml') && file.split('/').pop() !== KUSTOMIZATION_FILE;
+}
+
+/** Reads the kit's output: every object file parsed (YAML 1.1, as written), the other files as text. */
+function readOutput(dir: string): Map<string, FloorFile> {
+  const files = new Map<string, FloorFile>();
+  for (const file of filesBelow(dir)) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    files.set(file, isObjectFile(file) ? { object: parse(text, { version: '1.1' }) as unknown } : { text });
   }
   return files;
 }
 
-function runFloor(input: Map<string, unknown[]>, outdir: string): Record<string, number> {
+function runFloor(input: Map<string, FloorFile>, outdir: string): Record<string, number> {
   const t0 = performance.now();
-  mkdirSync(outdir, { recursive: true });
-  for (const [file, objects] of input) Yaml.save(join(outdir, file), objects);
+  const made = new Set<string>();
+  for (const [file, content] of input) {
+    const path = join(outdir, file);
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(path, 'object' in content ? objectYaml(content.object) : content.text);
+  }
   return { write: performance.now() - t0 };
 }
 
-function manifestFiles(dir: string): string[] {
-  return readdirSync(dir).filter((file) => file.endsWith(MANIFEST_SUFFIX)).sort();
-}
-
-/** Files, bytes and objects by kind written to `dir` (a top-level `kind:` line starts each object). */
+/**
+ * Files and bytes written to `dir`, and the fleet's objects by kind (a top-level `kind:`
+ * line starts each object): every YAML file but the kustomization.yaml files and the Flux
+ * Kustomizations of the kit's `flux/` directory.
+ */
 export function countOutput(dir: string): { files: number; bytes: number; objects: number; kinds: Record<string, number> } {
   const kinds: Record<string, number> = {};
   let bytes = 0;
   let objects = 0;
-  const files = manifestFiles(dir);
+  const files = filesBelow(dir);
   for (const file of files) {
     const path = join(dir, file);
     bytes += statSync(path).size;
+    if (!isObjectFile(file) || file.startsWith(`${FLUX_DIRECTORY}/`)) continue;
     for (const match of readFileSync(path, 'utf8').matchAll(/^kind: (\S+)$/gm)) {
       const kind = match[1] ?? '';
       kinds[kind] = (kinds[kind] ?? 0) + 1;
@@ -114,8 +152,9 @@ export async function measure(variant: Variant, services: number, outdir: string
   let phases: Record<string, number>;
   if (variant === 'floor') {
     if (!inputDir) throw new Error('the floor variant needs --input <dir> (the kit\'s manifests)');
-    const input = readManifests(inputDir);
-    const first = [...input.entries()].slice(0, 1);
+    const input = readOutput(inputDir);
+    // As much serialization as the kit's two-service warm-up: about sixteen objects.
+    const first = [...input.entries()].filter(([file]) => isObjectFile(file)).slice(0, 16);
     runFloor(new Map(first), warmupDir);
     phases = runFloor(input, outdir);
   } else if (variant === 'kit') {

@@ -2,7 +2,7 @@
  * `npm run bench [-- --sizes 100,1000,3000] [--runs 5] [--quick] [--json <file>] [--no-cold-start]`
  *
  * Measures the synthesis of a generated fleet (bench/fleet.ts) at each size: the kit (build,
- * validate, write), the baseline (plain cdk8s-plus) and the floor (YAML serialization of the
+ * render, validate, write: the GitOps writer `npm run synth` uses), the baseline (plain cdk8s-plus) and the floor (YAML serialization of the
  * kit's objects alone). Every measurement runs in a fresh process (bench/measure.ts), so peak
  * RSS is that of one synthesis; per size, one discarded warm-up round comes first, then the
  * rounds measured, each variant in turn. Then it times the cold start of `npm run synth`.
@@ -13,14 +13,14 @@
  * and elsewhere only with --json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE } from './fleet.js';
-import type { Measurement, Variant } from './measure.js';
+import { filesBelow, type Measurement, type Variant } from './measure.js';
 import {
   evaluateTargets, formatReport, median, sizeResult, summarize, type BenchResult, type ColdStartResult, type MachineInfo, type SizeResult,
 } from './report.js';
@@ -43,10 +43,10 @@ function runMeasurement(variant: Variant, services: number, outdir: string, inpu
   return JSON.parse(line) as Measurement;
 }
 
-/** Whether two manifest directories hold the same files with the same bytes. */
-function sameManifests(a: string, b: string): boolean {
-  const files = readdirSync(a).sort();
-  if (files.join('\n') !== readdirSync(b).sort().join('\n')) return false;
+/** Whether two output directories hold the same files (at any depth) with the same bytes. */
+function sameOutput(a: string, b: string): boolean {
+  const files = filesBelow(a);
+  if (files.join('\n') !== filesBelow(b).join('\n')) return false;
   return files.every((file) => readFileSync(join(a, file)).equals(readFileSync(join(b, file))));
 }
 
@@ -58,7 +58,7 @@ function round(services: number, work: string, label: string): { kit: Measuremen
   const kit = runMeasurement('kit', services, kitDir);
   const baseline = runMeasurement('baseline', services, baselineDir);
   const floor = runMeasurement('floor', services, floorDir, kitDir);
-  const floorMatchesKit = sameManifests(kitDir, floorDir);
+  const floorMatchesKit = sameOutput(kitDir, floorDir);
   for (const dir of [kitDir, baselineDir, floorDir]) rmSync(dir, { recursive: true, force: true });
   return { kit, baseline, floor, floorMatchesKit };
 }

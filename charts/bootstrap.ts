@@ -1,11 +1,28 @@
 /**
  * The objects that hand an environment's cluster to Flux: the sync of the environment's
- * directory in the GitOps repository. `pulumi up` applies them once Flux is installed;
- * from then on Flux applies everything `npm run synth` committed there.
+ * Flux directory in the GitOps repository (`<path>/flux`, where `npm run synth` writes one
+ * Flux Kustomization per chart directory). `pulumi up` applies them once Flux is installed;
+ * from then on Flux applies the Kustomizations, and they apply everything `npm run synth`
+ * committed, chart by chart, in dependency order.
  */
 import { App, Chart, type AppProps } from 'cdk8s';
 import { FluxGitSync } from '../constructs/index.js';
+import { FLUX_DIRECTORY, type GitOpsOptions } from '../constructs/gitops/index.js';
 import type { Environment } from './environment.js';
+
+/** The environment's directory in the GitOps repository, relative to its root: `deploy.path`, or `./dist/<env>`. */
+export function repositoryPathOf(env: Environment): string {
+  const path = env.deploy.mode === 'gitops' ? env.deploy.path : undefined;
+  return (path ?? `./dist/${env.name}`).replace(/\/+$/, '');
+}
+
+/** How `npm run synth` lays out the environment's GitOps directory: where Flux finds it and how often it reconciles. */
+export function gitopsOptionsOf(env: Environment): GitOpsOptions {
+  return {
+    repositoryPath: repositoryPathOf(env),
+    ...(env.deploy.mode === 'gitops' && { interval: env.deploy.interval }),
+  };
+}
 
 /** Builds the GitOps bootstrap App of an environment whose deploy mode is `gitops`. */
 export function buildBootstrap(env: Environment, props: AppProps = {}): App {
@@ -17,7 +34,7 @@ export function buildBootstrap(env: Environment, props: AppProps = {}): App {
   new FluxGitSync(chart, 'Sync', {
     url: env.deploy.url,
     branch: env.deploy.branch,
-    path: env.deploy.path ?? `./dist/${env.name}`,
+    path: `${repositoryPathOf(env)}/${FLUX_DIRECTORY}`,
     interval: env.deploy.interval,
     ...(env.deploy.secretName !== undefined && { secretName: env.deploy.secretName }),
   });

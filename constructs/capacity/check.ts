@@ -6,6 +6,7 @@
 import type { App } from 'cdk8s';
 import type { Environment } from '../environment/load.js';
 import type { ManifestObject } from '../policy/finding.js';
+import { renderApp, renderedObjects } from '../gitops/render.js';
 import { planCapacity, type CapacityOptions, type CapacityPlan } from './plan.js';
 
 /** Thrown in strict mode when a scenario fails with an error; `message` lists the problems. */
@@ -20,9 +21,12 @@ export class CapacityError extends Error {
   }
 }
 
-/** Every object of every chart of an App, as synth would write them. */
+/**
+ * Every object of every chart of an App, as synth would write them, rendered once
+ * (`renderApp`). `npm run synth` hands the planner the objects it already rendered instead.
+ */
 export function objectsOf(app: App): ManifestObject[] {
-  return app.charts.flatMap((chart) => chart.toJson() as ManifestObject[]);
+  return renderedObjects(renderApp(app)).map((rendered) => rendered.object);
 }
 
 /**

@@ -38,6 +38,12 @@ export interface PlatformKitValidationProps {
   readonly failOnWarnings?: boolean;
 }
 
+/** Whether a YAML document is a kustomize build file (`kustomize.config.k8s.io`), not a Kubernetes object. */
+function isKustomizeConfig(doc: object): boolean {
+  const apiVersion = (doc as { apiVersion?: unknown }).apiVersion;
+  return typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
 /** The cdk8s validation plugin class named in `cdk8s.yaml`. */
 export class PlatformKitValidation {
   private readonly failOnWarnings: boolean;
@@ -50,7 +56,9 @@ export class PlatformKitValidation {
     const inputs: ValidationInput[] = [];
     for (const manifestPath of context.manifests) {
       for (const doc of context.parseManifest(manifestPath)) {
-        if (doc && typeof doc === 'object') inputs.push({ object: doc as ManifestObject, manifestPath });
+        // kustomize's own kustomization.yaml files (written next to the manifests of the GitOps
+        // layout) configure a build; they are never sent to the API server.
+        if (doc && typeof doc === 'object' && !isKustomizeConfig(doc)) inputs.push({ object: doc as ManifestObject, manifestPath });
       }
     }
     const report = await validateManifests(inputs);

@@ -137,6 +137,16 @@ export function validateApp(app: App, options: ValidateOptions = {}): Promise<Va
   return validateManifests(collectObjects(app.charts), options);
 }
 
+/**
+ * Validates objects rendered beforehand (for example by the GitOps writer, which renders
+ * each object once) and throws {@link PolicyViolationError} if any unwaived error remains.
+ */
+export async function assertValidManifests(inputs: readonly ValidationInput[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const report = await validateManifests(inputs, options);
+  if (!report.ok) throw new PolicyViolationError(report);
+  return report;
+}
+
 /** Validates and throws {@link PolicyViolationError} if any unwaived error remains. */
 export async function assertValid(app: App, options: ValidateOptions = {}): Promise<ValidationReport> {
   const report = await validateApp(app, options);

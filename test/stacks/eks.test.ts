@@ -117,14 +117,14 @@ describe('prod (EKS, three zones)', () => {
     assert.deepEqual(kubeconfig.users[0].user.exec.args, ['eks', 'get-token', '--cluster-name', 'kit-prod', '--region', 'eu-west-1', '--output', 'json']);
   });
 
-  it('hands the cluster to Flux: the pinned flux2 chart, then the sync of dist/prod', () => {
+  it('hands the cluster to Flux: the pinned flux2 chart, then the sync of dist/prod/flux (the per-chart Kustomizations)', () => {
     const flux = one('kubernetes:helm.sh/v3:Release', 'prod-gitops-flux');
     assert.equal(flux.inputs.chart, 'flux2');
     assert.equal(flux.inputs.version, '2.18.3');
     assert.equal(flux.inputs.repositoryOpts.repo, 'https://fluxcd-community.github.io/helm-charts');
     const sync = one('kubernetes:yaml/v2:ConfigGroup', 'prod-gitops-sync');
     assert.deepEqual(sync.inputs.objs.map((o: { kind: string }) => o.kind), ['GitRepository', 'Kustomization']);
-    assert.equal(sync.inputs.objs[1].spec.path, './dist/prod');
+    assert.equal(sync.inputs.objs[1].spec.path, './dist/prod/flux');
     assert.equal(recorded.filter((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup').length, 1, 'the apps themselves come from Git, not from Pulumi');
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * ChartKustomizations: the Flux Kustomizations that apply an environment's GitOps
+ * directory, one per chart directory, ordered by the charts' dependencies. The bootstrap
+ * sync ({@link FluxGitSync}) applies the directory these are written to; each of them then
+ * applies, prunes and health-checks its chart's directory once the charts it depends on
+ * are ready.
+ */
+import { Construct } from 'constructs';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
+import { FLUX_GIT_SYNC_DEFAULTS } from '../platform/flux-git-sync.js';
+import { dns1123LabelProblem } from '../policy/_names.js';
+import { propsError, shown } from '../workloads/_errors.js';
+
+/** One chart directory to apply. */
+export interface ChartDirectory {
+  /** The directory's name below the environment's directory, and the chart's name: `todoapi`. */
+  readonly name: string;
+  /** The names of the chart directories that must be applied and ready first. */
+  readonly dependsOn: readonly string[];
+}
+
+/** Properties of {@link ChartKustomizations}. */
+export interface ChartKustomizationsProps {
+  /** The chart directories. */
+  readonly charts: readonly ChartDirectory[];
+  /** The environment's directory in the Git repository, relative to its root: `./dist/prod`. */
+  readonly path: string;
+  /** The GitRepository the directories come from (in the same namespace). @default 'platform' (FluxGitSync's default) */
+  readonly sourceName?: string;
+  /** Flux's namespace. @default 'flux-system' */
+  readonly namespace?: string;
+  /** How often Flux reconciles each directory (a Go duration). @default '5m' */
+  readonly interval?: string;
+  /** How long one reconciliation may take, health checks included. @default '10m' */
+  readonly timeout?: string;
+}
+
+/** One Flux Kustomization per chart directory, named `<sourceName>-<chart>`. */
+export class ChartKustomizations extends Construct {
+  /** The Kustomizations, by chart directory name. */
+  public readonly kustomizations: ReadonlyMap<string, Kustomization>;
+
+  constructor(scope: Construct, id: string, props: ChartKustomizationsProps) {
+    super(scope, id);
+    const fail = (message: string) => propsError('ChartKustomizations', this, message);
+    const sourceName = props.sourceName ?? FLUX_GIT_SYNC_DEFAULTS.name;
+    const namespace = props.namespace ?? FLUX_GIT_SYNC_DEFAULTS.namespace;
+    if (!/^\.\/\S*$/.test(props.path)) throw fail(`path (${shown(props.path)}) must be relative to the repository root and start with './'`);
+    const known = new Set(props.charts.map((chart) => chart.name));
+    const nameOf = (chart: string) => `${sourceName}-${chart}`;
+    const kustomizations = new Map<string, Kustomization>();
+    for (const chart of props.charts) {
+      const name = nameOf(chart.name);
+      const problem = dns1123LabelProblem(name);
+      if (problem) throw fail(`the Kustomization name of chart '${chart.name}' (${shown(name)}) ${problem}`);
+      for (const dependency of chart.dependsOn) {
+        if (!known.has(dependency)) throw fail(`chart '${chart.name}' depends on '${dependency}', which is not one of the charts (${[...known].join(', ')})`);
+      }
+      kustomizations.set(chart.name, new Kustomization(this, chart.name, {
+        metadata: { name, namespace },
+        spec: {
+          ...(chart.dependsOn.length > 0 && { dependsOn: chart.dependsOn.map((dependency) => ({ name: nameOf(dependency) })) }),
+          sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: sourceName },
+          path: `${props.path.replace(/\/+$/, '')}/${chart.name}`,
+          interval: props.interval ?? FLUX_GIT_SYNC_DEFAULTS.interval,
+          prune: true,
+          wait: true,
+          timeout: props.timeout ?? FLUX_GIT_SYNC_DEFAULTS.timeout,
+        },
+      }));
+    }
+    this.kustomizations = kustomizations;
+  }
+}
