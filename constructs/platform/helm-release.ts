@@ -33,8 +33,12 @@ interface HelmChartSpec {
   readonly version: string;
   /** The repository: `https://…` (a Helm repository index) or `oci://…` (an OCI registry). */
   readonly repository: string;
-  /** The chart's entry in constructs/imports/chart-values.ts. */
-  readonly index: string;
+  /**
+   * The chart's entry in constructs/imports/chart-values.ts, or, for a chart whose
+   * values.yaml is not pinned, the keys the kit sets, declared in code from the chart's
+   * documentation (a smaller check: only those keys are accepted).
+   */
+  readonly index: string | { readonly declared: ValuesKeyTree; readonly source: string };
   /** Value paths (dotted, `*` for any one key) that accept any keys, each with the reason. */
   readonly openValues: Readonly<Record<string, string>>;
 }
@@ -138,16 +142,49 @@ export class HelmChart {
   /** The key tree of the chart's values.yaml. */
   public readonly valueKeys: ValuesKeyTree;
 
+  /**
+   * cert-manager v1.21.1. Its values.yaml is not pinned (only its CRDs are), so the kit
+   * accepts just the keys it declares here, from the chart's documented values.
+   * @see https://cert-manager.io/docs/installation/helm/
+   */
+  public static readonly CERT_MANAGER = new HelmChart({
+    name: 'cert-manager',
+    version: 'v1.21.1',
+    repository: 'https://charts.jetstack.io',
+    index: {
+      source: 'the cert-manager chart documentation (values.yaml is not pinned)',
+      declared: {
+        crds: { enabled: 0, keep: 0 },
+        replicaCount: 0,
+        resources: 1,
+        podDisruptionBudget: { enabled: 0, minAvailable: 0 },
+        config: 1,
+        prometheus: { enabled: 0, servicemonitor: { enabled: 0, labels: 1 } },
+        webhook: { replicaCount: 0, resources: 1 },
+        cainjector: { replicaCount: 0, resources: 1 },
+      },
+    },
+    openValues: {
+      'config': 'the controller configuration object (ControllerConfiguration), passed through',
+    },
+  });
+
   private constructor(spec: HelmChartSpec) {
-    const indexed = CHART_VALUE_KEYS[spec.index];
-    if (!indexed || indexed.version !== spec.version) {
-      throw new Error(`HelmChart ${spec.name} ${spec.version}: constructs/imports/chart-values.ts indexes ${indexed ? `version ${indexed.version}` : 'no such chart'}; run constructs/imports/regenerate.sh`);
+    let keys: ValuesKeyTree;
+    if (typeof spec.index === 'string') {
+      const indexed = CHART_VALUE_KEYS[spec.index];
+      if (!indexed || indexed.version !== spec.version) {
+        throw new Error(`HelmChart ${spec.name} ${spec.version}: constructs/imports/chart-values.ts indexes ${indexed ? `version ${indexed.version}` : 'no such chart'}; run constructs/imports/regenerate.sh`);
+      }
+      keys = indexed.keys;
+    } else {
+      keys = spec.index.declared;
     }
     this.name = spec.name;
     this.version = spec.version;
     this.repository = spec.repository;
     this.openValues = spec.openValues;
-    this.valueKeys = indexed.keys;
+    this.valueKeys = keys;
   }
 
   /** `kube-prometheus-stack 88.5.3` */

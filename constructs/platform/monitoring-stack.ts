@@ -104,6 +104,15 @@ export interface MonitoringStackProps {
    */
   readonly rules?: readonly AlertRule[];
   /**
+   * Where the PrometheusRules and the dashboard ConfigMaps are created. They need the
+   * operator's CRDs, which the stack's own HelmRelease installs, so in GitOps output they
+   * belong in a chart that Flux applies after that release is ready (a chart that depends
+   * on the stack's chart): Flux cannot apply a custom resource in the same Kustomization as
+   * the release that installs its CRD.
+   * @default - the stack itself
+   */
+  readonly rulesScope?: Construct;
+  /**
    * More kube-prometheus-stack values, merged last (maps key by key, lists replaced). Keys
    * are checked against the chart's values.yaml.
    * @default {}
@@ -241,6 +250,8 @@ export class MonitoringStack extends Construct {
       });
     }
 
+    const rulesScope = props.rulesScope ?? this;
+    const rulesId = (id: string) => (rulesScope === this ? id : `${this.node.id}-${id}`);
     this.prometheusRules = Object.entries(groups).map(([name, ruleGroups]) => {
       const rule: IPrometheusRule = {
         apiVersion: 'monitoring.coreos.com/v1',
@@ -248,10 +259,10 @@ export class MonitoringStack extends Construct {
         metadata: { name, namespace: this.namespace, labels: { ...MONITORING_LABELS } },
         spec: { groups: ruleGroups.map((group) => ({ name: group.name, rules: group.rules.map((r) => ({ ...r })) })) },
       };
-      return new ApiObject(this, `Rules-${name}`, rule);
+      return new ApiObject(rulesScope, rulesId(`Rules-${name}`), rule);
     });
 
-    this.dashboards = dashboards.map((board) => new ApiObject(this, `Dashboard-${board.uid}`, {
+    this.dashboards = dashboards.map((board) => new ApiObject(rulesScope, rulesId(`Dashboard-${board.uid}`), {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: {

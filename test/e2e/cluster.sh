@@ -7,6 +7,7 @@
 #   test/e2e/cluster.sh status   show what runs; exit 0 only if all runs and the API server is ready
 #   test/e2e/cluster.sh env      print `export KUBECONFIG=... KUBECACHEDIR=...` lines (use with eval)
 #   test/e2e/cluster.sh kubectl ARGS...   run the pinned kubectl against the cluster
+#   test/e2e/cluster.sh bin      print the directory of the cached binaries (kubectl for `kubectl kustomize`)
 #
 # Components: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and
 # kwok (which plays the kubelet for Nodes annotated kwok.x-k8s.io/node=fake).
@@ -193,6 +194,15 @@ build_group() {
   done
   rm -rf "$tmp"
   trap - EXIT
+}
+
+cmd_bin() {
+  find_go
+  KEYDIR="$CACHE_ROOT/$(cache_key)"
+  BIN="$KEYDIR/bin"
+  SHARE="$KEYDIR/share"
+  control_plane_ok || die "no binaries for this pin in $BIN; run '$0 build' first"
+  echo "$BIN"
 }
 
 cmd_build() {
@@ -586,5 +596,6 @@ case "${1:-}" in
   status) cmd_status ;;
   env) cmd_env ;;
   kubectl) shift; cmd_kubectl "$@" ;;
+  bin) cmd_bin ;;
   *) usage ;;
 esac
