@@ -1,17 +1,70 @@
 import { App, Chart, type AppProps } from 'cdk8s';
-import { AppNamespace } from '../constructs/index.js';
+import { AppNamespace, type IngressRoute } from '../constructs/index.js';
+import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
+import { FleetmanChart } from './fleetman.js';
+import { JournalChart } from './journal.js';
+import { PLATFORM_STORAGE_CLASS, addPlatformCharts } from './platform.js';
 import { TodoApiChart } from './todoapi.js';
+
+/** The namespace of the proxies that call the apps from outside (Envoy Gateway's default). */
+const GATEWAY_NAMESPACE = 'envoy-gateway-system';
 
 /**
  * Puts an environment's charts together. The only place charts are composed: `npm run
  * synth`, `cdk8s synth` and the Pulumi program all call it.
+ *
+ * Chart dependencies are the order Flux applies them in (each chart is a directory with a
+ * Flux Kustomization that `dependsOn` the charts it depends on): the platform's controllers
+ * first (their releases install the CRDs the rest use), then the platform's configuration
+ * and the apps, then the edge, which routes to the apps.
  */
 export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
   const namespaces = new Chart(app, 'namespaces');
   new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
+  const platform = env.platform && addPlatformCharts(app, env, env.platform);
+  const gatewayNamespace = env.platform?.ingress.controller === 'ingress-nginx' ? 'ingress-nginx' : GATEWAY_NAMESPACE;
+  const storageClass = platform ? { storageClass: PLATFORM_STORAGE_CLASS } : {};
+  const apps: Chart[] = [];
+  const routes: IngressRoute[] = [];
+  const domain = env.platform?.domain;
+
   const todoapi = new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi });
   todoapi.addDependency(namespaces);
+  apps.push(todoapi);
+  if (domain) routes.push({ host: `todo.${domain}`, backend: todoapi.api, public: true });
+
+  const { fleetman: fleetmanSettings, journal: journalSettings } = env.apps;
+  if (fleetmanSettings) {
+    const fleetman = new FleetmanChart(app, 'fleetman', { ...storageClass, ...fleetmanSettings, gatewayNamespace });
+    apps.push(fleetman);
+    const host = fleetmanSettings.host ?? (domain && `fleetman.${domain}`);
+    if (host) {
+      routes.push(
+        { host, backend: { name: fleetman.webapp.serviceName, namespace: fleetmanSettings.namespace }, port: 8080, public: true },
+        { host: `queue.${host}`, backend: fleetman.queue, port: 8161 },
+      );
+    }
+  }
+  if (journalSettings) {
+    const journal = new JournalChart(app, 'journal', { ...storageClass, ...journalSettings, gatewayNamespace });
+    apps.push(journal);
+    const host = journalSettings.host ?? (domain && `journal.${domain}`);
+    if (host) {
+      routes.push(
+        { host, path: '/api', backend: journal.api, public: true },
+        { host, path: '/', backend: journal.files, public: true },
+      );
+    }
+  }
+
+  if (platform && env.platform) {
+    for (const chart of apps) chart.addDependency(platform.controllers);
+    const monitoring = platform.controllers.monitoring;
+    routes.push({ host: `grafana.${env.platform.domain}`, backend: { name: monitoring.grafanaServiceName, namespace: monitoring.namespace }, port: 80 });
+    const edge = new EdgeChart(app, 'edge', { env, settings: env.platform, routes });
+    edge.addDependency(platform.config, ...apps);
+  }
   return app;
 }

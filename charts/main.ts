@@ -21,7 +21,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PolicyViolationError, assertValidManifests } from '../constructs/index.js';
+import { PolicyViolationError, assertValidManifests, constructWarnings } from '../constructs/index.js';
 import { checkCapacity } from '../constructs/capacity/index.js';
 import { environmentGraph, formatDrift, gitopsDrift, planGitOps, renderedObjects, validationInputsOf, writeGitOps } from '../constructs/gitops/index.js';
 import { buildApp } from './app.js';
@@ -37,7 +37,8 @@ interface Options {
 /** Synthesizes (or with --check, compares) one environment into `target`. Returns false when --check found drift. */
 async function synthEnvironment(name: string, target: string, options: Options): Promise<boolean> {
   const env = loadEnvironment(name);
-  const plan = planGitOps(buildApp(env), gitopsOptionsOf(env));
+  const app = buildApp(env);
+  const plan = planGitOps(app, gitopsOptionsOf(env));
   const report = await assertValidManifests(validationInputsOf(plan));
   const objects = renderedObjects(plan.rendered).map((rendered) => rendered.object);
   const capacity = checkCapacity(env, objects, { strict: options.strictCapacity || undefined });
@@ -46,6 +47,7 @@ async function synthEnvironment(name: string, target: string, options: Options):
     writeFileSync(options.graph, options.graph.endsWith('.md') ? `\`\`\`mermaid\n${chart}\`\`\`\n` : chart);
     console.log(`${env.name}: graph written to ${options.graph}`);
   }
+  for (const warning of constructWarnings(app)) console.warn(`WARNING ${warning}`);
   for (const warning of report.warnings) console.warn(`WARNING [${warning.ruleId}] ${warning.object}: ${warning.message}`);
   for (const warning of capacity.warnings) console.warn(`WARNING ${warning}`);
   if (options.check) {

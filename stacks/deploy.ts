@@ -33,8 +33,9 @@ export async function deployApp(name: string, app: App, opts: pulumi.ComponentRe
 }
 
 /**
- * An App's objects applied to the cluster (one ConfigGroup, which orders CRDs and
- * Namespaces first), and the Flux HelmReleases among them installed as Helm releases.
+ * An App's objects applied to the cluster (a ConfigGroup, which orders CRDs and Namespaces
+ * first), and the Flux HelmReleases among them installed as Helm releases: the releases'
+ * Namespaces before them, everything else after them (they install the CRDs it uses).
  */
 export class AppDeployment extends pulumi.ComponentResource {
   /** The objects applied directly. */
@@ -44,6 +45,8 @@ export class AppDeployment extends pulumi.ComponentResource {
   /** The Helm releases left out (see `skipHelmReleases`). */
   public readonly skippedReleases: readonly HelmReleaseSpec[];
   public readonly group: k8s.yaml.v2.ConfigGroup;
+  /** The Namespaces, applied before the Helm releases that install into them (when there are releases). */
+  public readonly namespaces?: k8s.yaml.v2.ConfigGroup;
 
   constructor(name: string, args: AppDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('k8s-platform-kit:kubernetes:AppDeployment', name, {}, opts);
@@ -58,14 +61,22 @@ export class AppDeployment extends pulumi.ComponentResource {
     this.objects = rest;
     const skip = args.skipHelmReleases;
     this.skippedReleases = skip === undefined ? [] : releases;
+    // The releases install into namespaces of the App, and install the CRDs that the App's
+    // custom resources need: namespaces first, then the releases, then everything else.
+    const namespaces = rest.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
+    this.namespaces = releases.length > 0 && namespaces.length > 0
+      ? new k8s.yaml.v2.ConfigGroup(`${name}-namespaces`, { objs: namespaces as unknown as pulumi.Input<unknown>[] }, { parent: this })
+      : undefined;
+    const first = this.namespaces ? [this.namespaces] : [];
     if (skip === undefined) {
-      for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this);
+      for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this, first);
     } else {
       for (const release of releases) void pulumi.log.warn(skippedChartMessage(`Helm release ${release.namespace}/${release.name}`, release, skip), this);
     }
-    this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: rest as unknown as pulumi.Input<unknown>[] }, {
+    const others = this.namespaces ? rest.filter((o) => !namespaces.includes(o)) : rest;
+    this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: others as unknown as pulumi.Input<unknown>[] }, {
       parent: this,
-      dependsOn: Object.values(this.releases),
+      dependsOn: [...first, ...Object.values(this.releases)],
     });
     this.registerOutputs({});
   }
@@ -132,16 +143,18 @@ export function skippedChartMessage(what: string, spec: HelmReleaseSpec, reason:
   return `${what} is NOT installed: chart ${spec.chart} ${spec.version} from ${spec.repository} is skipped (${reason})`;
 }
 
-function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resource): k8s.helm.v3.Release {
+function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.helm.v3.Release {
+  // An OCI chart is named by its full reference; a Helm repository by name and repository URL.
+  const oci = spec.repository.startsWith('oci://');
   return new k8s.helm.v3.Release(name, {
     name: spec.name,
     namespace: spec.namespace,
-    chart: spec.chart,
+    chart: oci ? `${spec.repository.replace(/\/$/, '')}/${spec.chart}` : spec.chart,
     version: spec.version,
-    repositoryOpts: { repo: spec.repository },
+    ...(!oci && { repositoryOpts: { repo: spec.repository } }),
     createNamespace: spec.createNamespace,
     values: spec.values,
     atomic: true,
     timeout: 600,
-  }, { parent });
+  }, { parent, dependsOn });
 }

@@ -14,7 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { buildApp } from '../charts/app.js';
 import { buildBootstrap } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';
-import { assertValid } from '../constructs/index.js';
+import { assertValid, constructWarnings } from '../constructs/index.js';
 import { checkCapacity, objectsOf } from '../constructs/capacity/index.js';
 import { AksCluster } from './aks.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
@@ -57,7 +57,7 @@ export async function platformStack(env: Environment, options: PlatformOptions =
   // Capacity comes next: in strict mode a failing scenario stops the program before any
   // resource is registered; otherwise `pulumi preview` and `up` show the problems as warnings.
   const capacity = checkCapacity(env, objectsOf(app));
-  for (const warning of capacity.warnings) void pulumi.log.warn(warning);
+  for (const warning of [...constructWarnings(app), ...capacity.warnings]) void pulumi.log.warn(warning);
   const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
   const gitops = sync && { sync, report: await assertValid(sync) };
 

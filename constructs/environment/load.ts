@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { dns1123LabelProblem } from '../policy/_names.js';
 import { shown } from '../workloads/_errors.js';
 import { awsClusterProblems, azureClusterProblems, type ConfigProblem } from './rules.js';
+import type { PlatformSettings } from './platform.js';
 import { CLOUDS, environmentSchema, type AwsCluster, type AzureCluster, type CapacitySettings, type DeploySettings, type Tier } from './schema.js';
 
 /** The Pulumi config namespace (the project name) the kit's keys live under. */
@@ -27,6 +28,8 @@ interface EnvironmentBase<Apps> {
   readonly deploy: DeploySettings;
   /** Whether a capacity problem fails synth and the Pulumi program, or only warns. */
   readonly capacity: CapacitySettings;
+  /** The platform the kit's charts install (monitoring, logging, edge, teams, backups); none when left out. */
+  readonly platform?: PlatformSettings;
   /** The charts' own settings, validated by the schema the charts pass in. */
   readonly apps: Apps;
 }

@@ -5,15 +5,11 @@
  */
 import { z } from 'zod';
 import { labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { platformSettings } from './platform.js';
+import { strictObject } from './_strict.js';
 import { parseKubernetesVersion } from './versions.js';
 
-/** An object that rejects keys it does not declare, naming the keys it accepts. */
-export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
-  const known = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key; expected one of ${known}` : undefined),
-  });
-}
+export { strictObject } from './_strict.js';
 
 const count = z.int().min(0, { error: 'expected a whole number >= 0' });
 
@@ -200,6 +196,7 @@ export function environmentSchema<Apps extends z.ZodType>(cloud: (typeof CLOUDS)
     region: region[cloud],
     deploy: deploySettings.default({ mode: 'direct' }),
     capacity: capacitySettings,
+    platform: platformSettings.optional(),
     apps,
   };
   return cloud === 'aws' ? strictObject({ ...common, cluster: awsCluster }) : strictObject({ ...common, cluster: azureCluster });

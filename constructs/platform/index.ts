@@ -10,3 +10,4 @@ export * from './cert-issuers.js';
 export * from './htpasswd.js';
 export * from './helm-release.js';
 export * from './monitoring-stack.js';
+export * from './controllers.js';

@@ -28,13 +28,12 @@ import {
 } from './_ingress-options.js';
 import { IngressResolver, INGRESS_DEFAULTS, type ResolvedAuth, type ResolvedRoute, type ResolvedTls } from './_ingress-resolve.js';
 import { addVerifier, VERIFIER_DEFAULTS } from './_ingress-verifier.js';
+import { addConstructWarning } from '../policy/warnings.js';
 
 export * from './_ingress-options.js';
 export { INGRESS_DEFAULTS, AWS_TLS_POLICY, hostProblem, pathProblem } from './_ingress-resolve.js';
 export { VERIFIER_IMAGE, verifierNginxConf } from './_ingress-verifier.js';
 
-/** The node metadata type under which the kit records construct warnings. */
-export const WARNING_METADATA = 'k8s-platform-kit:warning';
 
 /** Properties of {@link IngressWithAuth}. */
 export interface IngressWithAuthProps {
@@ -115,7 +114,7 @@ export class IngressWithAuth extends Construct {
     const warnings: string[] = [];
     const warn = (message: string) => {
       warnings.push(message);
-      this.node.addMetadata(WARNING_METADATA, message);
+      addConstructWarning(this, message);
     };
     this.name = props.name ?? INGRESS_DEFAULTS.name;
     this.namespace = props.namespace;

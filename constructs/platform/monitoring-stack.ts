@@ -154,6 +154,11 @@ export class MonitoringStack extends Construct {
   /** Prometheus' retention and volume, resolved. */
   public readonly storage: PrometheusStorage;
   /** The kube-prometheus-stack release. */
+  /**
+   * Grafana's Service (port 80): `<releaseName>-grafana`, the name the chart's grafana
+   * subchart gives it. For a route; Grafana asks for its own login too.
+   */
+  public readonly grafanaServiceName: string;
   public readonly prometheusStack: HelmChartRelease;
   /** The metrics-server release, unless `metricsServer` is false. */
   public readonly metricsServer?: HelmChartRelease;
@@ -171,6 +176,7 @@ export class MonitoringStack extends Construct {
     const fail = (message: string) => propsError('MonitoringStack', this, message);
     this.namespace = props.namespace ?? MONITORING_STACK_DEFAULTS.namespace;
     const releaseName = props.releaseName ?? MONITORING_STACK_DEFAULTS.releaseName;
+    this.grafanaServiceName = `${releaseName}-grafana`;
     requireValid('MonitoringStack', this, 'namespace', this.namespace, dns1123LabelProblem);
 
     this.storage = resolvePrometheusStorage(fail, {

@@ -38,9 +38,9 @@ describe('npm run capacity', () => {
     const { status, stdout } = run('capacity.ts', ['--env', 'staging', '--chart', chart]);
     assert.equal(status, 0);
     assert.match(stdout, /^Capacity of staging \(aws eu-west-1, staging\): fits$/m);
-    assert.match(stdout, /^general\s+m6i\.large\s+2\/2\/5\s+1\.93\/6\.5Gi\/110\s/m);
-    assert.match(stdout, /^ {2}fits {4}zone eu-west-1b lost \(nodes: general=1\)$/m);
-    assert.match(stdout, /^total\s+229 USD/m);
+    assert.match(stdout, /^general\s+m6i\.xlarge\s+3\/3\/6\s+3\.92\/14\.5Gi\/110\s/m);
+    assert.match(stdout, /^ {2}fits {4}zone eu-west-1b lost \(nodes: general=3\)$/m);
+    assert.match(stdout, /^total\s+542 USD/m);
     assert.ok(existsSync(chart));
     assert.match(readFileSync(chart, 'utf8'), /<title>Pool fill at rest: staging<\/title>/);
   });
@@ -61,11 +61,11 @@ describe('npm run capacity', () => {
 
   it('takes a price table from a file, and reports what is wrong with a bad one', () => {
     const good = join(work, 'prices.yaml');
-    writeFileSync(good, stringify({ source: 'our negotiated rates', asOf: '2026-11-01', currency: 'EUR', controlPlane: { aws: 0.1 }, machines: { aws: { 'eu-west-1': { 'm6i.large': 0.05 } } } }));
+    writeFileSync(good, stringify({ source: 'our negotiated rates', asOf: '2026-11-01', currency: 'EUR', controlPlane: { aws: 0.1 }, machines: { aws: { 'eu-west-1': { 'm6i.xlarge': 0.1 } } } }));
     const priced = run('capacity.ts', ['--env', 'staging', '--prices', good]);
     assert.equal(priced.status, 0);
     assert.match(priced.stdout, /EUR, on-demand list prices; our negotiated rates; as of 2026-11-01/);
-    assert.match(priced.stdout, /^general\s+37 EUR\s+73 EUR/m);
+    assert.match(priced.stdout, /^general\s+73 EUR\s+219 EUR/m);
 
     const bad = join(work, 'bad-prices.yaml');
     writeFileSync(bad, stringify({ source: 'x', asOf: 'last week', currency: 'EUR', controlPlane: {}, machines: {} }));

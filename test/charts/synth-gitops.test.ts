@@ -28,6 +28,7 @@ function synth(args: readonly string[], env: Record<string, string> = {}) {
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 const resourcesOf = (dir: string, sub: string) => (parse(read(dir, join(sub, 'kustomization.yaml'))) as { resources: string[] }).resources;
+const CHART_DIRS = ['cluster', 'controllers', 'edge', 'fleetman', 'flux', 'journal', 'namespaces', 'todoapi'];
 const idOf = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 describe('npm run synth: the GitOps layout (dev)', () => {
@@ -35,18 +36,20 @@ describe('npm run synth: the GitOps layout (dev)', () => {
   synth(['--outdir', dir]);
 
   it('writes one directory per chart, the Flux directory, and files named by kind and name', () => {
-    assert.deepEqual(readdirSync(dir).sort(), ['.k8s-platform-kit-files', 'flux', 'kustomization.yaml', 'namespaces', 'todoapi']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.k8s-platform-kit-files', 'cluster', 'controllers', 'edge', 'fleetman', 'flux', 'journal', 'kustomization.yaml', 'namespaces', 'todoapi']);
     assert.deepEqual(readdirSync(join(dir, 'todoapi')).sort(), [
       'deployment-todoapi.yaml', 'kustomization.yaml', 'networkpolicy-todoapi.yaml', 'poddisruptionbudget-todoapi.yaml', 'service-todoapi.yaml',
     ]);
     for (const file of filesBelow(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))) {
-      const [object] = parseAllDocuments(read(dir, file)).map((d) => d.toJSON() as { kind: string; metadata: { name: string } });
-      assert.equal(file.split('/').pop(), `${object?.kind.toLowerCase()}-${object?.metadata.name}.yaml`, file);
+      const [object] = parseAllDocuments(read(dir, file)).map((d) => d.toJSON() as { kind: string; metadata: { name: string; namespace?: string } });
+      // Objects whose kind and name collide within a directory also carry their namespace.
+      const names = [`${object?.kind.toLowerCase()}-${object?.metadata.name}.yaml`, `${object?.kind.toLowerCase()}-${object?.metadata.namespace}-${object?.metadata.name}.yaml`];
+      assert.ok(names.includes(file.split('/').pop() ?? ''), file);
     }
   });
 
   it('lists every file of a directory in its kustomization.yaml, Namespaces first, in the apply order', () => {
-    for (const sub of ['namespaces', 'todoapi', 'flux']) {
+    for (const sub of CHART_DIRS) {
       const listed = resourcesOf(dir, sub);
       assert.deepEqual([...listed].sort(), readdirSync(join(dir, sub)).filter((f) => f !== 'kustomization.yaml').sort(), sub);
     }
@@ -55,15 +58,20 @@ describe('npm run synth: the GitOps layout (dev)', () => {
     assert.deepEqual(resourcesOf(dir, '.'), resourcesOf(dir, 'flux').map((f) => `flux/${f}`));
   });
 
-  it('writes a pruning Flux Kustomization per chart directory, todoapi depending on namespaces', () => {
+  it('writes a pruning Flux Kustomization per chart directory, with the charts\' dependencies', () => {
     const todoapi = parse(read(dir, 'flux/kustomization-platform-todoapi.yaml'));
     assert.deepEqual(todoapi.spec, {
-      dependsOn: [{ name: 'platform-namespaces' }], interval: '5m', path: './dist/dev/todoapi', prune: true,
+      dependsOn: [{ name: 'platform-controllers' }, { name: 'platform-namespaces' }], interval: '5m', path: './dist/dev/todoapi', prune: true,
       sourceRef: { kind: 'GitRepository', name: 'platform' }, timeout: '10m', wait: true,
     });
     const namespaces = parse(read(dir, 'flux/kustomization-platform-namespaces.yaml'));
     assert.equal(namespaces.spec.path, './dist/dev/namespaces');
     assert.equal(namespaces.spec.dependsOn, undefined);
+    // The edge routes to the apps and needs the GatewayClass; custom resources come after the releases that define them.
+    const dependsOn = (chart: string) => (parse(read(dir, `flux/kustomization-platform-${chart}.yaml`)).spec.dependsOn ?? []).map((d: { name: string }) => d.name);
+    assert.deepEqual(dependsOn('edge'), ['platform-cluster', 'platform-fleetman', 'platform-journal', 'platform-todoapi']);
+    assert.deepEqual(dependsOn('cluster'), ['platform-controllers']);
+    assert.deepEqual(dependsOn('controllers'), []);
   });
 
   it('writes the same bytes twice, and removes what an earlier synth wrote but this one does not', () => {
@@ -87,7 +95,7 @@ describe('npm run synth: the GitOps layout (dev)', () => {
     assert.equal(bin.status, 0, `no pinned kubectl: run \`bash test/e2e/cluster.sh build\` first (${bin.stderr.trim()})`);
     const kubectl = join(bin.stdout.trim(), 'kubectl');
     const dirs = filesBelow(dir).filter((f) => f.endsWith('kustomization.yaml')).map((f) => dirname(f));
-    assert.deepEqual(dirs.sort(), ['.', 'flux', 'namespaces', 'todoapi']);
+    assert.deepEqual(dirs.sort(), ['.', ...CHART_DIRS].sort());
     for (const sub of dirs) {
       const built = spawnSync(kubectl, ['kustomize', join(dir, sub)], { encoding: 'utf8' });
       assert.equal(built.status, 0, `kubectl kustomize ${sub}: ${built.stderr}`);

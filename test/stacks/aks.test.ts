@@ -91,11 +91,22 @@ describe('dev (AKS)', () => {
     const provider = one('pulumi:providers:kubernetes', 'dev-k8s');
     assert.equal(provider.inputs.kubeconfig.value, TEST_KUBECONFIG, 'the kubeconfig reaches the provider still marked secret');
     const group = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps');
-    const kinds = group.inputs.objs.map((o: { kind: string }) => o.kind).sort();
-    assert.deepEqual(kinds, ['Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
-    const deployment = group.inputs.objs.find((o: { kind: string }) => o.kind === 'Deployment');
-    assert.equal(deployment.spec.replicas, 4);
-    assert.equal(deployment.metadata.namespace, 'todo');
-    assert.equal(ofType('kubernetes:helm.sh/v3:Release').length, 0, 'no Flux in a direct environment');
+    const kinds = new Set(group.inputs.objs.map((o: { kind: string }) => o.kind));
+    for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'Gateway', 'HTTPRoute', 'Certificate', 'PrometheusRule']) assert.ok(kinds.has(kind), kind);
+    assert.equal(kinds.has('HelmRelease') || kinds.has('HelmRepository'), false, 'Flux objects become Helm releases');
+    const todoapi = group.inputs.objs.find((o: { kind: string; metadata: { name: string } }) => o.kind === 'Deployment' && o.metadata.name === 'todoapi');
+    assert.equal(todoapi.spec.replicas, 4);
+    assert.equal(todoapi.metadata.namespace, 'todo');
+    // The platform's pinned charts are Helm releases (no Flux in a direct environment), after their namespaces.
+    const releases = ofType('kubernetes:helm.sh/v3:Release');
+    assert.deepEqual(releases.map((r) => `${r.inputs.namespace}/${r.inputs.chart}@${r.inputs.version}`).sort(), [
+      'cert-manager/cert-manager@v1.21.1',
+      'envoy-gateway-system/oci://docker.io/envoyproxy/gateway-helm@v1.9.0',
+      'monitoring/kube-prometheus-stack@88.5.3',
+      'monitoring/metrics-server@3.13.1',
+    ]);
+    const namespaces = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps-namespaces');
+    const released = new Set(releases.map((r) => r.inputs.namespace));
+    assert.ok([...released].every((ns) => namespaces.inputs.objs.some((o: { metadata: { name: string } }) => o.metadata.name === ns)));
   });
 });

@@ -124,11 +124,12 @@ describe('platformStack in local mode', () => {
     reset();
     await platformStack(loadEnvironment('dev'), { local: LOCAL });
     await settled();
-    const local = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps').inputs.objs;
+    const applied = () => ['dev-apps-namespaces', 'dev-apps'].flatMap((group) => one('kubernetes:yaml/v2:ConfigGroup', group).inputs.objs);
+    const local = applied();
     reset();
     const cloud = await platformStack(loadEnvironment('dev'));
     await settled();
-    assert.deepEqual(local, one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps').inputs.objs);
+    assert.deepEqual(local, applied());
     const kinds = local.map((o: { kind: string }) => o.kind);
     assert.ok(kinds.includes('Namespace') && kinds.includes('Deployment'), kinds.join(', '));
     assert.equal(cloud.outputs.target, 'cloud');
@@ -168,7 +169,8 @@ describe('Helm charts skipped in local mode', () => {
     await settled();
     assert.deepEqual(ofType('kubernetes:helm.sh/v3:Release'), []);
     assert.deepEqual(deployment.skippedReleases.map((r) => `${r.namespace}/${r.name} ${r.chart} ${r.version}`), ['kube-system/metrics-server metrics-server 3.13.1']);
-    assert.deepEqual(one('kubernetes:yaml/v2:ConfigGroup', 'platform').inputs.objs.map((o: { kind: string }) => o.kind), ['Namespace']);
+    assert.deepEqual(one('kubernetes:yaml/v2:ConfigGroup', 'platform-namespaces').inputs.objs.map((o: { kind: string }) => o.kind), ['Namespace']);
+    assert.deepEqual(one('kubernetes:yaml/v2:ConfigGroup', 'platform').inputs.objs, []);
   });
 
   it('says which chart is not installed, from where, and why', () => {

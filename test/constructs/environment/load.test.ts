@@ -167,7 +167,7 @@ describe('bad input', () => {
     config[`${NS}:replicas`] = '3';
     config[`${NS}:cluster`].nodePools[0].instanceType = 'm6i.large';
     const found = problems(config);
-    assert.ok(found.includes(`${NS}:replicas: unknown key; expected one of cloud, tier, region, deploy, capacity, apps, cluster`), found.join('\n'));
+    assert.ok(found.includes(`${NS}:replicas: unknown key; expected one of cloud, tier, region, deploy, capacity, platform, apps, cluster`), found.join('\n'));
     assert.ok(found.some((p) => p.startsWith(`${NS}:cluster.nodePools[0].instanceType: unknown key; expected one of name, version, instanceTypes,`)), found.join('\n'));
   });
 

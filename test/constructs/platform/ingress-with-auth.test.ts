@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
 import { validateManifests } from '../../../constructs/policy/validate.js';
+import { constructWarnings } from '../../../constructs/policy/warnings.js';
 import type { ManifestObject } from '../../../constructs/policy/finding.js';
 import {
-  BasicAuthUsers, IngressController, IngressLoadBalancer, IngressWithAuth, VERIFIER_IMAGE, WARNING_METADATA, verifierNginxConf,
+  BasicAuthUsers, IngressController, IngressLoadBalancer, IngressWithAuth, VERIFIER_IMAGE, verifierNginxConf,
 } from '../../../constructs/platform/ingress-with-auth.js';
 import { Http01Solver, LetsEncryptIssuers } from '../../../constructs/platform/cert-issuers.js';
 import { htpasswd } from '../../../constructs/platform/htpasswd.js';
@@ -221,7 +222,7 @@ describe('IngressWithAuth overrides', () => {
     assert.deepEqual(Object.keys(find(objects, 'Secret').stringData), ['.htpasswd']);
     assert.equal(ingress.warnings.length, 1);
     assert.match(ingress.warnings[0] ?? '', /^IngressWithAuth 'test\/ingress': basicAuth\.verifier 'envoy-native' checks \{SHA\} htpasswd lines, unsalted SHA-1 .*envoyproxy\/envoy#36278, envoyproxy\/gateway#8969\)\. Prefer the default 'nginx' verifier$/);
-    assert.deepEqual(ingress.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => m.data), ingress.warnings);
+    assert.deepEqual(constructWarnings(ingress), ingress.warnings);
     assert.deepEqual(await spine(objects), []);
   });
 

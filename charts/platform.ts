@@ -1,0 +1,119 @@
+/**
+ * The platform every environment runs, from its `k8s-platform-kit:platform` settings, in
+ * two charts because Flux applies custom resources only after the release that installs
+ * their definitions is ready:
+ *
+ * - `controllers`: the storage class and the pinned controller releases (cert-manager, Envoy
+ *   Gateway or the legacy ingress-nginx, kube-prometheus-stack, metrics-server);
+ * - `cluster`: what needs their CRDs or comes after them: the GatewayClass, the
+ *   monitoring rules and dashboards, EFK logging, team namespaces, backups.
+ *
+ * Sizes follow the tier: prod runs two replicas of each controller, Prometheus and three
+ * Alertmanagers; dev and staging one of each. Everything else is in the stack file.
+ */
+import { Chart, type ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  BackupSchedule, CertManager, DiskStorageClass, EfkLogging, EnvoyGateway, EnvoyGatewayClass, IngressNginx,
+  MonitoringStack, TeamNamespace,
+} from '../constructs/index.js';
+import type { PlatformSettings } from '../constructs/environment/index.js';
+import type { Environment } from './environment.js';
+
+/** The StorageClass the platform's and the apps' data volumes use. */
+export const PLATFORM_STORAGE_CLASS = 'platform-ssd';
+/** The Secret (in the monitoring namespace) with Grafana's admin user and password. */
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+
+/** Properties of the platform charts. */
+export interface PlatformChartProps extends ChartProps {
+  readonly env: Environment;
+  readonly settings: PlatformSettings;
+}
+
+/** The second stage: objects that need the controllers' CRDs, or come after them. */
+export class PlatformConfigChart extends Chart {
+  /** Where the monitoring stack's rules and dashboards go. */
+  public readonly monitoringRules: Construct;
+  public readonly logging?: EfkLogging;
+  public readonly gatewayClass?: EnvoyGatewayClass;
+
+  constructor(scope: Construct, id: string, props: PlatformChartProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.monitoringRules = new Construct(this, 'Monitoring');
+    if (settings.ingress.controller === 'envoy-gateway') this.gatewayClass = new EnvoyGatewayClass(this, 'GatewayClass');
+
+    if (settings.logging.enabled) {
+      this.logging = new EfkLogging(this, 'Logging', {
+        nodes: settings.logging.nodes,
+        storage: { size: settings.logging.storage, storageClass: PLATFORM_STORAGE_CLASS },
+        resources: { cpu: '1', memory: settings.logging.memory },
+        retentionDays: settings.logging.retentionDays,
+        elasticPassword: { name: 'elastic-password', key: 'password' },
+        kibanaSystemPassword: { name: 'kibana-system-password', key: 'password' },
+        collectorPassword: { name: 'log-collector-password', key: 'password' },
+      });
+    }
+
+    for (const team of settings.teams) {
+      new TeamNamespace(this, `Team-${team.name}`, {
+        name: team.name,
+        team: team.team,
+        owner: team.owner,
+        purpose: team.purpose,
+        ...(team.expires !== undefined && { expires: team.expires }),
+        ...(team.quota !== undefined && { quota: team.quota }),
+        access: { edit: team.editGroups.map((group) => ({ group })), view: team.viewGroups.map((group) => ({ group })) },
+      });
+    }
+
+    if (settings.backups) {
+      new BackupSchedule(this, 'Backups', {
+        name: 'nightly',
+        schedule: settings.backups.schedule,
+        retention: settings.backups.retention,
+        includedNamespaces: settings.backups.namespaces,
+      });
+    }
+  }
+}
+
+/** The first stage: the storage class and the controller releases. */
+export class PlatformChart extends Chart {
+  public readonly monitoring: MonitoringStack;
+  public readonly certManager: CertManager;
+  public readonly gateway?: EnvoyGateway;
+  public readonly ingressNginx?: IngressNginx;
+
+  constructor(scope: Construct, id: string, props: PlatformChartProps & { readonly rulesScope: Construct }) {
+    super(scope, id, props);
+    const { env, settings } = props;
+    const prod = env.tier === 'prod';
+    const replicas = prod ? 2 : 1;
+
+    new DiskStorageClass(this, 'Storage', env.cloud === 'aws'
+      ? { name: PLATFORM_STORAGE_CLASS, cloud: 'aws', type: 'gp3' }
+      : { name: PLATFORM_STORAGE_CLASS, cloud: 'azure', type: 'Premium_LRS' });
+    this.certManager = new CertManager(this, 'CertManager', { replicas });
+    if (settings.ingress.controller === 'envoy-gateway') this.gateway = new EnvoyGateway(this, 'EnvoyGateway', { replicas });
+    else this.ingressNginx = new IngressNginx(this, 'IngressNginx', { replicas: 2 });
+
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      retention: settings.monitoring.retention,
+      storage: { size: settings.monitoring.storage, storageClass: PLATFORM_STORAGE_CLASS },
+      grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET },
+      ...(settings.monitoring.alerting !== undefined && { alerting: settings.monitoring.alerting }),
+      rulesScope: props.rulesScope,
+      ...(prod && { values: { prometheus: { prometheusSpec: { replicas: 2 } }, alertmanager: { alertmanagerSpec: { replicas: 3 } } } }),
+    });
+  }
+}
+
+/** Adds both platform charts to `scope`; the config chart depends on the controllers chart. */
+export function addPlatformCharts(scope: Construct, env: Environment, settings: PlatformSettings): { controllers: PlatformChart; config: PlatformConfigChart } {
+  const config = new PlatformConfigChart(scope, 'cluster', { env, settings });
+  const controllers = new PlatformChart(scope, 'controllers', { env, settings, rulesScope: config.monitoringRules });
+  config.addDependency(controllers);
+  return { controllers, config };
+}

@@ -1,0 +1,97 @@
+/**
+ * The `platform` key of an environment: what the kit's platform charts install and how
+ * large (monitoring, logging, the edge gateway and its certificates, team namespaces,
+ * backups). Shapes and defaults only; the constructs check the values themselves
+ * (quantities, durations, PromQL) and name the construct path when one is wrong.
+ */
+import { z } from 'zod';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { strictObject } from './_strict.js';
+
+const dnsLabel = z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a DNS-1123 label such as payments' });
+const objectName = z.string().refine((name) => dns1123SubdomainProblem(name) === undefined, { error: 'expected an object name (a DNS-1123 subdomain)' });
+const hostName = z.string().refine((host) => dns1123SubdomainProblem(host) === undefined && host.includes('.'), { error: 'expected a DNS name such as dev.example.com' });
+const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/, { error: "expected a Kubernetes quantity such as '50Gi' or '500m'" });
+
+/** A key of a Secret in the namespace that uses it; the Secret itself is managed outside the manifests. */
+const secretKey = strictObject({ name: objectName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'expected a Secret key' }) });
+const severity = z.enum(['critical', 'warning', 'info']);
+
+const receiver = strictObject({
+  slack: strictObject({ webhook: secretKey, channel: z.string().min(1).optional() }).optional(),
+  pagerDuty: strictObject({ routingKey: secretKey }).optional(),
+  email: strictObject({
+    to: z.email(), from: z.email(), smarthost: z.string().regex(/^[^:\s]+:\d+$/, { error: 'expected host:port' }),
+    username: z.string().min(1).optional(), password: secretKey.optional(),
+  }).optional(),
+  webhook: strictObject({ url: secretKey }).optional(),
+});
+
+/** Alert routing, as MonitoringStack takes it; the Secrets live in the monitoring namespace. */
+const alerting = strictObject({
+  receivers: z.record(z.string().min(1), receiver),
+  defaultReceiver: z.string().min(1),
+  routes: z.array(strictObject({ severity: severity.optional(), team: z.string().min(1).optional(), receiver: z.string().min(1), continue: z.boolean().optional() })).optional(),
+  watchdogReceiver: z.string().min(1).optional(),
+  escalation: strictObject({ receiver: z.string().min(1), after: z.string().optional(), severities: z.array(severity).optional() }).optional(),
+});
+
+const team = strictObject({
+  name: dnsLabel,
+  team: z.string().min(1),
+  owner: z.string().min(1),
+  purpose: z.string().min(1),
+  /** `YYYY-MM-DD`: the reaper deletes the namespace after this day. */
+  expires: z.iso.date({ error: 'expected a date such as 2027-03-31' }).optional(),
+  /** Groups (from the cluster's identity provider) bound to `edit` and `view`. */
+  editGroups: z.array(z.string().min(1)).default([]),
+  viewGroups: z.array(z.string().min(1)).default([]),
+  quota: strictObject({
+    cpu: strictObject({ requests: quantity.optional(), limits: quantity.optional() }).optional(),
+    memory: strictObject({ requests: quantity.optional(), limits: quantity.optional() }).optional(),
+    pods: z.int().min(1).optional(),
+  }).optional(),
+});
+
+/** The `k8s-platform-kit:platform` key. */
+export const platformSettings = strictObject({
+  /** The DNS zone of the environment's hosts: the apps and Grafana are `<name>.<domain>`. */
+  domain: hostName,
+  /** The edge: one Gateway (one load balancer) for every public host. */
+  ingress: strictObject({
+    /** `envoy-gateway` (Gateway API), or the retired `ingress-nginx` for clusters that still run it. */
+    controller: z.enum(['envoy-gateway', 'ingress-nginx']).default('envoy-gateway'),
+    /** The ACME account's contact for Let's Encrypt. */
+    acmeEmail: z.email({ error: 'expected an email address for the Let\'s Encrypt account' }),
+    /** Which Let's Encrypt server issues the certificates: start with staging on a new domain. */
+    issuer: z.enum(['staging', 'production']).default('staging'),
+    /** The basic-auth users; their bcrypt htpasswd lines are in the Secret `edge-users` (key `.htpasswd`). */
+    users: z.array(z.string().regex(/^[^:\s]+$/, { error: 'expected a user name without spaces or colons' })).min(1, { error: 'expected at least one user' }),
+    /** A private load balancer (reachable from the VPC/VNet only). */
+    internal: z.boolean().default(false),
+  }),
+  monitoring: strictObject({
+    retention: z.string().default('15d'),
+    storage: quantity.default('50Gi'),
+    alerting: alerting.optional(),
+  }).default({ retention: '15d', storage: '50Gi' }),
+  logging: strictObject({
+    enabled: z.boolean().default(true),
+    /** Elasticsearch nodes: 1, or an odd number of 3 or more. */
+    nodes: z.int().min(1).default(1),
+    storage: quantity.default('30Gi'),
+    retentionDays: z.int().default(30),
+    /** Memory per Elasticsearch node (its heap is half). */
+    memory: quantity.default('2Gi'),
+  }).default({ enabled: true, nodes: 1, storage: '30Gi', retentionDays: 30, memory: '2Gi' }),
+  teams: z.array(team).default([]),
+  /** Nightly Velero backups (Velero and its storage location are installed outside the kit). */
+  backups: strictObject({
+    schedule: z.string().default('0 3 * * *'),
+    retention: z.string().default('720h'),
+    namespaces: z.array(dnsLabel).min(1),
+  }).optional(),
+});
+
+export type PlatformSettings = z.output<typeof platformSettings>;
+export type TeamSettings = PlatformSettings['teams'][number];

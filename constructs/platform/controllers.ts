@@ -1,0 +1,149 @@
+/**
+ * The cluster controllers the platform's other pieces need, each a pinned upstream chart
+ * in a namespace of its own: cert-manager (certificates for the edge and for
+ * Elasticsearch), Envoy Gateway (the Gateway API implementation behind IngressWithAuth)
+ * and, for clusters that still run it, the retired ingress-nginx.
+ *
+ * Each installs CRDs through its HelmRelease, so objects of those kinds (Certificates,
+ * Issuers, GatewayClasses, Gateways, HTTPRoutes) belong in a chart that Flux applies after
+ * the release is ready: Flux cannot apply a custom resource in the same Kustomization as
+ * the release that installs its definition. {@link EnvoyGatewayClass} is that second half
+ * for Envoy Gateway.
+ */
+import { Construct } from 'constructs';
+import { GatewayClass } from '../imports/gateway-api.js';
+import { dns1123SubdomainProblem } from '../policy/_names.js';
+import { addConstructWarning } from '../policy/warnings.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { AppNamespace } from './app-namespace.js';
+import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
+
+/** Replicas of a controller: 1 for a small environment, 2 or more where a restart must not stop it. */
+function checkReplicas(kind: string, scope: Construct, replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
+}
+
+/** A PodDisruptionBudget only when a drain can still evict one replica. */
+const budget = (replicas: number) => (replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false });
+
+/** Properties of {@link CertManager}. */
+export interface CertManagerProps {
+  /** @default 'cert-manager' */
+  readonly namespace?: string;
+  /**
+   * Replicas of the controller, the webhook and the CA injector.
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * cert-manager (pinned chart, CRDs included), with Gateway API support on so HTTP-01
+ * challenges can be answered through a Gateway.
+ */
+export class CertManager extends Construct {
+  public readonly namespace: string;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'cert-manager';
+    const replicas = props.replicas ?? 1;
+    checkReplicas('CertManager', this, replicas);
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.CERT_MANAGER,
+      namespace: this.namespace,
+      values: {
+        crds: { enabled: true, keep: true },
+        replicaCount: replicas,
+        podDisruptionBudget: budget(replicas),
+        webhook: { replicaCount: replicas },
+        cainjector: { replicaCount: replicas },
+        config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true },
+      },
+    });
+  }
+}
+
+/** Properties of {@link EnvoyGateway}. */
+export interface EnvoyGatewayProps {
+  /** @default 'envoy-gateway-system' */
+  readonly namespace?: string;
+  /**
+   * Replicas of the controller (the proxies are sized per Gateway).
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/** Envoy Gateway (pinned chart, Gateway API and Envoy Gateway CRDs included). */
+export class EnvoyGateway extends Construct {
+  public readonly namespace: string;
+  public readonly release: HelmChartRelease;
+  /** The controller name a GatewayClass must name for Envoy Gateway to serve it. */
+  public static readonly CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass-controller';
+
+  constructor(scope: Construct, id: string, props: EnvoyGatewayProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'envoy-gateway-system';
+    const replicas = props.replicas ?? 1;
+    checkReplicas('EnvoyGateway', this, replicas);
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    const values: HelmValues = { deployment: { replicas }, ...(replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }) };
+    this.release = new HelmChartRelease(this, 'Release', { chart: HelmChart.ENVOY_GATEWAY, namespace: this.namespace, values });
+  }
+}
+
+/** Properties of {@link EnvoyGatewayClass}. */
+export interface EnvoyGatewayClassProps {
+  /** @default 'envoy-gateway' (the name IngressWithAuth uses by default) */
+  readonly name?: string;
+}
+
+/** The GatewayClass that Envoy Gateway serves; Gateways name it in `gatewayClassName`. */
+export class EnvoyGatewayClass extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: EnvoyGatewayClassProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'envoy-gateway';
+    requireValid('EnvoyGatewayClass', this, 'name', this.name, dns1123SubdomainProblem);
+    new GatewayClass(this, 'Resource', { metadata: { name: this.name }, spec: { controllerName: EnvoyGateway.CONTROLLER_NAME } });
+  }
+}
+
+/** Properties of {@link IngressNginx}. */
+export interface IngressNginxProps {
+  /** @default 'ingress-nginx' */
+  readonly namespace?: string;
+  /** @default 2 */
+  readonly replicas?: number;
+}
+
+/**
+ * The ingress-nginx controller (pinned chart 4.15.1, the last release). Retired upstream
+ * in March 2026: no releases or security fixes since. For clusters that still run it;
+ * new ingress should use {@link EnvoyGateway}. The construct records a warning.
+ */
+export class IngressNginx extends Construct {
+  public readonly namespace: string;
+  public readonly release: HelmChartRelease;
+  public readonly warnings: readonly string[];
+
+  constructor(scope: Construct, id: string, props: IngressNginxProps = {}) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'ingress-nginx';
+    const replicas = props.replicas ?? 2;
+    checkReplicas('IngressNginx', this, replicas);
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.INGRESS_NGINX,
+      namespace: this.namespace,
+      values: { controller: { replicaCount: replicas, minAvailable: replicas > 1 ? 1 : 0, allowSnippetAnnotations: false } },
+    });
+    const warning = `IngressNginx '${this.node.path}': ingress-nginx was retired upstream in March 2026 and gets no releases or security fixes; move to Envoy Gateway (the Gateway API)`;
+    addConstructWarning(this, warning);
+    this.warnings = [warning];
+  }
+}
