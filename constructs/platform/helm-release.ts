@@ -19,6 +19,8 @@ import { Construct } from 'constructs';
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { CHART_VALUE_KEYS, type ValuesKeyTree } from '../imports/chart-values.js';
+
+export type { ValuesKeyTree };
 import { dns1123LabelProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 

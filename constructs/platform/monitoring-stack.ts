@@ -29,6 +29,8 @@ import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js'
 
 export type { AlertRoute, Alerting, EmailReceiver, Escalation, PagerDutyReceiver, Receiver, SlackReceiver, WebhookReceiver } from './_monitoring-alerting.js';
 export { ALERTING_DEFAULTS, ALERTMANAGER_SECRETS_DIR } from './_monitoring-alerting.js';
+export type { RuleGroupSpec, RuleSpec } from './_monitoring-rules.js';
+export type { PrometheusStorage } from './_monitoring-values.js';
 export { LabelMatcher, ESCALATION_LABEL, REPLACED_DEFAULT_ALERTS, SLO_BURN_RATES, SLO_ERROR_RATIO_WINDOWS } from './_monitoring-rules.js';
 export type { AlertRule, LabelMatchers, LatencySlo, MetricSelector, ServiceSlo, AlertSeverity } from './_monitoring-rules.js';
 export { GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS } from './_monitoring-values.js';
