@@ -1,16 +1,18 @@
 /**
  * End to end, against a real API server (`npm run test:e2e`): every environment's synth
- * output is accepted by server-side dry-run and apply and rolls out on simulated nodes
- * shaped like the environment's pools; image and config changes roll out; and the seed 003
+ * output (the platform and the apps, chart by chart in Flux's order) is accepted by
+ * server-side dry-run and apply, and its workloads roll out on simulated nodes shaped like
+ * the environment's pools (those that claim volumes wait for a provisioner the simulated
+ * cluster does not run; their claims are checked); image and config changes roll out; and the seed 003
  * story: the fifth replica stays Pending on "Too many pods" until a node pool with the
  * kit's EKS max-pods joins.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { buildApp } from '../../charts/app.js';
 import { loadEnvironment, type Environment } from '../../charts/environment.js';
 import { AppNamespace, HardenedDeployment, Probe } from '../../constructs/index.js';
@@ -27,11 +29,28 @@ interface Manifest {
   metadata: { name: string; namespace?: string };
 }
 
-function manifestsIn(dir: string): { file: string; objects: Manifest[] }[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort().map((file) => ({
-    file: join(dir, file),
-    objects: parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as Manifest).filter(Boolean),
-  }));
+/**
+ * The chart directories of a synthesized environment in the order Flux applies them (each
+ * after the charts its Kustomization dependsOn), each with its files in the order its
+ * kustomization.yaml lists them.
+ */
+function manifestsIn(dir: string): { chart: string; file: string; objects: Manifest[] }[] {
+  const read = (file: string) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as Manifest).filter(Boolean);
+  const kustomizations = new Map((parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources
+    .map((file) => read(file)[0] as unknown as { spec: { path: string; dependsOn?: { name: string }[] }; metadata: { name: string } })
+    .map((k) => [k.metadata.name, k]));
+  const order: string[] = [];
+  const visit = (name: string) => {
+    if (order.includes(name)) return;
+    for (const dependency of kustomizations.get(name)?.spec.dependsOn ?? []) visit(dependency.name);
+    order.push(name);
+  };
+  for (const name of [...kustomizations.keys()].sort()) visit(name);
+  return order.flatMap((name) => {
+    const chart = basename(kustomizations.get(name)!.spec.path);
+    const listed = (parse(readFileSync(join(dir, chart, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
+    return listed.map((file) => ({ chart, file: join(dir, chart, file), objects: read(join(chart, file)) }));
+  });
 }
 
 /** Every CRD file under the pinned third-party folder. */
@@ -48,12 +67,17 @@ function crdFiles(root: string): string[] {
   return files.sort();
 }
 
-/** Server-side dry-run, then apply, of one directory of manifests, file by file in order. */
+/** Server-side dry-run, then apply, of a synthesized environment, chart by chart and file by file in order. */
 function dryRunThenApply(dir: string): void {
   for (const { file } of manifestsIn(dir)) {
     kubectl(['apply', '--server-side', '--field-manager=k8s-platform-kit', '--dry-run=server', '-f', file]);
     kubectl(['apply', '--server-side', '--field-manager=k8s-platform-kit', '-f', file]);
   }
+}
+
+/** True for a workload whose pods claim volumes: they wait for a storage provisioner, which the simulated cluster does not run. */
+function claimsVolumes(workload: Manifest & { spec?: { volumeClaimTemplates?: unknown[]; template?: { spec?: { volumes?: { persistentVolumeClaim?: unknown }[] } } } }): boolean {
+  return (workload.spec?.volumeClaimTemplates?.length ?? 0) > 0 || (workload.spec?.template?.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim);
 }
 
 function rolloutStatus(kind: string, name: string, namespace: string): void {
@@ -83,7 +107,9 @@ for (const name of ENVIRONMENTS) {
       createNodes(nodesOf(env));
     });
     after(() => {
-      deleteNamespace(env.apps.namespace);
+      for (const { objects } of manifestsIn(dir)) {
+        for (const namespace of objects.filter((o) => o.kind === 'Namespace')) deleteNamespace(namespace.metadata.name);
+      }
       deleteNodes();
       rmSync(dir, { recursive: true, force: true });
     });
@@ -93,10 +119,16 @@ for (const name of ENVIRONMENTS) {
       for (const { file } of manifestsIn(dir)) kubectl(['get', '-f', file]);
     });
 
-    it('rolls out every Deployment and StatefulSet on nodes shaped like its pools', () => {
-      const workloads = manifestsIn(dir).flatMap((m) => m.objects).filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
-      assert.ok(workloads.length > 0);
-      for (const workload of workloads) rolloutStatus(workload.kind.toLowerCase(), workload.metadata.name, workload.metadata.namespace ?? 'default');
+    it('rolls out every Deployment, StatefulSet and DaemonSet on nodes shaped like its pools (those without volume claims)', () => {
+      const workloads = manifestsIn(dir).flatMap((m) => m.objects).filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind));
+      const rolled = workloads.filter((w) => !claimsVolumes(w));
+      assert.ok(rolled.some((w) => w.metadata.name === 'todoapi'));
+      for (const workload of rolled) rolloutStatus(workload.kind.toLowerCase(), workload.metadata.name, workload.metadata.namespace ?? 'default');
+      // Data stores wait for their volumes: their claims exist, Pending until a provisioner binds them.
+      for (const workload of workloads.filter(claimsVolumes).filter((w) => w.kind === 'StatefulSet')) {
+        const claims = getJson(['get', 'persistentvolumeclaims', '-n', workload.metadata.namespace ?? 'default']).items as { metadata: { name: string }; status: { phase: string } }[];
+        assert.ok(claims.some((c) => c.metadata.name.endsWith(`-${workload.metadata.name}-0`)), `${workload.metadata.name}: no claim`);
+      }
       const pods = getJson(['get', 'pods', '-n', env.apps.namespace]).items as { spec: { nodeName?: string }; status: { phase: string } }[];
       assert.equal(pods.length, env.apps.todoapi.replicas);
       assert.ok(pods.every((p) => p.status.phase === 'Running' && p.spec.nodeName?.startsWith(`${name}-`)));
@@ -104,7 +136,7 @@ for (const name of ENVIRONMENTS) {
 
     it('has PodDisruptionBudgets the disruption controller evaluates over the running pods, and HPAs accepted', () => {
       const objects = manifestsIn(dir).flatMap((m) => m.objects);
-      const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget');
+      const budgets = objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === env.apps.namespace);
       assert.ok(budgets.length > 0);
       for (const budget of budgets) {
         const status = waitFor(() => {
@@ -204,7 +236,10 @@ describe('seed 003: the fifth replica and "Too many pods"', () => {
 
     const dev = loadEnvironment('dev');
     const five = { ...dev, apps: { ...dev.apps, todoapi: { ...dev.apps.todoapi, replicas: 5 } } };
-    kubectl(['apply', '--server-side', '--field-manager=k8s-platform-kit', '-f', '-'], { input: buildApp(five).synthYaml() });
+    // The todoapi and its namespace: the seed's cluster runs nothing else.
+    const app = buildApp(five);
+    const todo = ['namespaces', 'todoapi'].flatMap((id) => (app.node.findChild(id) as Chart).toJson());
+    kubectl(['apply', '--server-side', '--field-manager=k8s-platform-kit', '-f', '-'], { input: todo.map((o) => JSON.stringify(o)).join('\n') });
 
     const pending = waitFor(() => {
       const pods = getJson(['get', 'pods', '-n', 'todo']).items as { status: { phase: string; conditions?: { type: string; status: string; message?: string }[] } }[];
