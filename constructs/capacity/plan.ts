@@ -126,8 +126,6 @@ interface SimulationInput {
   readonly replicas: (workload: Workload) => number;
 }
 
-const short = (id: string) => id.slice(id.lastIndexOf('/') + 1);
-
 /** The pod of a workload: template labels plus the revision label its controller adds. */
 function podOf(workload: Workload, index: number, name: string, revision = 'current', node?: string): Pod {
   const labels = workload.kind === 'Deployment'
@@ -175,7 +173,7 @@ class Simulator {
     state.addNode(node);
     if (record) this.counts.set(node.pool, (this.counts.get(node.pool) ?? 0) + 1);
     for (const { workload, index } of this.daemons) {
-      const pod = podOf(workload, index, `${short(workload.id)}-${node.name}`, 'current', node.name);
+      const pod = podOf(workload, index, `${workload.name}-${node.name}`, 'current', node.name);
       if (!matchesNodeAffinity(pod, node) || untoleratedTaint(node.taints, pod.template.tolerations)) continue;
       const result = state.schedule(pod);
       if ('message' in result && record) this.recordPending(pod, result.message);
@@ -229,7 +227,7 @@ class Simulator {
     this.input.workloads.forEach((workload, index) => {
       if (workload.daemon) return;
       const replicas = this.input.replicas(workload);
-      for (let i = 0; i < replicas; i++) this.place(podOf(workload, index, `${short(workload.id)}-${i}`));
+      for (let i = 0; i < replicas; i++) this.place(podOf(workload, index, `${workload.name}-${i}`));
     });
     return { state: this.state, pending: this.pending, counts: this.counts };
   }
@@ -260,7 +258,7 @@ function rolloutScenario(steady: Simulation, shapes: readonly PoolShape[], workl
     }
   } else {
     const count = Math.min(budget.maxSurge, Math.max(workload.replicas, 1));
-    for (let i = 0; i < count; i++) surge.push(podOf(workload, index, `${short(workload.id)}-next-${i}`, 'next'));
+    for (let i = 0; i < count; i++) surge.push(podOf(workload, index, `${workload.name}-next-${i}`, 'next'));
   }
   for (const pod of surge) {
     const result = state.schedule(pod);

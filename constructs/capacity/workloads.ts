@@ -1,12 +1,14 @@
 /**
  * What the scheduler will be asked to place: every pod-bearing object of a set of manifests,
  * reduced to its pod's requests and placement rules, with its replica count at rest, at its
- * HorizontalPodAutoscaler's maximum, and during a rolling update.
+ * HorizontalPodAutoscaler's maximum, and during a rolling update; plus the pods HelmReleases
+ * declare in their `k8s-platform-kit.dev/workloads` annotation (release-workloads.ts).
  */
 import type { IPodSpec, IResourceRequirements, ITopologySpreadConstraint, IPodAffinityTerm, INodeSelectorTerm, IToleration } from 'kubernetes-models/v1';
 import type { ManifestObject } from '../policy/finding.js';
 import { describeObject, podSpecOf } from '../policy/_pod.js';
 import { parseQuantity } from '../workloads/quantity.js';
+import { RELEASE_WORKLOADS_ANNOTATION, parseReleaseWorkloads, type ReleaseWorkload } from './release-workloads.js';
 
 /** CPU (millicores) and memory (bytes) a pod asks for. */
 export interface Requests {
@@ -40,9 +42,16 @@ export interface RolloutBudget {
 
 /** A pod-bearing object and the pods it asks for. */
 export interface Workload {
-  /** `Kind/namespace/name`. */
+  /**
+   * `Kind/namespace/name`; for pods a HelmRelease declares, followed by the release:
+   * `StatefulSet/monitoring/prometheus (from HelmRelease monitoring/kube-prometheus-stack)`.
+   */
   readonly id: string;
   readonly kind: string;
+  /** The object's name; its pods are `<name>-<n>`. */
+  readonly name: string;
+  /** `namespace/name` of the HelmRelease that declares it, for pods a chart will run. */
+  readonly release?: string;
   readonly template: PodTemplate;
   /** Replicas at rest (within the HPA's range when one targets it). */
   readonly replicas: number;
@@ -60,8 +69,11 @@ export interface Uncounted {
   readonly reason: string;
 }
 
-/** Kinds whose pods are rendered by a controller from a chart the planner does not have. */
-const RENDERED_LATER = new Set(['HelmRelease']);
+/** Objects whose pods a controller creates from something the planner does not have, and why. */
+const CREATED_LATER: Readonly<Record<string, string>> = {
+  HelmRelease: `its pods are rendered from a chart when it is installed; declare them in its ${RELEASE_WORKLOADS_ANNOTATION} annotation to count them`,
+  Gateway: 'its proxy pods are created by its Gateway controller (Envoy Gateway: an Envoy Deployment per Gateway)',
+};
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -172,8 +184,15 @@ export function workloadsOf(objects: readonly ManifestObject[]): { workloads: Wo
   const workloads: Workload[] = [];
   const uncounted: Uncounted[] = [];
   for (const object of objects) {
-    if (RENDERED_LATER.has(object.kind)) {
-      uncounted.push({ id: describeObject(object), reason: 'its pods are rendered from a chart when it is installed' });
+    if (object.kind === 'HelmRelease') {
+      const declared = releaseWorkloadsOf(object);
+      if ('workloads' in declared) workloads.push(...declared.workloads);
+      else uncounted.push({ id: describeObject(object), reason: declared.reason });
+      continue;
+    }
+    const later = CREATED_LATER[object.kind];
+    if (later !== undefined) {
+      uncounted.push({ id: describeObject(object), reason: later });
       continue;
     }
     const pod = podSpecOf(object);
@@ -201,6 +220,7 @@ export function workloadsOf(objects: readonly ManifestObject[]): { workloads: Wo
     workloads.push({
       id,
       kind: object.kind,
+      name: object.metadata?.name ?? '<unnamed>',
       template,
       replicas,
       peakReplicas: hpa ? Math.max(hpa.max, replicas) : replicas,
@@ -209,6 +229,48 @@ export function workloadsOf(objects: readonly ManifestObject[]): { workloads: Wo
     });
   }
   return { workloads, uncounted };
+}
+
+/**
+ * The pods a HelmRelease declares in its annotation, in the namespace the chart is installed
+ * into (`spec.targetNamespace`, else the release's own). Counted at their replicas at rest and
+ * at peak alike, DaemonSets on every node they tolerate; no rollout scenario (the chart's
+ * update strategy is not known). Without the annotation, or with a bad one, the release is
+ * not counted and says why.
+ */
+function releaseWorkloadsOf(object: ManifestObject): { workloads: Workload[] } | { reason: string } {
+  const text = object.metadata?.annotations?.[RELEASE_WORKLOADS_ANNOTATION];
+  if (text === undefined) return { reason: CREATED_LATER.HelmRelease! };
+  const parsed = parseReleaseWorkloads(text);
+  if ('problem' in parsed) return { reason: `its ${RELEASE_WORKLOADS_ANNOTATION} annotation is not valid: ${parsed.problem}` };
+  const releaseNamespace = object.metadata?.namespace ?? 'default';
+  const release = `${releaseNamespace}/${object.metadata?.name ?? '<unnamed>'}`;
+  const namespace = ((object.spec as Json | undefined)?.targetNamespace as string | undefined) ?? releaseNamespace;
+  return { workloads: parsed.workloads.map((declared) => releaseWorkload(declared, namespace, release, object.metadata?.name ?? '')) };
+}
+
+function releaseWorkload(declared: ReleaseWorkload, namespace: string, release: string, instance: string): Workload {
+  const replicas = declared.kind === 'DaemonSet' ? 1 : declared.replicas ?? 1;
+  return {
+    id: `${declared.kind}/${namespace}/${declared.name} (from HelmRelease ${release})`,
+    kind: declared.kind,
+    name: declared.name,
+    release,
+    template: {
+      namespace,
+      labels: { 'app.kubernetes.io/name': declared.name, 'app.kubernetes.io/instance': instance },
+      requests: { cpu: parseQuantity(declared.requests.cpu) * 1000, memory: parseQuantity(declared.requests.memory) },
+      nodeSelector: {},
+      nodeAffinity: [],
+      tolerations: (declared.tolerations ?? []) as IToleration[],
+      topologySpread: [],
+      antiAffinity: [],
+      affinity: [],
+    },
+    replicas,
+    peakReplicas: replicas,
+    daemon: declared.kind === 'DaemonSet',
+  };
 }
 
 function rolloutOf(kind: string, spec: Json, replicas: number): RolloutBudget | undefined {

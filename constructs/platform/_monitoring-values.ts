@@ -1,12 +1,13 @@
 /**
  * The Helm values of MonitoringStack's charts (kube-prometheus-stack 88.5.3 and
- * metrics-server 3.13.1), typed for the keys the kit sets, and the validation of the sizes
- * and resources that go into them.
+ * metrics-server 3.13.1), typed for the keys the kit sets, the validation of the sizes
+ * and resources that go into them, and the pods those values make the charts run.
  */
+import type { ReleaseWorkload } from '../capacity/release-workloads.js';
 import { shown } from '../workloads/_errors.js';
 import { MONITORING_LABELS } from '../workloads/metrics.js';
 import type { WorkloadResources } from '../workloads/options.js';
-import { compareQuantities, isQuantity, parseQuantity } from '../workloads/quantity.js';
+import { compareQuantities, isQuantity, parseQuantity, parseQuantityNanos } from '../workloads/quantity.js';
 import { prometheusDurationMs, REPLACED_DEFAULT_ALERTS } from './_monitoring-rules.js';
 
 /** The components whose requests and limits MonitoringStack sets. */
@@ -254,4 +255,119 @@ export function mergeValues(base: Record<string, unknown>, override: Record<stri
     out[key] = isMap(current) && isMap(value) ? mergeValues(current, value) : value;
   }
   return out;
+}
+
+/**
+ * What the prometheus-operator gives the config-reloader sidecar of every Prometheus and
+ * Alertmanager pod when the chart passes no resources (values.yaml:
+ * `prometheusOperator.prometheusConfigReloader.resources: {}`): the operator's
+ * `-config-reloader-cpu-request` and `-config-reloader-memory-request` defaults.
+ */
+export const CONFIG_RELOADER_REQUESTS = { cpu: '10m', memory: '50Mi' } as const;
+
+/**
+ * node-exporter's tolerations when values do not set them: the prometheus-node-exporter
+ * subchart's default (its values.yaml is not pinned), so it runs on nodes tainted NoSchedule too.
+ */
+export const NODE_EXPORTER_TOLERATIONS = [{ operator: 'Exists', effect: 'NoSchedule' }] as const;
+
+type Values = Record<string, unknown>;
+
+/** The value at a dotted path of Helm values (`prometheus.prometheusSpec.replicas`), or undefined. */
+function valueAt(values: Values, path: string): unknown {
+  let current: unknown = values;
+  for (const key of path.split('.')) {
+    if (!isMap(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+const MIB = 2n ** 20n * 1_000_000_000n;
+
+/** The sum of quantities, as a quantity: whole millicores for CPU, Mi (or bytes) for memory. */
+export function sumQuantities(resource: 'cpu' | 'memory', quantities: readonly string[]): string {
+  const nanos = quantities.reduce((total, q) => total + parseQuantityNanos(q), 0n);
+  if (resource === 'cpu') return `${(nanos + 999_999n) / 1_000_000n}m`;
+  if (nanos % MIB === 0n) return `${nanos / MIB}Mi`;
+  return `${(nanos + 999_999_999n) / 1_000_000_000n}`;
+}
+
+/**
+ * The pods kube-prometheus-stack runs with these (merged) values, for the capacity planner:
+ * Prometheus (replicas × shards) and Alertmanager, each with its config-reloader sidecar; the
+ * operator, Grafana and kube-state-metrics; node-exporter on every node. Components turned off
+ * (`…enabled: false`) are left out. Requests come from the values (a container's limits when it
+ * sets no requests, zero when it sets neither); Grafana's sidecars request nothing by default.
+ * The admission webhook's Jobs are install hooks, not counted.
+ */
+export function kubePrometheusStackWorkloads(fail: (message: string) => Error, values: Values): ReleaseWorkload[] {
+  const on = (path: string) => valueAt(values, path) !== false;
+  const count = (path: string) => {
+    const value = valueAt(values, path);
+    if (value === undefined) return 1;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw fail(`values.${path} (${shown(value)}) must be a whole number >= 0`);
+    return value;
+  };
+  const quantityAt = (path: string, fallback: string): string => {
+    const value = valueAt(values, path) ?? fallback;
+    if ((typeof value !== 'string' && typeof value !== 'number') || !isQuantity(value)) {
+      throw fail(`values.${path} (${shown(value)}) is not a Kubernetes quantity; expected e.g. 100m or 256Mi`);
+    }
+    return String(value);
+  };
+  /** One pod's requests: its main container's (limits when it sets no requests, else zero) plus its sidecars'. */
+  const requestsAt = (path: string, sidecars: readonly { cpu: string; memory: string }[] = []) => {
+    const of = (resource: 'cpu' | 'memory') => {
+      const own = quantityAt(`${path}.requests.${resource}`, quantityAt(`${path}.limits.${resource}`, '0'));
+      return sidecars.length === 0 ? own : sumQuantities(resource, [own, ...sidecars.map((sidecar) => sidecar[resource])]);
+    };
+    return { cpu: of('cpu'), memory: of('memory') };
+  };
+  const reloaderPath = 'prometheusOperator.prometheusConfigReloader.resources.requests';
+  const configReloader = {
+    cpu: quantityAt(`${reloaderPath}.cpu`, CONFIG_RELOADER_REQUESTS.cpu),
+    memory: quantityAt(`${reloaderPath}.memory`, CONFIG_RELOADER_REQUESTS.memory),
+  };
+  const workloads: ReleaseWorkload[] = [];
+  if (on('prometheus.enabled')) {
+    workloads.push({
+      name: 'prometheus',
+      kind: 'StatefulSet',
+      replicas: count('prometheus.prometheusSpec.replicas') * count('prometheus.prometheusSpec.shards'),
+      requests: requestsAt('prometheus.prometheusSpec.resources', [configReloader]),
+    });
+  }
+  if (on('alertmanager.enabled')) {
+    workloads.push({
+      name: 'alertmanager',
+      kind: 'StatefulSet',
+      replicas: count('alertmanager.alertmanagerSpec.replicas'),
+      requests: requestsAt('alertmanager.alertmanagerSpec.resources', [configReloader]),
+    });
+  }
+  if (on('prometheusOperator.enabled')) workloads.push({ name: 'operator', kind: 'Deployment', replicas: 1, requests: requestsAt('prometheusOperator.resources') });
+  if (on('grafana.enabled')) workloads.push({ name: 'grafana', kind: 'Deployment', replicas: count('grafana.replicas'), requests: requestsAt('grafana.resources') });
+  if (on('kubeStateMetrics.enabled')) {
+    workloads.push({ name: 'kube-state-metrics', kind: 'Deployment', replicas: count('kube-state-metrics.replicas'), requests: requestsAt('kube-state-metrics.resources') });
+  }
+  if (on('nodeExporter.enabled')) {
+    const tolerations = valueAt(values, 'prometheus-node-exporter.tolerations');
+    workloads.push({
+      name: 'node-exporter',
+      kind: 'DaemonSet',
+      requests: requestsAt('prometheus-node-exporter.resources'),
+      tolerations: Array.isArray(tolerations) ? tolerations : NODE_EXPORTER_TOLERATIONS,
+    });
+  }
+  return workloads;
+}
+
+/**
+ * The pods metrics-server runs with the kit's values: one replica (the chart's default
+ * `replicas: 1`; the kit sets none) with the requests the kit sets. The addon-resizer
+ * sidecar is off by default (`addonResizer.enabled: false`).
+ */
+export function metricsServerWorkloads(resources: ResourceRequirements): ReleaseWorkload[] {
+  return [{ name: 'metrics-server', kind: 'Deployment', replicas: 1, requests: { ...resources.requests } }];
 }

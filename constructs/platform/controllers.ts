@@ -9,6 +9,10 @@
  * the release is ready: Flux cannot apply a custom resource in the same Kustomization as
  * the release that installs its definition. {@link EnvoyGatewayClass} is that second half
  * for Envoy Gateway.
+ *
+ * Each release declares the pods its chart runs (HelmChartRelease `workloads`), so the
+ * capacity planner counts them; install hooks (cert-manager's startupapicheck, Envoy
+ * Gateway's certgen, ingress-nginx's admission Jobs) run and finish, and are not counted.
  */
 import { Construct } from 'constructs';
 import { GatewayClass } from '../imports/gateway-api.js';
@@ -25,6 +29,23 @@ function checkReplicas(kind: string, scope: Construct, replicas: number): void {
 
 /** A PodDisruptionBudget only when a drain can still evict one replica. */
 const budget = (replicas: number) => (replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false });
+
+/**
+ * What each controller's pod requests, for the capacity planner (HelmChartRelease
+ * `workloads`). The kit sets no resources on these charts, so these are the charts' defaults.
+ */
+export const CONTROLLER_REQUESTS = {
+  /**
+   * cert-manager's controller, webhook and CA injector: the chart's default is
+   * `resources: {}` for each (its values.yaml is not pinned; the chart documentation at
+   * v1.21.1), so their pods request nothing: each takes a pod slot and no CPU or memory.
+   */
+  certManager: { cpu: '0', memory: '0' },
+  /** gateway-helm v1.9.0 values.yaml (pinned): `deployment.envoyGateway.resources.requests`. */
+  envoyGateway: { cpu: '100m', memory: '256Mi' },
+  /** ingress-nginx 4.15.1 values.yaml (pinned): `controller.resources.requests`. */
+  ingressNginx: { cpu: '100m', memory: '90Mi' },
+} as const;
 
 /** Properties of {@link CertManager}. */
 export interface CertManagerProps {
@@ -62,6 +83,9 @@ export class CertManager extends Construct {
         cainjector: { replicaCount: replicas },
         config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true },
       },
+      workloads: ['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector'].map((name) => ({
+        name, kind: 'Deployment' as const, replicas, requests: CONTROLLER_REQUESTS.certManager,
+      })),
     });
   }
 }
@@ -91,7 +115,14 @@ export class EnvoyGateway extends Construct {
     checkReplicas('EnvoyGateway', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = { deployment: { replicas }, ...(replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }) };
-    this.release = new HelmChartRelease(this, 'Release', { chart: HelmChart.ENVOY_GATEWAY, namespace: this.namespace, values });
+    // The controller only: the Envoy proxy Deployment of each Gateway is created by the
+    // controller, not the chart, and is not counted (the planner lists Gateways as not counted).
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.ENVOY_GATEWAY,
+      namespace: this.namespace,
+      values,
+      workloads: [{ name: 'envoy-gateway', kind: 'Deployment', replicas, requests: CONTROLLER_REQUESTS.envoyGateway }],
+    });
   }
 }
 
@@ -141,6 +172,7 @@ export class IngressNginx extends Construct {
       chart: HelmChart.INGRESS_NGINX,
       namespace: this.namespace,
       values: { controller: { replicaCount: replicas, minAvailable: replicas > 1 ? 1 : 0, allowSnippetAnnotations: false } },
+      workloads: [{ name: 'ingress-nginx-controller', kind: 'Deployment', replicas, requests: CONTROLLER_REQUESTS.ingressNginx }],
     });
     const warning = `IngressNginx '${this.node.path}': ingress-nginx was retired upstream in March 2026 and gets no releases or security fixes; move to Envoy Gateway (the Gateway API)`;
     addConstructWarning(this, warning);

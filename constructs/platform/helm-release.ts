@@ -12,6 +12,10 @@
  * The stacks install the same releases without Flux (stacks/_flux-releases.ts reads
  * these objects back into plain Helm releases).
  *
+ * The pods the chart will run can be declared (`workloads`); they are recorded on the
+ * HelmRelease as the `k8s-platform-kit.dev/workloads` annotation, which the capacity
+ * planner counts (docs/capacity.md).
+ *
  * @see https://fluxcd.io/flux/components/helm/helmreleases/
  */
 import { ApiObject } from 'cdk8s';
@@ -19,8 +23,14 @@ import { Construct } from 'constructs';
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { CHART_VALUE_KEYS, type ValuesKeyTree } from '../imports/chart-values.js';
+import {
+  RELEASE_WORKLOADS_ANNOTATION, normalizeReleaseWorkload, releaseWorkloadsProblem,
+  type ReleaseToleration, type ReleaseWorkload, type ReleaseWorkloadKind,
+} from '../capacity/release-workloads.js';
 
 export type { ValuesKeyTree };
+export { RELEASE_WORKLOADS_ANNOTATION };
+export type { ReleaseToleration, ReleaseWorkload, ReleaseWorkloadKind };
 import { dns1123LabelProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 
@@ -307,6 +317,14 @@ export interface HelmChartReleaseProps {
    * @default '10m'
    */
   readonly timeout?: string;
+  /**
+   * The pods the chart will run, with what each requests: recorded on the HelmRelease as the
+   * `k8s-platform-kit.dev/workloads` annotation (JSON) for the capacity planner, which counts
+   * them like the App's own pods. Hooks (Jobs that run at install) are not workloads.
+   * @default [] - no annotation: the planner lists the release as not counted
+   * @see docs/capacity.md
+   */
+  readonly workloads?: readonly ReleaseWorkload[];
 }
 
 /** Defaults of {@link HelmChartReleaseProps}. */
@@ -332,6 +350,8 @@ export class HelmChartRelease extends Construct {
   public readonly namespace: string;
   /** The values handed to Helm (a copy of the props' values). */
   public readonly values: HelmValues;
+  /** The pods the chart will run, as recorded in the workloads annotation (replicas resolved). */
+  public readonly workloads: readonly ReleaseWorkload[];
   public readonly repository: ApiObject;
   public readonly release: ApiObject;
 
@@ -358,6 +378,10 @@ export class HelmChartRelease extends Construct {
         + '; set only keys the chart defines, or declare the path open in HelmChart if the chart documents it as free-form');
     }
 
+    const workloadsProblem = releaseWorkloadsProblem(props.workloads ?? []);
+    if (workloadsProblem) throw fail(workloadsProblem);
+    this.workloads = (props.workloads ?? []).map(normalizeReleaseWorkload);
+
     const metadata = { name: this.releaseName, namespace: this.namespace };
     const repository: IHelmRepository = {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -374,7 +398,10 @@ export class HelmChartRelease extends Construct {
     const release: IHelmRelease = {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      metadata,
+      metadata: {
+        ...metadata,
+        ...(this.workloads.length > 0 && { annotations: { [RELEASE_WORKLOADS_ANNOTATION]: JSON.stringify(this.workloads) } }),
+      },
       spec: {
         releaseName: this.releaseName,
         interval,

@@ -21,8 +21,8 @@ import {
   type AlertRule, type LabelMatchers, type MetricSelector, type ResolvedSlo, type RuleGroupSpec, type ServiceSlo,
 } from './_monitoring-rules.js';
 import {
-  GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, kubePrometheusStackValues, mergeValues, metricsServerValues,
-  resolvePrometheusStorage, resourceRequirements, type GrafanaAdmin, type MonitoringResources, type PrometheusStorage,
+  GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, kubePrometheusStackValues, kubePrometheusStackWorkloads, mergeValues,
+  metricsServerValues, metricsServerWorkloads, resolvePrometheusStorage, resourceRequirements, type GrafanaAdmin, type MonitoringResources, type PrometheusStorage,
 } from './_monitoring-values.js';
 import { promqlProblem } from './_promql.js';
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
@@ -33,7 +33,7 @@ export type { RuleGroupSpec, RuleSpec } from './_monitoring-rules.js';
 export type { PrometheusStorage } from './_monitoring-values.js';
 export { LabelMatcher, ESCALATION_LABEL, REPLACED_DEFAULT_ALERTS, SLO_BURN_RATES, SLO_ERROR_RATIO_WINDOWS } from './_monitoring-rules.js';
 export type { AlertRule, LabelMatchers, LatencySlo, MetricSelector, ServiceSlo, AlertSeverity } from './_monitoring-rules.js';
-export { GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS } from './_monitoring-values.js';
+export { CONFIG_RELOADER_REQUESTS, GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, NODE_EXPORTER_TOLERATIONS } from './_monitoring-values.js';
 export type { GrafanaAdmin, MonitoringResources } from './_monitoring-values.js';
 
 /** Where Prometheus keeps its data. */
@@ -244,17 +244,21 @@ export class MonitoringStack extends Construct {
       alertmanagerConfig: alerting.config,
       alertmanagerSecrets: alerting.secrets,
     }) as unknown as Record<string, unknown>;
+    const stackValues = mergeValues(values, (props.values ?? {}) as Record<string, unknown>);
+    // The pods the charts will run, from the final values, for the capacity planner.
     this.prometheusStack = new HelmChartRelease(this, 'KubePrometheusStack', {
       chart: HelmChart.KUBE_PROMETHEUS_STACK,
       namespace: this.namespace,
       releaseName,
-      values: mergeValues(values, (props.values ?? {}) as Record<string, unknown>),
+      values: stackValues,
+      workloads: kubePrometheusStackWorkloads(fail, stackValues),
     });
     if (props.metricsServer ?? MONITORING_STACK_DEFAULTS.metricsServer) {
       this.metricsServer = new HelmChartRelease(this, 'MetricsServer', {
         chart: HelmChart.METRICS_SERVER,
         namespace: this.namespace,
         values: metricsServerValues(resources.metricsServer),
+        workloads: metricsServerWorkloads(resources.metricsServer),
       });
     }
 

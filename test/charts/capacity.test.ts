@@ -38,7 +38,10 @@ describe('npm run capacity', () => {
     const { status, stdout } = run('capacity.ts', ['--env', 'staging', '--chart', chart]);
     assert.equal(status, 0);
     assert.match(stdout, /^Capacity of staging \(aws eu-west-1, staging\): fits$/m);
-    assert.match(stdout, /^general\s+m6i\.xlarge\s+3\/3\/6\s+3\.92\/14\.5Gi\/110\s/m);
+    // The platform's releases count: Prometheus, Alertmanager, Grafana, the operator, kube-state-metrics,
+    // node-exporter on each node, metrics-server, cert-manager and the Envoy Gateway controller.
+    assert.match(stdout, /^general\s+m6i\.xlarge\s+3\/3\/6\s+3\.92\/14\.5Gi\/110\s+7\.75\/11\.76 \(66%\)\s+15\.9Gi\/43\.4Gi \(37%\)\s+61\/330 \(18%\)\s+3 node\(s\)\s+3 node\(s\)$/m);
+    assert.match(stdout, /^Not counted:\n {2}Gateway\/edge\/edge: its proxy pods are created by its Gateway controller \(Envoy Gateway: an Envoy Deployment per Gateway\)\n\n/m);
     assert.match(stdout, /^ {2}fits {4}zone eu-west-1b lost \(nodes: general=3\)$/m);
     assert.match(stdout, /^total\s+542 USD/m);
     assert.ok(existsSync(chart));
@@ -56,7 +59,7 @@ describe('npm run capacity', () => {
     const { status, stdout } = run('capacity.ts', ['--env', 'prod'], crowdedProd(400, false));
     assert.equal(status, 1);
     assert.match(stdout, /DOES NOT FIT/);
-    assert.match(stdout, /ERROR \[steady\] \d+ pods of Deployment\/todo\/todoapi \(todoapi-\d+ … todoapi-399; pool general\): 0\/3 nodes are available: 3 Insufficient cpu\./);
+    assert.match(stdout, /ERROR \[steady\] \d+ pods of Deployment\/todo\/todoapi \(todoapi-\d+ … todoapi-399; pool general\): 0\/4 nodes are available: 4 Insufficient cpu\./);
   });
 
   it('takes a price table from a file, and reports what is wrong with a bad one', () => {

@@ -84,7 +84,7 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(general.inputs.nodeGroupName, 'kit-prod-general');
     assert.equal(general.inputs.version, '1.34');
     assert.equal(general.inputs.capacityType, 'ON_DEMAND');
-    assert.deepEqual(general.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 9 });
+    assert.deepEqual(general.inputs.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 9 });
     assert.deepEqual(general.inputs.instanceTypes, ['m6i.xlarge']);
     assert.equal(general.inputs.amiType, 'AL2023_x86_64_STANDARD');
     assert.equal(general.inputs.subnetIds.length, 3);

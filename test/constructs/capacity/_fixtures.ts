@@ -80,3 +80,13 @@ export function hpa(target: string, min: number, max: number, namespace = 'apps'
 export function environment(name: string, overrides: Partial<Pick<Environment, 'tier'>> = {}): Environment {
   return { ...loadEnvironment(name), ...overrides } as Environment;
 }
+
+/** A Flux HelmRelease declaring `workloads` in its workloads annotation (none: no annotation). */
+export function helmRelease(name: string, namespace: string, workloads?: readonly Record<string, unknown>[], targetNamespace?: string): ManifestObject {
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name, namespace, ...(workloads && { annotations: { 'k8s-platform-kit.dev/workloads': JSON.stringify(workloads) } }) },
+    spec: { ...(targetNamespace !== undefined && { targetNamespace }) },
+  };
+}

@@ -20,7 +20,7 @@ import {
   type CapacityPlan,
 } from '../../../constructs/capacity/index.js';
 import { machineSize, parseEnvironment, readStackConfig } from '../../../constructs/environment/index.js';
-import { deployment, environment, hpa, pool } from './_fixtures.js';
+import { deployment, environment, helmRelease, hpa, pool } from './_fixtures.js';
 
 const staging = environment('staging');
 const none = { addOns: [] };
@@ -172,6 +172,52 @@ describe('peaks, pools that grow, and zone loss', () => {
   });
 });
 
+describe('pods declared by HelmReleases', () => {
+  const general = pool('general', { cpu: 2, memoryGiB: 8, pods: 110, count: 2 });
+  const spot = pool('spot', { cpu: 2, memoryGiB: 8, pods: 110, count: 1, taints: [{ key: 'capacity', value: 'spot', effect: 'NoSchedule' }] });
+  const MIB = 1024 * 1024;
+
+  it('are placed like any pod: a DaemonSet on every node it tolerates, replicas on the nodes that take them', () => {
+    const stack = helmRelease('stack', 'monitoring', [
+      { name: 'node-exporter', kind: 'DaemonSet', requests: { cpu: '10m', memory: '32Mi' }, tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }] },
+      { name: 'agent', kind: 'DaemonSet', requests: { cpu: '20m', memory: '16Mi' } },
+      { name: 'prometheus', kind: 'StatefulSet', replicas: 2, requests: { cpu: '210m', memory: '1074Mi' } },
+    ]);
+    const plan = planCapacity(staging, [stack], { ...none, pools: [general, spot] });
+    assert.equal(plan.fits, true);
+    assert.deepEqual(plan.uncounted, []);
+    assert.deepEqual(plan.pools.map((p) => [p.pool, p.requested]), [
+      // 2 × node-exporter, 2 × agent, 2 × prometheus
+      ['general', { cpu: 2 * 10 + 2 * 20 + 2 * 210, memory: (2 * 32 + 2 * 16 + 2 * 1074) * MIB, pods: 6 }],
+      // node-exporter tolerates the taint, agent does not
+      ['spot', { cpu: 10, memory: 32 * MIB, pods: 1 }],
+    ]);
+    assert.deepEqual(plan.scenarios.map((s) => s.name), ['steady', 'peak'], 'no rollout scenario for declared pods');
+  });
+
+  it('a declared pod that does not fit is named with its release, in the scheduler\'s words', () => {
+    const stack = helmRelease('stack', 'monitoring', [{ name: 'prometheus', kind: 'StatefulSet', replicas: 3, requests: { cpu: '1500m', memory: '1Gi' } }]);
+    const plan = planCapacity(staging, [stack], { ...none, pools: [general, spot] });
+    assert.equal(plan.fits, false);
+    assert.deepEqual(scenario(plan, 'steady').pending, [{
+      pod: 'prometheus-2',
+      workload: 'StatefulSet/monitoring/prometheus (from HelmRelease monitoring/stack)',
+      pools: ['general'],
+      message: '0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.',
+    }]);
+    assert.deepEqual(plan.problems.filter((p) => p.scenario === 'steady').map((p) => p.message), [
+      'pods stay Pending on the nodes the pools start with',
+      'pod prometheus-2 of StatefulSet/monitoring/prometheus (from HelmRelease monitoring/stack) (pool general): 0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.',
+    ]);
+  });
+
+  it('a release without the annotation is listed under Not counted, by name', () => {
+    const plan = planCapacity(staging, [helmRelease('cert-manager', 'cert-manager')], { ...none, pools: [general] });
+    assert.deepEqual(plan.uncounted.map((u) => u.id), ['HelmRelease/cert-manager/cert-manager']);
+    assert.match(formatPlan(plan), /^Not counted:\n {2}HelmRelease\/cert-manager\/cert-manager: its pods are rendered from a chart when it is installed; declare them in its k8s-platform-kit\.dev\/workloads annotation to count them$/m);
+  });
+});
+
 describe('the repository environments', () => {
   for (const name of ['dev', 'staging', 'prod']) {
     it(`${name}: fits at rest, at peak and through every rollout, and prices every pool`, () => {
@@ -213,8 +259,9 @@ describe('strict mode', () => {
     assert.throws(() => checkCapacity(crowded, objects), (error: unknown) => {
       assert.ok(error instanceof CapacityError);
       assert.match(error.message, /^prod: capacity: \d+ problems \(capacity\.strict is true; run `npm run capacity -- --env prod` for the full report\):\n {2}\[steady\] pods stay Pending/);
-      assert.match(error.message, /\n {2}\[steady\] \d+ pods of Deployment\/todo\/todoapi \(todoapi-\d+ … todoapi-399; pool general\): 0\/3 nodes are available: 3 Insufficient cpu\.\n/);
-      assert.ok(error.message.split('\n').length < 30, 'one line per workload and reason, not one per pod');
+      assert.match(error.message, /\n {2}\[steady\] \d+ pods of Deployment\/todo\/todoapi \(todoapi-\d+ … todoapi-399; pool general\): 0\/4 nodes are available: 4 Insufficient cpu\.\n/);
+      const steady = error.message.split('\n').filter((line) => line.startsWith('  [steady] '));
+      assert.equal(steady.filter((line) => line.includes(' of Deployment/todo/todoapi ')).length, 1, 'one line per workload and reason, not one per pod');
       return true;
     });
   });

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { IPodSpec } from 'kubernetes-models/v1';
 import { podRequests, resolveIntOrPercent, workloadsOf } from '../../../constructs/capacity/index.js';
-import { deployment, hpa } from './_fixtures.js';
+import { buildApp } from '../../../charts/app.js';
+import { loadEnvironment } from '../../../charts/environment.js';
+import { objectsOf } from '../../../constructs/capacity/index.js';
+import { deployment, helmRelease, hpa } from './_fixtures.js';
 
 const MIB = 1024 * 1024;
 const container = (name: string, cpu: string, memory: string, extra: Record<string, unknown> = {}) =>
@@ -76,6 +79,92 @@ describe('replicas and rollouts', () => {
     const release = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'monitoring', namespace: 'ops' }, spec: {} };
     const { workloads, uncounted } = workloadsOf([job, ds, release]);
     assert.deepEqual(workloads.map((w) => [w.id, w.replicas, w.daemon]), [['Job/apps/j', 3, false], ['DaemonSet/ops/agent', 1, true]]);
-    assert.deepEqual(uncounted, [{ id: 'HelmRelease/ops/monitoring', reason: 'its pods are rendered from a chart when it is installed' }]);
+    assert.deepEqual(uncounted, [{
+      id: 'HelmRelease/ops/monitoring',
+      reason: 'its pods are rendered from a chart when it is installed; declare them in its k8s-platform-kit.dev/workloads annotation to count them',
+    }]);
+  });
+
+  it('list Gateways as not counted: their controller creates the proxy pods', () => {
+    const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'edge' }, spec: {} };
+    assert.deepEqual(workloadsOf([gateway]).uncounted, [{
+      id: 'Gateway/edge/edge',
+      reason: 'its proxy pods are created by its Gateway controller (Envoy Gateway: an Envoy Deployment per Gateway)',
+    }]);
   });
 });
+
+describe('pods declared by HelmReleases', () => {
+  it('are read from the workloads annotation, in the target namespace, named after their release', () => {
+    const release = helmRelease('stack', 'flux-system', [
+      { name: 'prometheus', kind: 'StatefulSet', replicas: 2, requests: { cpu: '210m', memory: '1074Mi' } },
+      { name: 'node-exporter', kind: 'DaemonSet', requests: { cpu: '10m', memory: '32Mi' }, tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }] },
+      { name: 'operator', kind: 'Deployment', requests: { cpu: '0', memory: '0' } },
+    ], 'monitoring');
+    const { workloads, uncounted } = workloadsOf([release, hpa('operator', 3, 5, 'monitoring')]);
+    assert.deepEqual(uncounted, []);
+    assert.deepEqual(workloads.map((w) => [w.id, w.name, w.release, w.replicas, w.peakReplicas, w.daemon, w.rollout]), [
+      ['StatefulSet/monitoring/prometheus (from HelmRelease flux-system/stack)', 'prometheus', 'flux-system/stack', 2, 2, false, undefined],
+      ['DaemonSet/monitoring/node-exporter (from HelmRelease flux-system/stack)', 'node-exporter', 'flux-system/stack', 1, 1, true, undefined],
+      ['Deployment/monitoring/operator (from HelmRelease flux-system/stack)', 'operator', 'flux-system/stack', 1, 1, false, undefined],
+    ]);
+    const [prometheus, nodeExporter] = workloads;
+    assert.deepEqual(prometheus?.template, {
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'stack' },
+      requests: { cpu: 210, memory: 1074 * MIB },
+      nodeSelector: {},
+      nodeAffinity: [],
+      tolerations: [],
+      topologySpread: [],
+      antiAffinity: [],
+      affinity: [],
+    });
+    assert.deepEqual(nodeExporter?.template.tolerations, [{ operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  it("are in the release's own namespace without a targetNamespace", () => {
+    const { workloads } = workloadsOf([helmRelease('metrics-server', 'monitoring', [{ name: 'metrics-server', kind: 'Deployment', requests: { cpu: '50m', memory: '100Mi' } }])]);
+    assert.equal(workloads[0]?.id, 'Deployment/monitoring/metrics-server (from HelmRelease monitoring/metrics-server)');
+    assert.equal(workloads[0]?.template.namespace, 'monitoring');
+  });
+
+  it('a release with a bad annotation is not counted, and says why', () => {
+    const bad = helmRelease('stack', 'monitoring', [{ name: 'grafana', kind: 'Deployment', requests: { cpu: 'lots', memory: '1Gi' } }]);
+    const broken = { ...bad, metadata: { ...bad.metadata, name: 'broken', annotations: { 'k8s-platform-kit.dev/workloads': '[{' } } };
+    const { workloads, uncounted } = workloadsOf([bad, broken]);
+    assert.deepEqual(workloads, []);
+    assert.deepEqual(uncounted.map((u) => u.reason), [
+      "its k8s-platform-kit.dev/workloads annotation is not valid: workloads[0].requests.cpu ('lots') is not a Kubernetes quantity; expected e.g. '100m' or '0.5'",
+      `its k8s-platform-kit.dev/workloads annotation is not valid: is not JSON (${jsonError('[{')})`,
+    ]);
+  });
+
+  it("the repository's platform declares every controller's pods: prod's releases at prod's replicas", () => {
+    const prod = loadEnvironment('prod');
+    const { workloads, uncounted } = workloadsOf(objectsOf(buildApp(prod)));
+    assert.deepEqual(uncounted.map((u) => u.id), ['Gateway/edge/edge']);
+    assert.deepEqual(workloads.filter((w) => w.release).map((w) => [w.id, w.replicas, w.template.requests.cpu, w.template.requests.memory / MIB]), [
+      ['Deployment/cert-manager/cert-manager (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],
+      ['Deployment/cert-manager/cert-manager-webhook (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],
+      ['Deployment/cert-manager/cert-manager-cainjector (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],
+      ['Deployment/envoy-gateway-system/envoy-gateway (from HelmRelease envoy-gateway-system/gateway-helm)', 2, 100, 256],
+      ['StatefulSet/monitoring/prometheus (from HelmRelease monitoring/kube-prometheus-stack)', 2, 210, 1074],
+      ['StatefulSet/monitoring/alertmanager (from HelmRelease monitoring/kube-prometheus-stack)', 3, 20, 114],
+      ['Deployment/monitoring/operator (from HelmRelease monitoring/kube-prometheus-stack)', 1, 50, 128],
+      ['Deployment/monitoring/grafana (from HelmRelease monitoring/kube-prometheus-stack)', 1, 50, 256],
+      ['Deployment/monitoring/kube-state-metrics (from HelmRelease monitoring/kube-prometheus-stack)', 1, 10, 64],
+      ['DaemonSet/monitoring/node-exporter (from HelmRelease monitoring/kube-prometheus-stack)', 1, 10, 32],
+      ['Deployment/monitoring/metrics-server (from HelmRelease monitoring/metrics-server)', 1, 50, 100],
+    ]);
+  });
+});
+
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+    return '';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
-import { HelmChart, HelmChartRelease, unknownValueKeys, type HelmChartReleaseProps } from '../../../constructs/platform/helm-release.js';
+import { HelmChart, HelmChartRelease, RELEASE_WORKLOADS_ANNOTATION, unknownValueKeys, type HelmChartReleaseProps } from '../../../constructs/platform/helm-release.js';
 import { CHART_VALUE_KEYS } from '../../../constructs/imports/chart-values.js';
 import { validateManifests } from '../../../constructs/policy/validate.js';
 import type { ManifestObject } from '../../../constructs/policy/finding.js';
@@ -87,6 +87,78 @@ describe('HelmChartRelease overrides', () => {
     values.args.push('--v=6');
     assert.deepEqual(release.values, { args: ['--kubelet-insecure-tls'] });
   });
+});
+
+describe('HelmChartRelease workloads', () => {
+  const workloads: HelmChartReleaseProps['workloads'] = [
+    { name: 'metrics-server', kind: 'Deployment', requests: { cpu: '50m', memory: '100Mi' } },
+    { name: 'agent', kind: 'DaemonSet', requests: { cpu: '10m', memory: '32Mi' }, tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }] },
+    { name: 'store', kind: 'StatefulSet', replicas: 3, requests: { cpu: '1', memory: '2Gi' } },
+  ];
+
+  it('none by default: no annotation', () => {
+    const { release, objects } = build();
+    assert.deepEqual(release.workloads, []);
+    assert.equal(objects[1]?.metadata?.annotations, undefined);
+  });
+
+  it('are recorded on the HelmRelease as the workloads annotation, as exact JSON with replicas resolved', () => {
+    const { release, objects } = build({ workloads });
+    assert.deepEqual(objects[1]?.metadata, {
+      name: 'metrics-server',
+      namespace: 'monitoring',
+      annotations: {
+        'k8s-platform-kit.dev/workloads': '[{"name":"metrics-server","kind":"Deployment","replicas":1,"requests":{"cpu":"50m","memory":"100Mi"}},'
+          + '{"name":"agent","kind":"DaemonSet","requests":{"cpu":"10m","memory":"32Mi"},"tolerations":[{"operator":"Exists","effect":"NoSchedule"}]},'
+          + '{"name":"store","kind":"StatefulSet","replicas":3,"requests":{"cpu":"1","memory":"2Gi"}}]',
+      },
+    });
+    assert.equal(RELEASE_WORKLOADS_ANNOTATION, 'k8s-platform-kit.dev/workloads');
+    assert.deepEqual(release.workloads[0], { name: 'metrics-server', kind: 'Deployment', replicas: 1, requests: { cpu: '50m', memory: '100Mi' } });
+    assert.deepEqual(objects[0]?.metadata, { name: 'metrics-server', namespace: 'monitoring' }, 'the HelmRepository has no annotation');
+  });
+
+  it('pass the validation spine, and helmReleasesOf (the Pulumi path) ignores the annotation', async () => {
+    const { objects } = build({ values: { replicas: 2 }, workloads });
+    assert.deepEqual((await validateManifests(objects.map((object) => ({ object })))).errors, []);
+    const { releases, rest } = helmReleasesOf(objects);
+    assert.deepEqual(rest, []);
+    assert.deepEqual(releases, helmReleasesOf(build({ values: { replicas: 2 } }).objects).releases);
+  });
+
+  const cases: [string, unknown, string][] = [
+    ['a CPU request that is not a quantity', [workloads[0], { name: 'x', kind: 'Deployment', requests: { cpu: 'x', memory: '1Gi' } }],
+      "workloads[1].requests.cpu ('x') is not a Kubernetes quantity; expected e.g. '100m' or '0.5'"],
+    ['a negative memory request', [{ name: 'x', kind: 'Deployment', requests: { cpu: '1', memory: '-1Gi' } }],
+      "workloads[0].requests.memory ('-1Gi') is negative; expected a quantity >= 0"],
+    ['missing requests', [{ name: 'x', kind: 'Deployment' }],
+      "workloads[0].requests is missing; expected { name, kind, replicas?, requests: { cpu, memory } }"],
+    ['a missing memory request', [{ name: 'x', kind: 'Deployment', requests: { cpu: '1' } }],
+      "workloads[0].requests.memory is missing; expected { cpu, memory }, e.g. { cpu: '100m', memory: '128Mi' }"],
+    ['a kind the planner does not count', [{ name: 'x', kind: 'Job', requests: { cpu: '1', memory: '1Gi' } }],
+      "workloads[0].kind ('Job') is not a kind the planner counts; expected 'Deployment', 'StatefulSet' or 'DaemonSet'"],
+    ['a name that is not a DNS subdomain', [{ name: 'Grafana', kind: 'Deployment', requests: { cpu: '1', memory: '1Gi' } }],
+      "workloads[0].name ('Grafana') must consist of lower case"],
+    ['replicas on a DaemonSet', [{ name: 'x', kind: 'DaemonSet', replicas: 2, requests: { cpu: '1', memory: '1Gi' } }],
+      'workloads[0].replicas is set on a DaemonSet, which runs one pod on every node it tolerates; leave it out'],
+    ['replicas that are not a whole number', [{ name: 'x', kind: 'Deployment', replicas: 1.5, requests: { cpu: '1', memory: '1Gi' } }],
+      'workloads[0].replicas (1.5) must be a whole number >= 0'],
+    ['the same workload twice', [workloads[0], workloads[0]],
+      'workloads[1] (Deployment/metrics-server) is declared twice (also workloads[0]); give each workload of the release its own name'],
+    ['a toleration with an unknown effect', [{ name: 'x', kind: 'DaemonSet', requests: { cpu: '1', memory: '1Gi' }, tolerations: [{ operator: 'Exists', effect: 'Never' }] }],
+      "workloads[0].tolerations[0].effect ('Never') is not 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    ['a toleration with neither a key nor Exists', [{ name: 'x', kind: 'DaemonSet', requests: { cpu: '1', memory: '1Gi' }, tolerations: [{ value: 'spot' }] }],
+      "workloads[0].tolerations[0].key is missing; only operator 'Exists' may leave it out"],
+    ['workloads that are not a list', { name: 'x' }, 'workloads ({"name":"x"}) is not a list'],
+  ];
+  for (const [what, given, message] of cases) {
+    it(`throws on ${what}`, () => {
+      assert.throws(() => build({ workloads: given as HelmChartReleaseProps['workloads'] }), (error: Error) => {
+        assert.ok(error.message.startsWith(`HelmChartRelease 'test/metrics': ${message}`), error.message);
+        return true;
+      });
+    });
+  }
 });
 
 describe('HelmChartRelease values check', () => {

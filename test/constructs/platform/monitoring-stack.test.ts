@@ -140,6 +140,52 @@ describe('MonitoringStack defaults', () => {
   });
 });
 
+describe('MonitoringStack workloads (for the capacity planner)', () => {
+  const workloadsOf = (objects: ManifestObject[], name: string) => JSON.parse(byName(objects, 'HelmRelease', name).metadata.annotations['k8s-platform-kit.dev/workloads']);
+
+  it('defaults: every component at one replica with the resources the stack sets; Prometheus and Alertmanager with the config reloader; node-exporter on every node', () => {
+    const { stack, objects } = build();
+    assert.equal(
+      byName(objects, 'HelmRelease', 'kube-prometheus-stack').metadata.annotations['k8s-platform-kit.dev/workloads'],
+      '[{"name":"prometheus","kind":"StatefulSet","replicas":1,"requests":{"cpu":"210m","memory":"1074Mi"}},'
+        + '{"name":"alertmanager","kind":"StatefulSet","replicas":1,"requests":{"cpu":"20m","memory":"114Mi"}},'
+        + '{"name":"operator","kind":"Deployment","replicas":1,"requests":{"cpu":"50m","memory":"128Mi"}},'
+        + '{"name":"grafana","kind":"Deployment","replicas":1,"requests":{"cpu":"50m","memory":"256Mi"}},'
+        + '{"name":"kube-state-metrics","kind":"Deployment","replicas":1,"requests":{"cpu":"10m","memory":"64Mi"}},'
+        + '{"name":"node-exporter","kind":"DaemonSet","requests":{"cpu":"10m","memory":"32Mi"},"tolerations":[{"operator":"Exists","effect":"NoSchedule"}]}]',
+    );
+    assert.deepEqual(workloadsOf(objects, 'metrics-server'), [{ name: 'metrics-server', kind: 'Deployment', replicas: 1, requests: { cpu: '50m', memory: '100Mi' } }]);
+    assert.deepEqual(stack.prometheusStack.workloads.map((w) => w.name), ['prometheus', 'alertmanager', 'operator', 'grafana', 'kube-state-metrics', 'node-exporter']);
+  });
+
+  it('from the final values: replicas (times shards), resources, reloader requests, tolerations; components turned off are left out', () => {
+    const { objects } = build({
+      resources: { prometheus: { cpu: { request: '1', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } } },
+      metricsServer: false,
+      values: {
+        prometheus: { prometheusSpec: { replicas: 2, shards: 2 } },
+        alertmanager: { alertmanagerSpec: { replicas: 3 } },
+        prometheusOperator: { prometheusConfigReloader: { resources: { requests: { cpu: '5m', memory: '25Mi' } } } },
+        grafana: { enabled: false },
+        kubeStateMetrics: { enabled: false },
+        'prometheus-node-exporter': { resources: { requests: { cpu: '20m' } }, tolerations: [{ operator: 'Exists' }] },
+      },
+    });
+    assert.deepEqual(workloadsOf(objects, 'kube-prometheus-stack'), [
+      { name: 'prometheus', kind: 'StatefulSet', replicas: 4, requests: { cpu: '1005m', memory: '4121Mi' } },
+      { name: 'alertmanager', kind: 'StatefulSet', replicas: 3, requests: { cpu: '15m', memory: '89Mi' } },
+      { name: 'operator', kind: 'Deployment', replicas: 1, requests: { cpu: '50m', memory: '128Mi' } },
+      { name: 'node-exporter', kind: 'DaemonSet', requests: { cpu: '20m', memory: '32Mi' }, tolerations: [{ operator: 'Exists' }] },
+    ]);
+  });
+
+  it('throws on replicas in values that are not a whole number', () => {
+    assert.throws(() => build({ values: { alertmanager: { alertmanagerSpec: { replicas: 'three' } } } }), {
+      message: "MonitoringStack 'test/monitoring': values.alertmanager.alertmanagerSpec.replicas ('three') must be a whole number >= 0",
+    });
+  });
+});
+
 describe('MonitoringStack overrides', () => {
   it('retention, storage, resources, metrics-server off, extra values merged last', () => {
     const { objects } = build({
