@@ -21,6 +21,7 @@ import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } fro
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
 import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+import { memberPlacement } from './_placement.js';
 
 /** The official image, pinned. */
 export const MONGO_IMAGE = 'mongo:8.0.4';
@@ -173,15 +174,7 @@ export class StatefulMongo extends Construct {
             automountServiceAccountToken: false,
             securityContext: POD_SECURITY,
             terminationGracePeriodSeconds: 60,
-            affinity: production
-              ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: memberLabels } }] } }
-              : undefined,
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: production ? 'DoNotSchedule' : 'ScheduleAnyway',
-              labelSelector: { matchLabels: memberLabels },
-            }],
+            ...memberPlacement(memberLabels, production),
             initContainers: [{
               // mongod accepts only a keyfile its own user owns with mode 0400: copy it from the Secret.
               name: 'keyfile',

@@ -25,6 +25,7 @@ import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
 import { compareQuantities, isQuantity, parseQuantity } from '../workloads/quantity.js';
 import type { SecretKeyRef } from './stateful-mongo.js';
+import { memberPlacement } from './_placement.js';
 
 /** The official image, pinned. */
 export const REDIS_IMAGE = 'redis:8.8.3';
@@ -353,15 +354,7 @@ export class StatefulRedis extends Construct {
             automountServiceAccountToken: false,
             securityContext: POD_SECURITY,
             terminationGracePeriodSeconds: 60,
-            affinity: production
-              ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: memberLabels } }] } }
-              : undefined,
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: production ? 'DoNotSchedule' : 'ScheduleAnyway',
-              labelSelector: { matchLabels: memberLabels },
-            }],
+            ...memberPlacement(memberLabels, production),
             containers: [{
               name: 'redis',
               image,

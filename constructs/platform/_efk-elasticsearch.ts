@@ -9,6 +9,7 @@ import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivate
 import { HashedConfigMap, contentHash } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
 import { parseQuantity } from '../workloads/quantity.js';
+import { memberPlacement } from '../data/_placement.js';
 import {
   COLLECTOR_LABELS, CURL_IMAGE, CURL_UID, DATA_VIEW_LABELS, ELASTICSEARCH_IMAGE, ES_LABELS, ES_UID, INDEX_PREFIX, JSON_ESCAPE_FN, NAMES, PORTS,
   SETUP_LABELS, elasticsearchUrl, partLabels, restrictedContainer, restrictedPod, type ResolvedEfk,
@@ -202,15 +203,7 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
           automountServiceAccountToken: false,
           securityContext: restrictedPod(ES_UID),
           terminationGracePeriodSeconds: 120,
-          ...(multi && {
-            affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...ES_LABELS } } }] } },
-          }),
-          topologySpreadConstraints: [{
-            maxSkew: 1,
-            topologyKey: 'topology.kubernetes.io/zone',
-            whenUnsatisfiable: multi ? 'DoNotSchedule' : 'ScheduleAnyway',
-            labelSelector: { matchLabels: { ...ES_LABELS } },
-          }],
+          ...memberPlacement(ES_LABELS, multi),
           initContainers: [{
             // The root filesystem is read-only: the config directory (keystore, elasticsearch.yml) is an emptyDir, seeded from the image.
             name: 'config',

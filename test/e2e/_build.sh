@@ -29,3 +29,17 @@ build_missing() {
     log "build: built ${built[*]} into $BIN in $((SECONDS - start))s"
   fi
 }
+
+# build_group GROUP: build into a scratch dir, then move the binary into the cache
+# (rename is atomic), so an interrupted or failed build never leaves a half-written file.
+build_group() {
+  local tmp f
+  tmp="$(mktemp -d "$KEYDIR/tmp.XXXXXX")"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  "build_$1" "$tmp"
+  mkdir -p "$BIN"
+  for f in "$tmp"/*; do mv -f "$f" "$BIN/"; done
+  rm -rf "$tmp"
+  trap - EXIT
+}

@@ -161,20 +161,6 @@ provider_ok() {
     grep -qF "\"version\":\"$PROVIDER_VERSION\"" "$BIN/pulumi-resource-kubernetes"
 }
 
-# build_group GROUP: build into a scratch dir, then move the binary into the cache
-# (rename is atomic), so an interrupted or failed build never leaves a half-written file.
-build_group() {
-  local tmp f
-  tmp="$(mktemp -d "$KEYDIR/tmp.XXXXXX")"
-  # shellcheck disable=SC2064
-  trap "rm -rf '$tmp'" EXIT
-  "build_$1" "$tmp"
-  mkdir -p "$BIN"
-  for f in "$tmp"/*; do mv -f "$f" "$BIN/"; done
-  rm -rf "$tmp"
-  trap - EXIT
-}
-
 resolve_bin() {
   local key
   key="$(cache_key)"
