@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
+import type { Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { buildApp } from '../../charts/app.js';
 import { loadEnvironment } from '../../charts/environment.js';
-import { nodeOf, objectsOf, planCapacity, type PoolShape } from '../../constructs/capacity/index.js';
-import type { ManifestObject } from '../../constructs/policy/index.js';
+import { nodeOf, planCapacity, type PoolShape } from '../../constructs/capacity/index.js';
+import { collectObjects, type ManifestObject } from '../../constructs/policy/index.js';
 import { deployment, pool } from '../constructs/capacity/_fixtures.js';
 import { createNodes, deleteNodes, getJson, kubectl, nodeSpecOf } from './_cluster.js';
 
@@ -90,9 +91,11 @@ describe('the capacity planner agrees with kube-scheduler', () => {
   it("fits: prod's todoapi (the kit's HardenedDeployment output) on three zonal nodes", () => {
     const prod = loadEnvironment('prod');
     const shapes = [pool('general', { cpu: 2, memoryGiB: 8, pods: 110, count: 3, zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] })];
-    // The todoapi chart's objects only: the other charts' pods are not in 'todo' (which is all
-    // crossCheck waits for), and the platform's HelmReleases declare pods Flux would create.
-    const objects = objectsOf(buildApp(prod)).filter((o) => o.metadata?.namespace === 'todo' || (o.kind === 'Namespace' && o.metadata?.name === 'todo'));
+    // The todoapi chart and its namespace only: the other charts' pods are not in 'todo' (which
+    // is all crossCheck waits for), the platform's HelmReleases declare pods Flux would create,
+    // and the edge's objects need the Gateway API's CRDs.
+    const app = buildApp(prod);
+    const objects = collectObjects(['namespaces', 'todoapi'].map((id) => app.node.findChild(id) as Chart)).map((input) => input.object);
     const { plan, steady } = crossCheck(shapes, objects, 'todo');
     assert.equal(steady.fits, true);
     assert.equal(plan.pools[0]?.requested.pods, 6);

@@ -107,6 +107,13 @@ for (const name of ENVIRONMENTS) {
       createNodes(nodesOf(env));
     });
     after(() => {
+      // One cluster per environment in real life: remove this one's cluster-scoped objects
+      // (a StorageClass's provisioner cannot change, for one) and its namespaces.
+      for (const { file, objects } of manifestsIn(dir)) {
+        if (objects.some((o) => o.kind !== 'Namespace' && o.metadata.namespace === undefined)) {
+          kubectl(['delete', '-f', file, '--ignore-not-found', '--wait=false'], { allowFailure: true });
+        }
+      }
       for (const { objects } of manifestsIn(dir)) {
         for (const namespace of objects.filter((o) => o.kind === 'Namespace')) deleteNamespace(namespace.metadata.name);
       }
