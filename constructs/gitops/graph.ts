@@ -53,18 +53,22 @@ function readsOf(spec: Json): { kind: 'ConfigMap' | 'Secret'; name: string }[] {
   return reads;
 }
 
-/** The routes' backends: `[service name, label]` per rule. */
-function backendsOf(route: ManifestObject): [string, string][] {
+/**
+ * The routes' backends: `[service name, namespace, label]` per rule. An Ingress reaches its
+ * own namespace only; an HTTPRoute's backendRef may name another (with a ReferenceGrant there).
+ */
+function backendsOf(route: ManifestObject): [string, string, string][] {
   const spec = (route.spec ?? {}) as Json;
   if (route.kind === 'Ingress') {
     return (spec.rules ?? []).flatMap((rule: Json) => (rule.http?.paths ?? []).map((path: Json) => [
-      path.backend?.service?.name, `${rule.host ?? '*'}${path.path ?? '/'}`,
-    ] as [string, string]));
+      path.backend?.service?.name, ns(route), `${rule.host ?? '*'}${path.path ?? '/'}`,
+    ] as [string, string, string]));
   }
   const hosts = (spec.hostnames ?? ['*']).join(', ');
   return (spec.rules ?? []).flatMap((rule: Json) => {
     const path = rule.matches?.[0]?.path?.value ?? '/';
-    return (rule.backendRefs ?? []).filter((ref: Json) => (ref.kind ?? 'Service') === 'Service').map((ref: Json) => [ref.name, `${hosts}${path}`] as [string, string]);
+    return (rule.backendRefs ?? []).filter((ref: Json) => (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '')
+      .map((ref: Json) => [ref.name, ref.namespace ?? ns(route), `${hosts}${path}`] as [string, string, string]);
   });
 }
 
@@ -74,8 +78,8 @@ export function environmentEdges(objects: readonly ManifestObject[]): GraphEdge[
   const services = objects.filter((o) => o.kind === 'Service');
   const workloads = objects.map((o) => ({ object: o, pod: podSpecOf(o) })).filter((w) => w.pod !== undefined);
   for (const route of objects.filter((o) => ROUTE_KINDS.has(o.kind))) {
-    for (const [service, label] of backendsOf(route)) {
-      if (service) edges.push({ from: keyOf(route.kind, ns(route), route.metadata?.name ?? ''), to: keyOf('Service', ns(route), service), label });
+    for (const [service, namespace, label] of backendsOf(route)) {
+      if (service) edges.push({ from: keyOf(route.kind, ns(route), route.metadata?.name ?? ''), to: keyOf('Service', namespace, service), label });
     }
   }
   for (const service of services) {

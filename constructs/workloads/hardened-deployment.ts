@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
@@ -115,7 +115,7 @@ export class HardenedDeployment extends Construct {
   public readonly deployment: kplus.Deployment;
   /** The workload's name (Deployment and Service). */
   public readonly name: string;
-  /** The namespace, if one was given. */
+  /** The namespace: the one given, else the chart's, if either is set (else the namespace the manifests are applied to). */
   public readonly namespace?: string;
   /** The QoS class the pods get, by the Kubernetes rules. */
   public readonly qosClass: QosClass;
@@ -145,7 +145,8 @@ export class HardenedDeployment extends Construct {
     const resolved = resolvePod('HardenedDeployment', this, props);
     this.name = resolved.name;
     this.qosClass = resolved.qosClass;
-    if (props.namespace !== undefined) this.namespace = props.namespace;
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace !== undefined) this.namespace = namespace;
 
     const autoscaling = props.autoscaling;
     const singleton = props.singleton;

@@ -62,6 +62,14 @@ describe('platform charts', () => {
     const secured = edge.filter((o) => o.kind === 'HTTPRoute' && o.metadata.name.endsWith('-secure')).flatMap((o) => o.spec.hostnames).sort();
     assert.deepEqual(secured, ['grafana.dev.platform.acme.dev', 'queue.fleetman.dev.platform.acme.dev']);
     assert.equal(objectsOf(buildApp(loadEnvironment('prod')), 'edge').filter((o) => o.kind === 'Certificate').every((o) => o.spec.issuerRef.name === 'letsencrypt-production'), true);
+    // Each route reaches its Service in the app's namespace, which grants it; the proxies may reach the pods.
+    const backends = edge.filter((o) => o.kind === 'HTTPRoute').flatMap((o) => o.spec.rules.flatMap((r: any) => r.backendRefs ?? []))
+      .filter((ref: any) => ref.name !== 'edge-auth-verifier').map((ref: any) => `${ref.namespace}/${ref.name}`).sort();
+    assert.deepEqual(backends, ['fleetman/fleetman-queue', 'fleetman/fleetman-webapp', 'journal/journal-api', 'journal/journal-files',
+      'monitoring/kube-prometheus-stack-grafana', 'todo/todoapi']);
+    assert.deepEqual(edge.filter((o) => o.kind === 'ReferenceGrant').map((o) => o.metadata.namespace).sort(), ['fleetman', 'journal', 'monitoring', 'todo']);
+    assert.deepEqual(edge.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-from-edge')).map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort(),
+      ['fleetman/fleetman-queue-from-edge', 'journal/journal-api-from-edge', 'journal/journal-files-from-edge', 'todo/todoapi-from-edge']);
   });
 
   it('pages the primary on call and escalates to the backup in prod', () => {

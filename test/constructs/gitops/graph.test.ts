@@ -47,6 +47,16 @@ describe('environmentEdges', () => {
     assert.ok(has(/^Ingress\/shop\/legacy$/, /^Service\/shop\/api$/, /^old\.example\.com\/$/));
   });
 
+  it('an HTTPRoute reaches a Service in another namespace when its backendRef names it', () => {
+    const edge: ManifestObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'edge-shop', namespace: 'edge' },
+      spec: { hostnames: ['shop.example.com'], rules: [{ backendRefs: [{ name: 'api', namespace: 'shop', port: 8080 }] }] },
+    };
+    const crossed = environmentEdges([...shop(), edge]);
+    assert.ok(crossed.some((e) => e.from === 'HTTPRoute/edge/edge-shop' && e.to === 'Service/shop/api' && e.label === 'shop.example.com/'));
+    assert.equal(crossed.some((e) => e.to === 'Service/edge/api'), false);
+  });
+
   it('Services reach the workloads they select, which read their ConfigMaps', () => {
     assert.ok(has(/^Service\/shop\/api$/, /^Deployment\/shop\/api$/));
     assert.ok(has(/^Deployment\/shop\/api$/, /^ConfigMap\/shop\/api-config-/, /^reads$/));
