@@ -6,7 +6,8 @@
  * - `controllers`: the storage class and the pinned controller releases (cert-manager, Envoy
  *   Gateway or the legacy ingress-nginx, kube-prometheus-stack, metrics-server);
  * - `cluster`: what needs their CRDs or comes after them: the GatewayClass, the
- *   monitoring rules and dashboards, EFK logging, team namespaces, backups.
+ *   monitoring rules and dashboards, EFK logging, team namespaces;
+ * - `backups` (when configured): the Velero schedule, for a Velero installed outside the kit.
  *
  * Sizes follow the tier: prod runs two replicas of each controller, Prometheus and three
  * Alertmanagers; dev and staging one of each. Everything else is in the stack file.
@@ -68,14 +69,23 @@ export class PlatformConfigChart extends Chart {
       });
     }
 
-    if (settings.backups) {
-      new BackupSchedule(this, 'Backups', {
-        name: 'nightly',
-        schedule: settings.backups.schedule,
-        retention: settings.backups.retention,
-        includedNamespaces: settings.backups.namespaces,
-      });
-    }
+  }
+}
+
+/**
+ * The Velero schedule, in a chart of its own: Velero (its CRDs, its namespace and its
+ * storage location) is installed outside the kit, and until it is, only this chart fails
+ * to apply.
+ */
+export class BackupsChart extends Chart {
+  constructor(scope: Construct, id: string, props: PlatformChartProps & { readonly backups: NonNullable<PlatformSettings['backups']> }) {
+    super(scope, id, props);
+    new BackupSchedule(this, 'Backups', {
+      name: 'nightly',
+      schedule: props.backups.schedule,
+      retention: props.backups.retention,
+      includedNamespaces: props.backups.namespaces,
+    });
   }
 }
 
@@ -110,10 +120,11 @@ export class PlatformChart extends Chart {
   }
 }
 
-/** Adds both platform charts to `scope`; the config chart depends on the controllers chart. */
-export function addPlatformCharts(scope: Construct, env: Environment, settings: PlatformSettings): { controllers: PlatformChart; config: PlatformConfigChart } {
+/** Adds the platform charts to `scope`; the config chart depends on the controllers chart. */
+export function addPlatformCharts(scope: Construct, env: Environment, settings: PlatformSettings): { controllers: PlatformChart; config: PlatformConfigChart; backups?: BackupsChart } {
   const config = new PlatformConfigChart(scope, 'cluster', { env, settings });
   const controllers = new PlatformChart(scope, 'controllers', { env, settings, rulesScope: config.monitoringRules });
   config.addDependency(controllers);
-  return { controllers, config };
+  const backups = settings.backups && new BackupsChart(scope, 'backups', { env, settings, backups: settings.backups });
+  return { controllers, config, ...(backups && { backups }) };
 }
