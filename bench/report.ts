@@ -81,7 +81,7 @@ export interface MachineInfo {
 export interface BenchResult {
   readonly date: string;
   readonly machine: MachineInfo;
-  readonly options: { readonly sizes: readonly number[]; readonly runs: number; readonly warmup: boolean; readonly servicesPerNamespace: number };
+  readonly options: { readonly sizes: readonly number[]; readonly runs: number; readonly warmup: boolean; readonly servicesPerNamespace: number; readonly output: 'tmpfs' | 'disk' };
   readonly sizes: readonly SizeResult[];
   readonly coldStart?: ColdStartResult;
   readonly targets: readonly TargetResult[];
