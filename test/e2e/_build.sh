@@ -43,3 +43,14 @@ build_group() {
   rm -rf "$tmp"
   trap - EXIT
 }
+
+# have_version BIN EXPECTED ARGS...: BIN exists and what `BIN ARGS` prints (stdout and
+# stderr) mentions EXPECTED.
+have_version() {
+  local bin="$1" want="$2"
+  shift 2
+  [ -x "$bin" ] || return 1
+  local out # captured first: `| grep -q` could SIGPIPE the binary and, under pipefail, fail
+  out="$("$bin" "$@" 2>&1)" || return 1
+  [[ "$out" == *"$want"* ]]
+}

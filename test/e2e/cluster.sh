@@ -87,15 +87,6 @@ cache_key() {
 
 # ------------------------------------------------------------------- build ---
 
-# have_version BIN EXPECTED ARGS...: BIN exists and `BIN ARGS` mentions EXPECTED.
-have_version() {
-  local bin="$1" want="$2"
-  shift 2
-  [ -x "$bin" ] || return 1
-  local out # captured first: `| grep -q` could SIGPIPE the binary and, under pipefail, fail
-  out="$("$bin" "$@" 2>/dev/null)" || return 1
-  [[ "$out" == *"$want"* ]]
-}
 
 control_plane_ok() {
   local b

@@ -139,15 +139,6 @@ build_provider() {
   rm -rf "$work"
 }
 
-# have_version BIN EXPECTED ARGS...: BIN exists and `BIN ARGS` mentions EXPECTED.
-have_version() {
-  local bin="$1" want="$2"
-  shift 2
-  [ -x "$bin" ] || return 1
-  local out # captured first: `| grep -q` could SIGPIPE the binary and, under pipefail, fail
-  out="$("$bin" "$@" 2>/dev/null)" || return 1
-  [[ "$out" == *"$want"* ]]
-}
 
 cli_ok() { PULUMI_SKIP_UPDATE_CHECK=true have_version "$BIN/pulumi" "$CLI_VERSION" version; }
 # The provider only speaks gRPC: its build information names the module version it was

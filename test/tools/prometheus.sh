@@ -66,15 +66,8 @@ module_build() {
 build_promtool() { module_build "$1" "$PROMETHEUS_MODULE" "$PROMETHEUS_VERSION" cmd/promtool "$PROMETHEUS_RELEASE"; }
 build_amtool() { module_build "$1" "$ALERTMANAGER_MODULE" "$ALERTMANAGER_VERSION" cmd/amtool "${ALERTMANAGER_VERSION#v}"; }
 
-# have_version BIN EXPECTED: BIN exists and `BIN --version` reports version EXPECTED.
-have_version() {
-  local out # captured first: `| grep -q` could SIGPIPE the binary and, under pipefail, fail
-  [ -x "$1" ] || return 1
-  out="$("$1" --version 2>&1)" || return 1
-  [[ "$out" == *", version $2 "* ]]
-}
-promtool_ok() { have_version "$BIN/promtool" "$PROMETHEUS_RELEASE"; }
-amtool_ok() { have_version "$BIN/amtool" "${ALERTMANAGER_VERSION#v}"; }
+promtool_ok() { have_version "$BIN/promtool" ", version $PROMETHEUS_RELEASE " --version; }
+amtool_ok() { have_version "$BIN/amtool" ", version ${ALERTMANAGER_VERSION#v} " --version; }
 
 cmd_build() {
   local start=$SECONDS
