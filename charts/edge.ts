@@ -7,7 +7,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  AppNamespace, BasicAuthUsers, Http01Solver, IngressController, IngressLoadBalancer, IngressWithAuth, LetsEncryptIssuers,
+  AppNamespace, BasicAuthUsers, backendNamespace, Http01Solver, IngressController, IngressLoadBalancer, IngressWithAuth, LetsEncryptIssuers,
   type IngressRoute,
 } from '../constructs/index.js';
 import type { PlatformSettings } from '../constructs/environment/index.js';
@@ -23,12 +23,6 @@ export interface EdgeChartProps extends ChartProps {
   readonly env: Environment;
   readonly settings: PlatformSettings;
   readonly routes: readonly IngressRoute[];
-}
-
-/** The namespace a route's backend Service is in (`fallback` when it does not say). */
-function namespaceOf(route: IngressRoute, fallback: string): string {
-  const backend = route.backend as { namespace?: string; metadata?: { namespace?: string } };
-  return backend.metadata?.namespace ?? backend.namespace ?? fallback;
 }
 
 /**
@@ -65,7 +59,7 @@ export class EdgeChart extends Chart {
     }
     const byNamespace = new Map<string, IngressRoute[]>();
     for (const route of props.routes) {
-      const namespace = namespaceOf(route, EDGE_NAMESPACE);
+      const namespace = backendNamespace(route.backend) ?? EDGE_NAMESPACE;
       byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), route]);
     }
     this.ingresses = [...byNamespace].map(([namespace, routes]) => new IngressWithAuth(this, `Ingress-${namespace}`, {

@@ -6,18 +6,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadEnvironmentFile, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../constructs/policy/index.js';
+import { dnsLabel, hostName, loadEnvironmentFile, quantity, strictObject, type Environment as KitEnvironment } from '../constructs/environment/index.js';
 
-const namespaceName = z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' });
 /** An image reference pinned by tag or digest (the constructs reject `latest` with the details). */
 const image = z.string().min(1, { error: 'expected an image reference' });
-const hostName = z.string().refine((host) => dns1123SubdomainProblem(host) === undefined && host.includes('.'), { error: 'expected a DNS name such as app.example.com' });
 
 /** The `k8s-platform-kit:apps` key: what the charts deploy, per environment. */
 export const APPS_SCHEMA = strictObject({
   /** The namespace the todoapi is deployed to. */
-  namespace: namespaceName,
+  namespace: dnsLabel,
   todoapi: strictObject({
     /** The image, pinned by tag or digest. */
     image,
@@ -25,7 +22,7 @@ export const APPS_SCHEMA = strictObject({
   }),
   /** The fleetman microservices (charts/fleetman.ts); left out, the environment runs none. */
   fleetman: strictObject({
-    namespace: namespaceName.default('fleetman'),
+    namespace: dnsLabel.default('fleetman'),
     /** The public host of the webapp; the queue's admin console is `queue.<host>`, behind basic auth. */
     host: hostName.optional(),
     /** The most replicas the autoscaled services reach. */
@@ -34,7 +31,7 @@ export const APPS_SCHEMA = strictObject({
     storageClass: z.string().min(1).optional(),
     mongo: strictObject({
       members: z.int().min(1).default(3),
-      storage: z.string().default('10Gi'),
+      storage: quantity.default('10Gi'),
     }).default({ members: 3, storage: '10Gi' }),
     images: strictObject({
       /** The webapp is blue/green: `active` is the color the live Service selects. */
@@ -47,7 +44,7 @@ export const APPS_SCHEMA = strictObject({
   }).optional(),
   /** The journal app (charts/journal.ts); left out, the environment runs none. */
   journal: strictObject({
-    namespace: namespaceName.default('journal'),
+    namespace: dnsLabel.default('journal'),
     /** The one host: `/api` goes to the API, `/` to the static files. */
     host: hostName.optional(),
     maxReplicas: z.int().min(2, { error: 'expected at least 2 (the API runs 2 at rest)' }).default(4),
@@ -56,7 +53,7 @@ export const APPS_SCHEMA = strictObject({
     storageClass: z.string().min(1).optional(),
     redis: strictObject({
       members: z.int().min(1).default(3),
-      storage: z.string().default('10Gi'),
+      storage: quantity.default('10Gi'),
     }).default({ members: 3, storage: '10Gi' }),
     images: strictObject({ api: image, files: image }),
   }).optional(),

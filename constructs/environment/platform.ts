@@ -6,12 +6,16 @@
  */
 import { z } from 'zod';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
+import { isQuantity } from '../workloads/quantity.js';
 import { strictObject } from './_strict.js';
 
-const dnsLabel = z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a DNS-1123 label such as payments' });
+/** A namespace or other DNS-1123 label. */
+export const dnsLabel = z.string().refine((name) => dns1123LabelProblem(name) === undefined, { error: 'expected a DNS-1123 label such as payments' });
 const objectName = z.string().refine((name) => dns1123SubdomainProblem(name) === undefined, { error: 'expected an object name (a DNS-1123 subdomain)' });
-const hostName = z.string().refine((host) => dns1123SubdomainProblem(host) === undefined && host.includes('.'), { error: 'expected a DNS name such as dev.example.com' });
-const quantity = z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|m|k|M|G|T)?$/, { error: "expected a Kubernetes quantity such as '50Gi' or '500m'" });
+/** A host name with at least two labels. */
+export const hostName = z.string().refine((host) => dns1123SubdomainProblem(host) === undefined && host.includes('.'), { error: 'expected a DNS name such as app.example.com' });
+/** A Kubernetes quantity, checked as the constructs check it. */
+export const quantity = z.string().refine(isQuantity, { error: "expected a Kubernetes quantity such as '50Gi' or '500m'" });
 
 /** A key of a Secret in the namespace that uses it; the Secret itself is managed outside the manifests. */
 const secretKey = strictObject({ name: objectName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'expected a Secret key' }) });

@@ -11,7 +11,7 @@ import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import { htpasswdUsernameProblem, isBcryptHash } from './htpasswd.js';
 import type { CertificateIssuer } from './cert-issuers.js';
-import type { BasicAuth, IngressController, IngressLoadBalancer, IngressRoute, IngressTls } from './_ingress-options.js';
+import type { BasicAuth, IngressController, IngressLoadBalancer, IngressRoute, IngressTls, RouteBackend } from './_ingress-options.js';
 
 const KIND = 'IngressWithAuth';
 
@@ -68,6 +68,13 @@ export function hostProblem(host: string): string | undefined {
   if (name.includes('*')) return "is not a valid DNS name: '*' is allowed only as the whole first label ('*.example.com')";
   const problem = dns1123SubdomainProblem(name);
   return problem ? `is not a valid DNS name: it ${problem}` : undefined;
+}
+
+/** The namespace of a route's backend Service, when the backend says (else the route's own). */
+export function backendNamespace(backend: RouteBackend): string | undefined {
+  if (backend instanceof HardenedDeployment) return backend.namespace;
+  if (backend instanceof kplus.Service) return backend.metadata.namespace;
+  return backend.namespace;
 }
 
 /** Why `path` is not a path prefix a route can match, or undefined. */
@@ -132,23 +139,20 @@ export class IngressResolver {
   private backend(i: number, route: IngressRoute, namespace: string, controller: IngressController) {
     const b = route.backend;
     let serviceName: string;
-    let serviceNamespace: string | undefined;
     let ports: number[] | undefined;
     let workload: HardenedDeployment | undefined;
+    const serviceNamespace = backendNamespace(b);
     if (b instanceof HardenedDeployment) {
       if (!b.service) throw this.fail(`routes[${i}].backend (HardenedDeployment '${b.node.path}') has no Service, because its container declares no ports; expected a workload with ports`);
       serviceName = b.name;
-      serviceNamespace = b.namespace;
       ports = b.service.ports.map((p) => p.port);
       workload = b;
     } else if (b instanceof kplus.Service) {
       serviceName = b.name;
-      serviceNamespace = b.metadata.namespace;
       ports = b.ports.map((p) => p.port);
     } else {
       this.valid(`routes[${i}].backend.name`, b.name, dns1123SubdomainProblem);
       serviceName = b.name;
-      serviceNamespace = b.namespace;
     }
     const ns = serviceNamespace ?? namespace;
     if (ns !== namespace && controller.kind === 'ingress-nginx') {

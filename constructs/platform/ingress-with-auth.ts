@@ -31,7 +31,7 @@ import { addVerifier, VERIFIER_DEFAULTS } from './_ingress-verifier.js';
 import { addConstructWarning } from '../policy/warnings.js';
 
 export * from './_ingress-options.js';
-export { INGRESS_DEFAULTS, AWS_TLS_POLICY, hostProblem, pathProblem } from './_ingress-resolve.js';
+export { INGRESS_DEFAULTS, AWS_TLS_POLICY, backendNamespace, hostProblem, pathProblem } from './_ingress-resolve.js';
 export type { ResolvedAuth, ResolvedRoute, ResolvedTls } from './_ingress-resolve.js';
 export { VERIFIER_IMAGE, verifierNginxConf } from './_ingress-verifier.js';
 

@@ -200,7 +200,7 @@ describe('bad input', () => {
     config[`${NS}:apps`].namespace = 'Todo';
     config[`${NS}:apps`].todoapi.replicas = 0;
     assert.deepEqual(problems(config), [
-      `${NS}:apps.namespace: got 'Todo'; expected a namespace name (a DNS-1123 label)`,
+      `${NS}:apps.namespace: got 'Todo'; expected a DNS-1123 label such as payments`,
       `${NS}:apps.todoapi.replicas: got 0; expected at least 1 replica`,
     ]);
   });
