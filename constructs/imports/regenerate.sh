@@ -20,7 +20,7 @@ imports=(
 )
 
 # Kinds without an @kubernetes-models package: their openAPIV3Schema, for the validation
-# spine (constructs/policy/crd-schemas.ts compiles them).
+# spine (constructs/policy/crd-schemas.ts registers them).
 schema_crds=(
   velero/crds/velero.io_schedules.yaml
   gateway-api/crds/gateway.networking.k8s.io_gatewayclasses.yaml
@@ -93,6 +93,21 @@ console.log('/** The openAPIV3Schema of each custom resource kind, by `group/ver
 console.log(`export const CRD_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = ${JSON.stringify(schemas)};`);
 NODE
 echo constructs/imports/crd-schemas.ts
+
+# Those schemas compiled ahead of time to validators that stop at the first error
+# (constructs/imports/crd-validators.js; its declarations are crd-validators.d.ts): compiling the largest of them when a synth
+# starts took about half a second. constructs/policy/_crd-ajv.ts holds the options;
+# test/policy/crd-validators.test.ts fails when this file is out of date.
+node --import tsx --input-type=module - "$repo" >constructs/imports/crd-validators.js <<'NODE'
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [repo] = process.argv.slice(2);
+const { CRD_SCHEMAS } = await import(pathToFileURL(`${repo}/constructs/imports/crd-schemas.ts`).href);
+const { crdValidatorsModule, CRD_VALIDATORS_DECLARATIONS } = await import(pathToFileURL(`${repo}/constructs/policy/_crd-ajv.ts`).href);
+writeFileSync(`${repo}/constructs/imports/crd-validators.d.ts`, CRD_VALIDATORS_DECLARATIONS);
+process.stdout.write(crdValidatorsModule(CRD_SCHEMAS));
+NODE
+echo constructs/imports/crd-validators.js constructs/imports/crd-validators.d.ts
 
 # ------------------------------------------------------------------ chart values ---
 # A key index of each pinned chart's values.yaml (constructs/imports/chart-values.ts), so

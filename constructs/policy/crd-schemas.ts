@@ -8,49 +8,13 @@
  * API server would prune it silently, and a setting that silently disappears is a bug the
  * kit reports instead.
  */
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { CRD_SCHEMAS } from '../imports/crd-schemas.js';
+import { CRD_VALIDATORS } from '../imports/crd-validators.js';
+import { crdAjv, prepared } from './_crd-ajv.js';
 import { registerSchema, type SchemaError } from './schema.js';
 
-type Schema = Record<string, unknown>;
-
-/** Closes every object schema that lists its properties and does not ask to keep unknown fields. */
-function closed(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(schema as Schema)) {
-    // Property names are data, not schemas: copy the map, closing each property's schema.
-    out[key] = key === 'properties' && value !== null && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(value as Schema).map(([name, property]) => [name, closed(property)]))
-      : closed(value);
-  }
-  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
-
-const compilers = new Map<boolean, Ajv>();
-
-/**
- * An Ajv instance; `allErrors` ones collect every error of an object. Neither runs an
- * optimization pass over the generated code: for CRD schemas this large it costs more
- * (a second or more at start-up) than it saves in the few validations a synth runs.
- */
-function compiler(allErrors: boolean): Ajv {
-  let ajv = compilers.get(allErrors);
-  if (ajv) return ajv;
-  ajv = new Ajv({ allErrors, strict: false, code: { optimize: false } });
-  // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-  const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (instance: Ajv) => Ajv;
-  addFormats(ajv);
-  // Kubernetes' numeric and byte formats constrain nothing beyond the type.
-  for (const format of ['int32', 'int64', 'float', 'double', 'byte']) ajv.addFormat(format, true);
-  compilers.set(allErrors, ajv);
-  return ajv;
-}
+let everyErrorCompiler: ReturnType<typeof crdAjv> | undefined;
 
 function toSchemaErrors(errors: readonly ErrorObject[] | null | undefined): SchemaError[] {
   return (errors ?? []).map((error) => ({
@@ -61,19 +25,22 @@ function toSchemaErrors(errors: readonly ErrorObject[] | null | undefined): Sche
   }));
 }
 
-/** Registers every generated CRD schema; compiled on first use. */
+/**
+ * Registers every generated CRD schema. Valid objects, nearly all of them, are answered by
+ * the precompiled validator that stops at the first error (constructs/imports/crd-validators.js);
+ * an object it rejects is checked again by one that collects every error, compiled from the
+ * schema only then.
+ */
 export function registerCrdSchemas(): void {
   for (const [key, schema] of Object.entries(CRD_SCHEMAS)) {
     const [group, version, kind] = key.split('/') as [string, string, string];
-    // A validator that stops at the first error answers for the valid objects, which are
-    // nearly all of them, and compiles to much less code; an object it rejects is checked
-    // again by one that collects every error, compiled only then.
-    let firstError: ReturnType<Ajv['compile']> | undefined;
-    let everyError: ReturnType<Ajv['compile']> | undefined;
+    const firstError = CRD_VALIDATORS[key];
+    if (!firstError) throw new Error(`constructs/imports/crd-validators.js has no validator for ${key}: run constructs/imports/regenerate.sh`);
+    let everyError: ValidateFunction | undefined;
     registerSchema(`${group}/${version}`, kind, (object) => {
-      firstError ??= compiler(false).compile(closed(schema) as Schema);
       if (firstError(object)) return [];
-      everyError ??= compiler(true).compile(closed(schema) as Schema);
+      everyErrorCompiler ??= crdAjv(true);
+      everyError ??= everyErrorCompiler.compile(prepared(schema));
       everyError(object);
       return toSchemaErrors(everyError.errors);
     });
