@@ -1,13 +1,13 @@
 /**
- * JSON patches applied to an object's final JSON.
+ * Changes to an object's final JSON.
  *
  * cdk8s-plus-27 serializes its objects through the Kubernetes 1.27 schema classes it
  * imports, after `ApiObject.addJsonPatch` patches have run. That pass drops fields newer
  * than 1.27 (such as the preStop `sleep` action) and any patched value that is not in its
- * typed form (plain quantities, int-or-string ports). Patches registered here run after
+ * typed form (plain quantities, int-or-string ports). Transforms registered here run after
  * that pass, on the JSON that is written out, so the kit can target current Kubernetes.
  */
-import { JsonPatch, type ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 
 /** A change to an object's final JSON. */
 export type FinalTransform = (json: Record<string, unknown>) => Record<string, unknown>;
@@ -25,9 +25,4 @@ export function addFinalTransform(apiObject: ApiObject, transform: FinalTransfor
     apiObject.toJson = () => transforms.reduce((json, t) => t(json), serialize() as Record<string, unknown>);
   }
   list.push(transform);
-}
-
-/** Adds JSON patches applied to the final JSON of `apiObject`. */
-export function addFinalPatches(apiObject: ApiObject, ...patches: JsonPatch[]): void {
-  addFinalTransform(apiObject, (json) => JsonPatch.apply(json, ...patches) as Record<string, unknown>);
 }

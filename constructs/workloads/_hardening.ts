@@ -3,8 +3,8 @@
  * rendering of the container and pod spec onto a cdk8s-plus workload. Deployment uses it
  * today; StatefulSet, DaemonSet, Job and CronJob constructs reuse it.
  */
-import { ApiObject, Duration, JsonPatch, Names } from 'cdk8s';
-import { addFinalPatches, addFinalTransform } from './_final-patch.js';
+import { ApiObject, Duration, Names } from 'cdk8s';
+import { addFinalTransform } from './_final-patch.js';
 import type { Construct } from 'constructs';
 import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import * as kplus from '../_plus.js';
@@ -248,6 +248,13 @@ function resolveProbePort(fail: (m: string) => Error, which: string, probe: Prob
   return probe.port;
 }
 
+/** The parts of a rendered pod spec the final transform sets. */
+interface PodJson {
+  containers: ({ securityContext: Record<string, unknown> } & Record<string, unknown>)[];
+  securityContext: Record<string, unknown>;
+  topologySpreadConstraints?: unknown;
+}
+
 /** Everything {@link applyPodHardening} needs besides the resolved props. */
 export interface HardeningTarget {
   readonly kind: string;
@@ -306,36 +313,32 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     },
   });
 
-  const api = ApiObject.of(workload);
-  const container = '/spec/template/spec/containers/0';
-  addFinalPatches(api,
-    JsonPatch.add(`${container}/resources`, kubeResources(props)),
-    JsonPatch.add(`${container}/imagePullPolicy`, 'IfNotPresent'),
-    // cdk8s-plus-27's Capability enum has no ALL, so the drop list is patched in.
-    JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
-    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-    JsonPatch.add('/spec/template/spec/securityContext/runAsUser', resolved.user),
-    JsonPatch.add('/spec/template/spec/securityContext/runAsGroup', resolved.group),
-    JsonPatch.add('/spec/template/spec/securityContext/fsGroup', resolved.group),
-    JsonPatch.add('/spec/template/spec/securityContext/fsGroupChangePolicy', 'OnRootMismatch'),
-  );
-  for (const which of ['liveness', 'readiness', 'startup'] as const) {
-    const probe = resolved.probes[which];
-    if (probe) {
-      addFinalPatches(api, JsonPatch.add(`${container}/${which}Probe`, probe));
-    } else {
-      // cdk8s-plus adds a TCP startup probe of its own when a port is declared; the kit adds only the probes asked for.
-      addFinalTransform(api, (json) => {
-        delete (json as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec.template.spec.containers[0]?.[`${which}Probe`];
-        return json;
-      });
-    }
-  }
-  if (resolved.preStopSleepSeconds > 0) {
-    addFinalPatches(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: resolved.preStopSleepSeconds } } }));
-  }
+  // One transform of the final JSON, run on every render. Its values are made afresh each
+  // time (no object is shared between two renders), in the order the fields are written.
   const spread = topologySpreadConstraints(resolved);
-  if (spread.length > 0) addFinalPatches(api, JsonPatch.add('/spec/template/spec/topologySpreadConstraints', spread));
+  addFinalTransform(ApiObject.of(workload), (json) => {
+    const pod = (json as { spec: { template: { spec: PodJson } } }).spec.template.spec;
+    const main = pod.containers[0];
+    if (!main) throw new Error(`${target.kind} '${scope.node.path}': the rendered pod has no container`);
+    main.resources = kubeResources(props);
+    main.imagePullPolicy = 'IfNotPresent';
+    // cdk8s-plus-27's Capability enum has no ALL, so the drop list is set here.
+    main.securityContext.capabilities = { drop: ['ALL'] };
+    pod.securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    pod.securityContext.runAsUser = resolved.user;
+    pod.securityContext.runAsGroup = resolved.group;
+    pod.securityContext.fsGroup = resolved.group;
+    pod.securityContext.fsGroupChangePolicy = 'OnRootMismatch';
+    for (const which of ['liveness', 'readiness', 'startup'] as const) {
+      const probe = resolved.probes[which];
+      // cdk8s-plus adds a TCP startup probe of its own when a port is declared; the kit keeps only the probes asked for.
+      if (probe) main[`${which}Probe`] = structuredClone(probe);
+      else delete main[`${which}Probe`];
+    }
+    if (resolved.preStopSleepSeconds > 0) main.lifecycle = { preStop: { sleep: { seconds: resolved.preStopSleepSeconds } } };
+    if (spread.length > 0) pod.topologySpreadConstraints = structuredClone(spread);
+    return json;
+  });
 
   workload.podMetadata.addAnnotation(QOS_CLASS_ANNOTATION, resolved.qosClass.name);
   for (const [key, value] of Object.entries(resolved.labels)) workload.podMetadata.addLabel(key, value);

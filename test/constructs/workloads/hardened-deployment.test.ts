@@ -142,6 +142,20 @@ describe('HardenedDeployment defaults', () => {
     assert.deepEqual(pod.topologySpreadConstraints, [constraint('topology.kubernetes.io/zone'), constraint('kubernetes.io/hostname')]);
   });
 
+  it('renders afresh each time: changing one rendering leaves the next unchanged', () => {
+    const chart = Testing.chart();
+    const web = new HardenedDeployment(chart, 'web', minimalProps());
+    const first = web.deployment.apiObject.toJson();
+    const second = web.deployment.apiObject.toJson();
+    assert.deepEqual(second, first);
+    const pod = first.spec.template.spec;
+    pod.containers[0].livenessProbe.httpGet.path = '/changed';
+    pod.containers[0].resources.limits.memory = '1Gi';
+    pod.topologySpreadConstraints[0].maxSkew = 9;
+    pod.securityContext.runAsUser = 0;
+    assert.deepEqual(web.deployment.apiObject.toJson(), second);
+  });
+
   it('defaults imagePullPolicy to IfNotPresent', () => {
     assert.equal(synthDeployment(minimalProps()).container.imagePullPolicy, 'IfNotPresent');
   });
