@@ -5,7 +5,8 @@
  * render, validate, write: the GitOps writer `npm run synth` uses), the baseline (plain cdk8s-plus) and the floor (YAML serialization of the
  * kit's objects alone). Every measurement runs in a fresh process (bench/measure.ts), so peak
  * RSS is that of one synthesis; per size, one discarded warm-up round comes first, then the
- * rounds measured, each variant in turn. Then it times the cold start of `npm run synth`.
+ * rounds measured, each variant in turn. Then it times the cold start of `npm run synth`
+ * (after `npm run build`, except with --quick).
  * Prints a table and the targets (PASS/MISS), and writes the same as JSON.
  *
  * `--quick` runs one round at 25 services, no warm-up, one cold start: a check that the
@@ -79,10 +80,19 @@ function measureSize(services: number, runs: number, warmup: boolean, work: stri
   );
 }
 
-/** Wall time of `npm run synth` for the default environment, process start to exit. */
-function measureColdStart(runs: number, warmup: boolean, work: string): ColdStartResult {
+/**
+ * Wall time of `npm run synth` for the default environment, process start to exit. With
+ * `build`, `npm run build` runs first, so synth starts from the compiled lib/ as it does
+ * after `npm ci` (charts/run.mjs); otherwise it starts however the tree is (the TypeScript
+ * through tsx when lib/ is older than the sources).
+ */
+function measureColdStart(runs: number, warmup: boolean, work: string, build: boolean): ColdStartResult {
   const outdir = join(work, 'synth');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  if (build) {
+    const built = spawnSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    if (built.status !== 0) fail(`npm run build failed (exit ${built.status}):\n${built.stdout}${built.stderr}`);
+  }
   const args = ['run', '--silent', 'synth', '--', '--outdir', outdir];
   const once = (): number => {
     const start = performance.now();
@@ -149,7 +159,7 @@ export function bench(argv: readonly string[]): BenchResult {
   const work = mkdtempSync(join(values.disk || !existsSync('/dev/shm') ? tmpdir() : '/dev/shm', 'k8s-platform-kit-bench-'));
   try {
     const results = sizes.map((services) => measureSize(services, runs, warmup, work));
-    const coldStart = values['no-cold-start'] ? undefined : measureColdStart(quick ? 1 : runs, warmup, work);
+    const coldStart = values['no-cold-start'] ? undefined : measureColdStart(quick ? 1 : runs, warmup, work, !quick);
     const result: BenchResult = {
       date: new Date().toISOString(),
       machine: machine(loadAverageStart),

@@ -55,11 +55,29 @@ function toText(raw: string | number): string {
   return typeof raw === 'number' ? String(raw) : raw;
 }
 
+/**
+ * Texts parsed so far and their nano-unit counts (undefined: not a quantity). A fleet repeats
+ * a handful of quantities thousands of times, in construction and again in validation.
+ * Emptied when it grows past {@link PARSED_LIMIT} entries, so memory stays bounded.
+ */
+const parsed = new Map<string, bigint | undefined>();
+const PARSED_LIMIT = 4096;
+
 /** Parses `raw` into an exact count of nano-units, or returns undefined when it is not a quantity. */
 function tryParseNanos(raw: unknown): bigint | undefined {
   if (typeof raw === 'number' && !Number.isFinite(raw)) return undefined;
   if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const match = QUANTITY.exec(toText(raw));
+  const text = toText(raw);
+  if (parsed.has(text)) return parsed.get(text);
+  const nanos = parseNanos(text);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(text, nanos);
+  return nanos;
+}
+
+/** {@link tryParseNanos} of a text, uncached. */
+function parseNanos(text: string): bigint | undefined {
+  const match = QUANTITY.exec(text);
   if (!match) return undefined;
   const [, sign = '', intDigits = '', intFraction = '', bareFraction, suffix = ''] = match;
   const fraction = bareFraction ?? intFraction;
