@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   Cloud, DEPLOYMENT_DEFAULTS, DisruptionBudget, EnvValue, HardenedDeployment, IngressPeer, Probe, QosClass, Secret,
   ServiceType, validateApp,
@@ -145,15 +145,15 @@ describe('HardenedDeployment defaults', () => {
   it('renders afresh each time: changing one rendering leaves the next unchanged', () => {
     const chart = Testing.chart();
     const web = new HardenedDeployment(chart, 'web', minimalProps());
-    const first = web.deployment.apiObject.toJson();
-    const second = web.deployment.apiObject.toJson();
+    const first = ApiObject.of(web.deployment).toJson();
+    const second = ApiObject.of(web.deployment).toJson();
     assert.deepEqual(second, first);
     const pod = first.spec.template.spec;
     pod.containers[0].livenessProbe.httpGet.path = '/changed';
     pod.containers[0].resources.limits.memory = '1Gi';
     pod.topologySpreadConstraints[0].maxSkew = 9;
     pod.securityContext.runAsUser = 0;
-    assert.deepEqual(web.deployment.apiObject.toJson(), second);
+    assert.deepEqual(ApiObject.of(web.deployment).toJson(), second);
   });
 
   it('defaults imagePullPolicy to IfNotPresent', () => {
