@@ -12,7 +12,7 @@ import { App, Testing } from 'cdk8s';
 import { validateApp } from '../../constructs/index.js';
 import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE, buildBaselineFleet, buildKitFleet, namespaceOf } from '../../bench/fleet.js';
 import type { Measurement } from '../../bench/measure.js';
-import { evaluateTargets, hasPerService, median, sizeResult, summarize, type BenchResult, type SizeResult } from '../../bench/report.js';
+import { evaluateTargets, formatReport, hasPerService, median, sizeResult, summarize, type BenchResult, type SizeResult } from '../../bench/report.js';
 
 function measurement(overrides: Partial<Measurement> = {}): Measurement {
   return {
@@ -86,6 +86,22 @@ describe('bench report', () => {
     const result = size(100, 1400, 400, 700);
     assert.equal(result.kitVsFloor, 2);
     assert.equal(result.kitVsBaselinePerObject, (1400 / 700) / (400 / 200));
+  });
+
+  it('reports kit/floor per round and its median beside the ratio of the medians', () => {
+    const runs = (variant: 'kit' | 'floor', times: number[]) => summarize(times.map((ms) => measurement({ variant, services: 100, ms, objects: 700 })));
+    // Round 2 ran while the machine was slow: both variants took twice as long.
+    const kit = runs('kit', [1000, 2400, 1100]);
+    const floor = runs('floor', [800, 1600, 500]);
+    const baseline = summarize([measurement({ variant: 'baseline', services: 100, ms: 400, objects: 200 })]);
+    const result = sizeResult(100, kit, baseline, floor, { kit: KIT_KINDS, baseline: BASELINE_KINDS }, true);
+    assert.equal(result.kitVsFloor, 1100 / 800);
+    assert.deepEqual(result.kitVsFloorRounds, [1000 / 800, 2400 / 1600, 1100 / 500]);
+    assert.equal(result.kitVsFloorPaired, 1.5);
+    assert.match(formatReport({
+      date: 'd', machine: { cpu: 'c', cpus: 2, memoryBytes: 1024 ** 3, node: '20', platform: 'linux x64', loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0] },
+      options: { sizes: [100], runs: 3, warmup: true, servicesPerNamespace: 25, output: 'tmpfs' }, sizes: [result], targets: [],
+    }), /kit\/floor per round 1\.25 1\.50 2\.20 \(median 1\.50x\)/);
   });
 
   it('evaluates each target, PASS or MISS', () => {
