@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE } from './fleet.js';
-import { filesBelow, type Measurement, type Variant } from './measure.js';
+import { filesBelow, objectsFileOf, type Measurement, type Variant } from './measure.js';
 import {
   evaluateTargets, formatReport, median, sizeResult, summarize, type BenchResult, type ColdStartResult, type MachineInfo, type SizeResult,
 } from './report.js';
@@ -60,7 +60,7 @@ function round(services: number, work: string, label: string): { kit: Measuremen
   const baseline = runMeasurement('baseline', services, baselineDir);
   const floor = runMeasurement('floor', services, floorDir, kitDir);
   const floorMatchesKit = sameOutput(kitDir, floorDir);
-  for (const dir of [kitDir, baselineDir, floorDir]) rmSync(dir, { recursive: true, force: true });
+  for (const path of [kitDir, objectsFileOf(kitDir), baselineDir, floorDir]) rmSync(path, { recursive: true, force: true });
   return { kit, baseline, floor, floorMatchesKit };
 }
 

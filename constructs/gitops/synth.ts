@@ -26,6 +26,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { App, Chart } from 'cdk8s';
+import type { ManifestObject } from '../policy/finding.js';
 import type { ValidationInput } from '../policy/validate.js';
 import { ChartKustomizations } from './chart-kustomizations.js';
 import { MANIFEST_SUFFIX, SYNTH_FILES_MARKER, filesDrift, recordedFiles, type Drift } from './drift.js';
@@ -57,6 +58,8 @@ export interface GitOpsPlan {
   readonly flux: RenderedChart;
   /** Every file to write: path relative to the environment's directory (`/`-separated) → content; sorted by path. */
   readonly files: ReadonlyMap<string, string>;
+  /** The object each object file holds (the same paths as {@link files}, without the kustomization.yaml files); sorted by path. */
+  readonly objects: ReadonlyMap<string, ManifestObject>;
 }
 
 /** Every object of a plan with its construct path, the App's and the Flux Kustomizations: the input of validation. */
@@ -82,10 +85,14 @@ function renderFlux(rendered: RenderedApp, options: GitOpsOptions): RenderedChar
 }
 
 /** A directory's files: one per object, named by kind and name, and its kustomization.yaml in apply order. */
-function directoryFiles(dir: string, objects: readonly RenderedChart['objects'][number][], files: Map<string, string>): string[] {
+function directoryFiles(dir: string, objects: readonly RenderedChart['objects'][number][], files: Map<string, string>, byFile: Map<string, ManifestObject>): string[] {
   const ordered = applyOrder(objects.map((o) => o.object));
   const names = fileNamesOf(ordered, [KUSTOMIZATION_FILE]);
-  ordered.forEach((object, i) => files.set(`${dir}/${names[i]}`, objectYaml(object)));
+  ordered.forEach((object, i) => {
+    const file = `${dir}/${names[i]}`;
+    files.set(file, objectYaml(object));
+    byFile.set(file, object);
+  });
   files.set(`${dir}/${KUSTOMIZATION_FILE}`, kustomizationYaml(names));
   return names;
 }
@@ -94,20 +101,22 @@ function directoryFiles(dir: string, objects: readonly RenderedChart['objects'][
 export function layoutGitOps(rendered: RenderedApp, options: GitOpsOptions): GitOpsPlan {
   const flux = renderFlux(rendered, options);
   const files = new Map<string, string>();
+  const objects = new Map<string, ManifestObject>();
   const seen = new Map<string, string>();
   for (const chart of rendered.charts) {
     if (chart.name === FLUX_DIRECTORY) throw new Error(`chart '${chart.path}' would be written to ${FLUX_DIRECTORY}/, the directory of the Flux Kustomizations; rename the chart`);
     const other = seen.get(chart.name);
     if (other !== undefined) throw new Error(`charts '${other}' and '${chart.path}' would both be written to ${chart.name}/; rename one`);
     seen.set(chart.name, chart.path);
-    directoryFiles(chart.name, chart.objects, files);
+    directoryFiles(chart.name, chart.objects, files, objects);
   }
   // The top-level kustomization.yaml lists the Flux Kustomizations' files (not the flux/ directory,
   // which kustomize before v3 cannot take as a resource): a sync of the whole environment
   // directory applies the same as a sync of flux/.
-  const fluxFiles = directoryFiles(FLUX_DIRECTORY, flux.objects, files);
+  const fluxFiles = directoryFiles(FLUX_DIRECTORY, flux.objects, files, objects);
   files.set(KUSTOMIZATION_FILE, kustomizationYaml(fluxFiles.map((file) => `${FLUX_DIRECTORY}/${file}`)));
-  return { rendered, flux, files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  const byPath = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+  return { rendered, flux, files: new Map([...files.entries()].sort(byPath)), objects: new Map([...objects.entries()].sort(byPath)) };
 }
 
 /** Renders `app` once and lays it out: {@link renderApp}, then {@link layoutGitOps}. */

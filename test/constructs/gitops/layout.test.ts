@@ -149,6 +149,13 @@ describe('layoutGitOps and writeGitOps', () => {
     assert.equal(files.get('base/namespace-demo.yaml'), objectYaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } }));
   });
 
+  it('keeps the object of each object file, which serializes to that file', () => {
+    const { files, objects } = plan();
+    assert.deepEqual([...objects.keys()], [...files.keys()].filter((file) => !file.endsWith('kustomization.yaml')));
+    for (const [file, object] of objects) assert.equal(objectYaml(object), files.get(file), file);
+    assert.deepEqual(objects.get('base/namespace-demo.yaml'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+  });
+
   it('throws when a chart would be written to the Flux directory', () => {
     const app = new App();
     new Chart(app, 'flux');
