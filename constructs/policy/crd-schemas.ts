@@ -1,7 +1,8 @@
 /**
  * Schemas for custom resource kinds that have no `@kubernetes-models/*` package: each
  * kind's `openAPIV3Schema`, taken from its pinned CRD (constructs/imports/crd-schemas.ts,
- * generated), compiled with Ajv and registered with the validation spine.
+ * generated), compiled with Ajv ahead of time (constructs/imports/crd-validators.js, see
+ * ./_crd-ajv.ts) and registered with the validation spine.
  *
  * One difference from the API server, on purpose: where a schema lists an object's
  * properties and does not preserve unknown fields, an unknown field is an error here. The
