@@ -10,7 +10,7 @@
  *
  * Plain JavaScript on purpose: it decides whether TypeScript needs compiling at all.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -37,6 +37,10 @@ function compiledIsFresh() {
 const [entry] = process.argv.splice(2, 1);
 if (entry === undefined || !/^[a-z][a-z-]*$/.test(entry)) {
   console.error(`usage: node charts/run.mjs <entry> [arguments], where <entry> names a file of charts/ such as main; got ${entry ?? 'nothing'}`);
+  process.exit(2);
+}
+if (!existsSync(join(root, 'charts', `${entry}.ts`))) {
+  console.error(`node charts/run.mjs: there is no charts/${entry}.ts to run (entries: main, capacity)`);
   process.exit(2);
 }
 if (compiledIsFresh()) {

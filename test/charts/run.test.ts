@@ -90,7 +90,7 @@ describe('charts/run.mjs', () => {
     assert.equal(run(dir, 'probe').stdout, 'typescript []');
   });
 
-  it('refuses a missing or malformed entry, naming what it got', () => {
+  it('refuses a missing, malformed or unknown entry, naming what it got', () => {
     const dir = fresh();
     assert.deepEqual(run(dir), {
       status: 2, stdout: '',
@@ -98,5 +98,6 @@ describe('charts/run.mjs', () => {
     });
     assert.equal(run(dir, '../lib/charts/probe').stderr,
       'usage: node charts/run.mjs <entry> [arguments], where <entry> names a file of charts/ such as main; got ../lib/charts/probe');
+    assert.deepEqual(run(dir, 'synth'), { status: 2, stdout: '', stderr: 'node charts/run.mjs: there is no charts/synth.ts to run (entries: main, capacity)' });
   });
 });
