@@ -58,21 +58,34 @@ export function objectsFileOf(outdir: string): string {
   return `${outdir}.objects.json`;
 }
 
-async function runKit(services: number, outdir: string, keepObjects = false): Promise<Record<string, number>> {
-  const t0 = performance.now();
+/** Runs one phase of the kit variant's work; {@link runKit} times it, bench/profile.ts also profiles it. */
+export type PhaseRunner = <T>(phase: string, work: () => T | Promise<T>) => Promise<T>;
+
+/** Options of {@link runKit}. */
+export interface KitRunOptions {
+  /** Write the objects beside the output for the floor ({@link objectsFileOf}), after the timed work. */
+  readonly keepObjects?: boolean;
+  /** Wraps each phase (the time measured includes the wrapper). */
+  readonly around?: PhaseRunner;
+}
+
+/** The kit variant: build, render, serialize, validate and write the fleet; returns each phase's wall time. */
+export async function runKit(services: number, outdir: string, options: KitRunOptions = {}): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  const phase: PhaseRunner = async (name, work) => {
+    const start = performance.now();
+    const result = await (options.around ? options.around(name, work) : work());
+    times[name] = performance.now() - start;
+    return result;
+  };
   const app = new App();
-  buildKitFleet(app, services);
-  const t1 = performance.now();
-  const rendered = renderApp(app);
-  const t2 = performance.now();
-  const plan = layoutGitOps(rendered, { repositoryPath: './dist/bench' });
-  const t3 = performance.now();
-  await assertValidManifests(validationInputsOf(plan));
-  const t4 = performance.now();
-  writeGitOps(outdir, plan.files);
-  const t5 = performance.now();
-  if (keepObjects) writeFileSync(objectsFileOf(outdir), JSON.stringify(Object.fromEntries(plan.objects)));
-  return { build: t1 - t0, render: t2 - t1, serialize: t3 - t2, validate: t4 - t3, write: t5 - t4 };
+  await phase('build', () => buildKitFleet(app, services));
+  const rendered = await phase('render', () => renderApp(app));
+  const plan = await phase('serialize', () => layoutGitOps(rendered, { repositoryPath: './dist/bench' }));
+  await phase('validate', () => assertValidManifests(validationInputsOf(plan)));
+  await phase('write', () => writeGitOps(outdir, plan.files));
+  if (options.keepObjects) writeFileSync(objectsFileOf(outdir), JSON.stringify(Object.fromEntries(plan.objects)));
+  return times;
 }
 
 function runBaseline(services: number, outdir: string): Record<string, number> {
@@ -170,7 +183,7 @@ export async function measure(variant: Variant, services: number, outdir: string
     phases = runFloor(input, outdir);
   } else if (variant === 'kit') {
     await runKit(2, warmupDir);
-    phases = await runKit(services, outdir, true);
+    phases = await runKit(services, outdir, { keepObjects: true });
   } else {
     runBaseline(2, warmupDir);
     phases = runBaseline(services, outdir);

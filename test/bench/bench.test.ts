@@ -12,6 +12,7 @@ import { App, Testing } from 'cdk8s';
 import { validateApp } from '../../constructs/index.js';
 import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE, buildBaselineFleet, buildKitFleet, namespaceOf } from '../../bench/fleet.js';
 import type { Measurement } from '../../bench/measure.js';
+import { profileKit } from '../../bench/profile.js';
 import { evaluateTargets, formatReport, hasPerService, median, sizeResult, summarize, type BenchResult, type SizeResult } from '../../bench/report.js';
 
 function measurement(overrides: Partial<Measurement> = {}): Measurement {
@@ -164,6 +165,24 @@ describe('npm run bench -- --quick', () => {
       assert.match(child.stdout, /targets:/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm run bench:profile', () => {
+  it('writes one CPU profile per phase of the kit variant, each with samples from the kit', async () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'kit-profile-'));
+    try {
+      const { phases, profiles } = await profileKit(3, outdir);
+      assert.deepEqual(Object.keys(phases), ['build', 'render', 'serialize', 'validate', 'write']);
+      assert.deepEqual(profiles.map((file) => file.slice(outdir.length + 1)), Object.keys(phases).map((phase) => `${phase}.cpuprofile`));
+      for (const file of profiles) {
+        const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: { callFrame: { url: string } }[]; samples: number[] };
+        assert.ok(profile.samples.length > 0, file);
+        assert.ok(profile.nodes.some((node) => node.callFrame.url.includes('/bench/')), `${file} profiles the bench's kit run`);
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
   });
 });
