@@ -10,24 +10,36 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 
 type Schema = Record<string, unknown>;
 
+const isObject = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A copy of an object schema with `f` applied to each of its values, and to each property
+ * schema of `properties` (whose keys are field names, not keywords).
+ */
+function mapChildren(schema: Schema, f: (child: unknown) => unknown): Schema {
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'properties' && isObject(value)
+    ? Object.fromEntries(Object.entries(value).map(([name, property]) => [name, f(property)]))
+    : f(value)]));
+}
+
+/** `f` applied to every schema and value inside `schema`, arrays included; the copy it builds. */
+function mapSchema(schema: unknown, f: (schema: Schema) => unknown): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => mapSchema(item, f));
+  return isObject(schema) ? f(schema) : schema;
+}
+
 /**
  * Closes every object schema that lists its properties and does not ask to keep unknown
  * fields: an unknown field is an error, where the API server would prune it silently.
  */
 export function closed(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (schema === null || typeof schema !== 'object') return schema;
-  const out: Schema = {};
-  for (const [key, value] of Object.entries(schema as Schema)) {
-    // Property names are data, not schemas: copy the map, closing each property's schema.
-    out[key] = key === 'properties' && value !== null && typeof value === 'object'
-      ? Object.fromEntries(Object.entries(value as Schema).map(([name, property]) => [name, closed(property)]))
-      : closed(value);
-  }
-  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
-    out.additionalProperties = false;
-  }
-  return out;
+  return mapSchema(schema, (object) => {
+    const out = mapChildren(object, closed);
+    if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+      out.additionalProperties = false;
+    }
+    return out;
+  });
 }
 
 /** Subschemas shorter than this (as JSON) are compiled where they appear, even when repeated. */
@@ -42,44 +54,28 @@ const SHARED_MIN_LENGTH = 300;
  */
 export function shared(root: Schema): Schema {
   const seen = new Map<string, number>();
-  const count = (schema: unknown): void => {
-    if (Array.isArray(schema)) return schema.forEach(count);
-    if (schema === null || typeof schema !== 'object') return;
-    const object = schema as Schema;
+  const count = (schema: unknown): unknown => mapSchema(schema, (object) => {
     if (object.properties !== undefined || object.items !== undefined) {
       const text = JSON.stringify(object);
       if (text.length >= SHARED_MIN_LENGTH) seen.set(text, (seen.get(text) ?? 0) + 1);
     }
-    for (const [key, value] of Object.entries(object)) {
-      if (key === 'properties' && value !== null && typeof value === 'object') Object.values(value as Schema).forEach(count);
-      else count(value);
-    }
-  };
+    return mapChildren(object, count);
+  });
   count(root);
   const defs: Schema = {};
   const ids = new Map<string, string>();
-  const rewrite = (schema: unknown, isDefinition: boolean): unknown => {
-    if (Array.isArray(schema)) return schema.map((item) => rewrite(item, false));
-    if (schema === null || typeof schema !== 'object') return schema;
-    const text = JSON.stringify(schema);
-    if (!isDefinition && (seen.get(text) ?? 0) > 1) {
-      let id = ids.get(text);
-      if (id === undefined) {
-        id = `s${ids.size}`;
-        ids.set(text, id);
-        defs[id] = rewrite(schema, true);
-      }
-      return { $ref: `#/$defs/${id}` };
+  const rewrite = (schema: unknown): unknown => mapSchema(schema, (object) => {
+    const text = JSON.stringify(object);
+    if ((seen.get(text) ?? 0) < 2) return mapChildren(object, rewrite);
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = `s${ids.size}`;
+      ids.set(text, id);
+      defs[id] = mapChildren(object, rewrite);
     }
-    const out: Schema = {};
-    for (const [key, value] of Object.entries(schema as Schema)) {
-      out[key] = key === 'properties' && value !== null && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value as Schema).map(([name, property]) => [name, rewrite(property, false)]))
-        : rewrite(value, false);
-    }
-    return out;
-  };
-  const out = rewrite(root, true) as Schema;
+    return { $ref: `#/$defs/${id}` };
+  });
+  const out = mapChildren(root, rewrite);
   return ids.size > 0 ? { ...out, $defs: defs } : out;
 }
 
