@@ -170,6 +170,13 @@ export function countOutput(dir: string): { files: number; bytes: number; object
   return { files: files.length, bytes, objects, kinds };
 }
 
+/** The `--services` option: a whole number of services, at least 1. */
+export function servicesOption(text: string | undefined): number {
+  const services = Number(text);
+  if (!Number.isInteger(services) || services < 1) throw new Error(`--services must be a whole number >= 1, got ${String(text)}`);
+  return services;
+}
+
 /** Runs one variant after an in-process warm-up and returns its measurement. */
 export async function measure(variant: Variant, services: number, outdir: string, inputDir?: string): Promise<Measurement> {
   const warmupDir = `${outdir}.warmup`;
@@ -205,8 +212,7 @@ async function main(): Promise<void> {
   });
   const variant = values.variant as Variant;
   if (!VARIANTS.includes(variant)) throw new Error(`--variant must be one of ${VARIANTS.join(', ')}, got ${String(values.variant)}`);
-  const services = Number(values.services);
-  if (!Number.isInteger(services) || services < 1) throw new Error(`--services must be a whole number >= 1, got ${String(values.services)}`);
+  const services = servicesOption(values.services);
   if (!values.outdir) throw new Error('--outdir is required');
   const result = await measure(variant, services, values.outdir, values.input);
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runKit, type PhaseRunner } from './measure.js';
+import { runKit, servicesOption, type PhaseRunner } from './measure.js';
 
 /** Sampling interval of the profiles, in microseconds. */
 const SAMPLING_INTERVAL_US = 200;
@@ -48,8 +48,7 @@ export async function profileKit(services: number, outdir: string): Promise<{ ph
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { services: { type: 'string', default: '1000' }, outdir: { type: 'string' } } });
-  const services = Number(values.services);
-  if (!Number.isInteger(services) || services < 1) throw new Error(`--services must be a whole number >= 1, got ${values.services}`);
+  const services = servicesOption(values.services);
   const outdir = resolve(values.outdir ?? join(tmpdir(), 'k8s-platform-kit-profiles'));
   const { phases, profiles } = await profileKit(services, outdir);
   for (const [phase, ms] of Object.entries(phases)) console.log(`${phase.padEnd(10)} ${ms.toFixed(0).padStart(7)} ms (profiled)`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { validateApp } from '../../constructs/index.js';
 import { BASELINE_KINDS, KIT_KINDS, SERVICES_PER_NAMESPACE, buildBaselineFleet, buildKitFleet, namespaceOf } from '../../bench/fleet.js';
-import type { Measurement } from '../../bench/measure.js';
+import { servicesOption, type Measurement } from '../../bench/measure.js';
 import { profileKit } from '../../bench/profile.js';
 import { evaluateTargets, formatReport, hasPerService, median, sizeResult, summarize, type BenchResult, type SizeResult } from '../../bench/report.js';
 
@@ -103,6 +103,13 @@ describe('bench report', () => {
       date: 'd', machine: { cpu: 'c', cpus: 2, memoryBytes: 1024 ** 3, node: '20', platform: 'linux x64', loadAverageStart: [0, 0, 0], loadAverageEnd: [0, 0, 0] },
       options: { sizes: [100], runs: 3, warmup: true, servicesPerNamespace: 25, output: 'tmpfs' }, sizes: [result], targets: [],
     }), /kit\/floor per round 1\.25 1\.50 2\.20 \(median 1\.50x\)/);
+  });
+
+  it('takes --services as a whole number of at least 1, naming what it got otherwise', () => {
+    assert.equal(servicesOption('1000'), 1000);
+    for (const bad of ['0', '-3', '2.5', 'many', undefined]) {
+      assert.throws(() => servicesOption(bad), { message: `--services must be a whole number >= 1, got ${String(bad)}` });
+    }
   });
 
   it('evaluates each target, PASS or MISS', () => {
