@@ -319,7 +319,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
   addFinalTransform(ApiObject.of(workload), (json) => {
     const pod = (json as { spec: { template: { spec: PodJson } } }).spec.template.spec;
     const main = pod.containers[0];
-    if (!main) throw new Error(`${target.kind} '${scope.node.path}': the rendered pod has no container`);
+    if (!main) throw new Error(`${target.kind} '${scope.node.path}': spec.template.spec.containers is empty after rendering; expected the 'main' container the kit adds`);
     main.resources = kubeResources(props);
     main.imagePullPolicy = 'IfNotPresent';
     // cdk8s-plus-27's Capability enum has no ALL, so the drop list is set here.
