@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolicyViolationError, assertValidManifests, constructWarnings } from '../constructs/index.js';
 import { checkCapacity } from '../constructs/capacity/index.js';
+import { environmentCapabilities } from '../constructs/environment/index.js';
 import { environmentGraph, formatDrift, gitopsDrift, planGitOps, renderedObjects, validationInputsOf, writeGitOps } from '../constructs/gitops/index.js';
 import { buildApp } from './app.js';
 import { gitopsOptionsOf } from './bootstrap.js';
@@ -39,7 +40,8 @@ async function synthEnvironment(name: string, target: string, options: Options):
   const env = loadEnvironment(name);
   const app = buildApp(env);
   const plan = planGitOps(app, gitopsOptionsOf(env));
-  const report = await assertValidManifests(validationInputsOf(plan));
+  // Schema, policy, and the capabilities each object needs against what the cluster provides.
+  const report = await assertValidManifests(validationInputsOf(plan), { cluster: environmentCapabilities(env, { gitopsOutput: true }) });
   const objects = renderedObjects(plan.rendered).map((rendered) => rendered.object);
   const capacity = checkCapacity(env, objects, { strict: options.strictCapacity || undefined });
   if (options.graph) {

@@ -1,18 +1,52 @@
 /**
  * EksCluster: an EKS cluster as an environment's config describes it, with what production
- * needs around it: a VPC over the configured zones, secrets encrypted with a KMS key,
- * every control-plane log type, IRSA and Pod Identity, managed node groups that require
- * IMDSv2, and the add-ons (VPC CNI with prefix delegation, CoreDNS, kube-proxy, EBS CSI).
+ * needs around it: a VPC over the configured zones, secrets encrypted with a KMS key whose
+ * policy names its administrators, every control-plane log type, IRSA and Pod Identity,
+ * managed node groups that require IMDSv2 and can be replaced, the EKS add-ons at versions
+ * that follow the control plane (VPC CNI with prefix delegation and NetworkPolicy
+ * enforcement, CoreDNS, kube-proxy, EBS CSI, the Pod Identity agent), access entries per
+ * principal, and the cloud half of the controllers the platform installs (docs/stacks.md):
+ * an IAM role with upstream's policy for each, bound by Pod Identity to the ServiceAccount
+ * its chart creates, and Velero's bucket.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { isArmInstanceType, machineTypeOf, subnetCidr, type AwsCluster, type AwsNodePool } from '../constructs/environment/index.js';
+import {
+  EKS_MANAGED_ADDONS, isArmInstanceType, machineTypeOf, poolGpus, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool,
+} from '../constructs/environment/index.js';
+import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
+import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
 /** Arguments of {@link EksCluster}. */
 export interface EksClusterArgs {
   readonly cluster: AwsCluster;
   readonly region: string;
+  /**
+   * How long Velero keeps each backup (a Go duration such as `720h`): the backup bucket's
+   * lifecycle expires objects a week after it, so it never removes a backup Velero still keeps.
+   * @default '720h' (Velero's default TTL)
+   */
+  readonly backupRetention?: string;
+}
+
+/** An EKS access policy of the stack file, as the EKS access policy it names. */
+const ACCESS_POLICIES = {
+  'cluster-admin': 'AmazonEKSClusterAdminPolicy',
+  'admin': 'AmazonEKSAdminPolicy',
+  'edit': 'AmazonEKSEditPolicy',
+  'view': 'AmazonEKSViewPolicy',
+} as const;
+
+/** Days of a Go duration of whole hours (`720h` → 30), rounded up; 30 for anything else. */
+export function retentionDays(duration: string): number {
+  const hours = /^(\d+)h$/.exec(duration);
+  return hours ? Math.max(1, Math.ceil(Number(hours[1]) / 24)) : 30;
+}
+
+/** A Pulumi resource name for an IAM principal: the last part of its ARN, e.g. `role/platform-admins` → `platform-admins`. */
+export function principalName(arn: string): string {
+  return (arn.split('/').pop() ?? arn).replace(/[^A-Za-z0-9-]/g, '-').toLowerCase();
 }
 
 /** Every control-plane log type EKS has; all are enabled. */
@@ -28,8 +62,17 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly secretsKey: aws.kms.Key;
   public readonly cluster: aws.eks.Cluster;
   public readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+  /** The OIDC issuer URL of the cluster (for IRSA trust policies outside the kit). */
+  public readonly oidcIssuer: pulumi.Output<string>;
+  public readonly nodeRole: aws.iam.Role;
   public readonly nodeGroups: Record<string, aws.eks.NodeGroup> = {};
   public readonly addons: Record<string, aws.eks.Addon> = {};
+  /** The controllers' Pod Identity associations, by controller (`aws-load-balancer-controller`, …). */
+  public readonly podIdentities: Record<string, aws.eks.PodIdentityAssociation> = {};
+  /** Velero's bucket, when `addons.velero` is set. */
+  public readonly backupBucket?: aws.s3.Bucket;
+  /** The principal running `pulumi up` (an assumed role's role ARN), granted cluster-admin and key administration. */
+  public readonly deployerArn: pulumi.Output<string>;
   /** A kubeconfig that authenticates with `aws eks get-token`, as a secret. */
   public readonly kubeconfig: pulumi.Output<string>;
 
@@ -98,10 +141,46 @@ export class EksCluster extends pulumi.ComponentResource {
       role: clusterRole.name,
       policyArn: managedPolicy('AmazonEKSClusterPolicy'),
     }, child);
+    // Who runs `pulumi up`: an assumed role's session ARN resolved to the role itself.
+    const caller = aws.getCallerIdentityOutput({}, child);
+    this.deployerArn = aws.iam.getSessionContextOutput({ arn: caller.arn }, child).issuerArn;
+    const accountId = caller.accountId;
+    const keyPolicy = (purpose: string, users: pulumi.Input<string>[]) =>
+      pulumi.all([partition, accountId, this.deployerArn, pulumi.all(users)]).apply(([part, account, deployer, userArns]) => JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'KeyAdministrators',
+            Effect: 'Allow',
+            Principal: { AWS: [...new Set([deployer, ...config.keyAdminArns])] },
+            Action: ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*',
+              'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand'],
+            Resource: '*',
+          },
+          ...(userArns.length > 0 ? [{
+            Sid: `KeyUsers${purpose}`,
+            Effect: 'Allow',
+            Principal: { AWS: userArns },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:CallerAccount': account } },
+          }] : []),
+          // Key use through IAM policies (Velero's role, the EBS CSI driver) stays possible
+          // within the account; administration stays with the named administrators.
+          {
+            Sid: 'KeyUseThroughIam',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${part}:iam::${account}:root` },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: '*',
+          },
+        ],
+      }));
     this.secretsKey = new aws.kms.Key(`${name}-secrets`, {
       description: `Encrypts Kubernetes Secrets of EKS cluster ${clusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: keyPolicy('Cluster', [clusterRole.arn]),
     }, child);
     new aws.kms.Alias(`${name}-secrets`, { name: `alias/eks/${clusterName}/secrets`, targetKeyId: this.secretsKey.keyId }, child);
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
@@ -118,16 +197,20 @@ export class EksCluster extends pulumi.ComponentResource {
         subnetIds: Object.values(this.privateSubnets).map((s) => s.id),
         endpointPrivateAccess: endpoint.private,
         endpointPublicAccess: endpoint.public,
-        ...(endpoint.public && endpoint.publicCidrs.length > 0 && { publicAccessCidrs: endpoint.publicCidrs }),
+        // Always written out: an endpoint without publicAccessCidrs is open to 0.0.0.0/0.
+        ...(endpoint.public && { publicAccessCidrs: endpoint.publicCidrs }),
       },
       encryptionConfig: { provider: { keyArn: this.secretsKey.arn }, resources: ['secrets'] },
       enabledClusterLogTypes: [...EKS_LOG_TYPES],
-      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+      // The creator gets a managed access entry below, like every other principal, instead of
+      // the one-time bootstrap grant (which cannot be changed or seen as a resource).
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       upgradePolicy: { supportType: 'STANDARD' },
     }, { parent: this, dependsOn: [clusterPolicy, logGroup] });
 
     // Identity for workloads: the OIDC provider (IRSA) and the Pod Identity agent.
     const issuer = this.cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? '');
+    this.oidcIssuer = issuer;
     this.oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
       url: issuer,
       clientIdLists: ['sts.amazonaws.com'],
@@ -148,10 +231,17 @@ export class EksCluster extends pulumi.ComponentResource {
       return iamRole;
     };
 
-    const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) => {
+    // Each add-on at the version EKS lists for the control plane's version (the newest, or the
+    // one pinned in config): a control-plane upgrade moves them with it.
+    const addon = (addonName: (typeof EKS_MANAGED_ADDONS)[number], extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) => {
+      const pinned = config.addons.versions[addonName];
+      const addonVersion = pinned !== undefined && pinned !== 'latest'
+        ? pinned
+        : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: this.cluster.version, mostRecent: true }, child).version;
       this.addons[addonName] = new aws.eks.Addon(`${name}-${addonName}`, {
         clusterName: this.cluster.name,
         addonName,
+        addonVersion,
         resolveConflictsOnCreate: 'OVERWRITE',
         resolveConflictsOnUpdate: 'OVERWRITE',
         ...extra,
@@ -159,16 +249,18 @@ export class EksCluster extends pulumi.ComponentResource {
       return this.addons[addonName];
     };
     // Prefix delegation gives each ENI slot a /28 of addresses, so max-pods is set by the
-    // kubelet (110 here) rather than by the instance's ENI limits.
+    // kubelet (110 here) rather than by the instance's ENI limits. The network policy agent
+    // enforces NetworkPolicies (without it every NetworkPolicy is a no-op).
     const vpcCni = addon('vpc-cni', {
       serviceAccountRoleArn: irsaRole('vpc-cni', 'kube-system', 'aws-node', 'AmazonEKS_CNI_Policy').arn,
-      configurationValues: JSON.stringify({ env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } }),
+      configurationValues: JSON.stringify(vpcCniConfiguration(config)),
     });
-    addon('eks-pod-identity-agent');
+    const podIdentityAgent = addon('eks-pod-identity-agent');
     addon('kube-proxy');
 
     // Node groups, one per pool, each from its own launch template.
     const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: servicePrincipalPolicy('ec2.amazonaws.com') }, child);
+    this.nodeRole = nodeRole;
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((policy) =>
       new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
     for (const pool of config.nodePools) {
@@ -180,15 +272,51 @@ export class EksCluster extends pulumi.ComponentResource {
       serviceAccountRoleArn: irsaRole('ebs-csi', 'kube-system', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy').arn,
     }, nodes);
 
-    config.adminRoleArns.forEach((principalArn, i) => {
-      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: this.cluster.name, principalArn }, child);
-      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+    // Access entries, one per principal and named by it, so reordering the list changes nothing.
+    const grant = (id: string, principalArn: pulumi.Input<string>, policy: keyof typeof ACCESS_POLICIES, namespaces?: readonly string[]) => {
+      const entry = new aws.eks.AccessEntry(`${name}-access-${id}`, { clusterName: this.cluster.name, principalArn }, child);
+      new aws.eks.AccessPolicyAssociation(`${name}-access-${id}`, {
         clusterName: this.cluster.name,
         principalArn,
-        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-        accessScope: { type: 'cluster' },
+        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[policy]}`,
+        accessScope: namespaces ? { type: 'namespace', namespaces: [...namespaces] } : { type: 'cluster' },
       }, { parent: this, dependsOn: [entry] });
-    });
+    };
+    grant('deployer', this.deployerArn, 'cluster-admin');
+    for (const principalArn of config.adminRoleArns) grant(principalName(principalArn), principalArn, 'cluster-admin');
+    for (const entry of config.access) grant(principalName(entry.principalArn), entry.principalArn, entry.policy, entry.namespaces);
+
+    // The controllers the platform installs: a role each with upstream's policy, bound by
+    // Pod Identity to the ServiceAccount its chart creates.
+    const controller = (id: string, identity: { readonly namespace: string; readonly serviceAccount: string }, policy: pulumi.Input<string>) => {
+      const role = new aws.iam.Role(`${name}-${id}`, {
+        description: `${id} of EKS cluster ${clusterName} (Pod Identity: ${identity.namespace}/${identity.serviceAccount})`,
+        assumeRolePolicy: servicePrincipalPolicy('pods.eks.amazonaws.com'),
+      }, child);
+      const rolePolicy = new aws.iam.RolePolicy(`${name}-${id}`, { role: role.id, policy }, child);
+      this.podIdentities[id] = new aws.eks.PodIdentityAssociation(`${name}-${id}`, {
+        clusterName: this.cluster.name,
+        namespace: identity.namespace,
+        serviceAccount: identity.serviceAccount,
+        roleArn: role.arn,
+      }, { parent: this, dependsOn: [podIdentityAgent, rolePolicy] });
+    };
+    const { addons } = config;
+    if (addons.loadBalancerController) {
+      controller('aws-load-balancer-controller', AwsLoadBalancerController.IDENTITY, JSON.stringify(awsLoadBalancerControllerPolicy()));
+    }
+    if (addons.autoscaler === 'cluster-autoscaler') {
+      controller('cluster-autoscaler', ClusterAutoscaler.IDENTITY, JSON.stringify(clusterAutoscalerPolicy(clusterName)));
+    }
+    if (addons.externalDns) {
+      const zoneArn = pulumi.interpolate`arn:${partition}:route53:::hostedzone/${addons.externalDns.hostedZoneId}`;
+      controller('external-dns', ExternalDns.IDENTITY, zoneArn.apply((arn) => JSON.stringify(externalDnsPolicy(arn))));
+    }
+    if (addons.velero) {
+      const bucket = this.backupStorage(name, clusterName, addons.velero.bucket, args.backupRetention ?? '720h', keyPolicy);
+      this.backupBucket = bucket.bucket;
+      controller('velero', Velero.IDENTITY, pulumi.all([bucket.bucket.arn, bucket.key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(veleroPolicy(bucketArn, keyArn))));
+    }
 
     this.kubeconfig = pulumi.secret(
       pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority]).apply(([nameOut, server, ca]) =>
@@ -198,6 +326,59 @@ export class EksCluster extends pulumi.ComponentResource {
         })),
     );
     this.registerOutputs({ clusterName: this.cluster.name, kubeconfig: this.kubeconfig });
+  }
+
+  /** Velero's bucket: KMS-encrypted with a key of its own, versioned, private, TLS only, expiring a week after the backup TTL. */
+  private backupStorage(
+    name: string,
+    clusterName: string,
+    bucketName: string,
+    retention: string,
+    keyPolicy: (purpose: string, users: pulumi.Input<string>[]) => pulumi.Output<string>,
+  ): { bucket: aws.s3.Bucket; key: aws.kms.Key } {
+    const child = { parent: this };
+    const key = new aws.kms.Key(`${name}-backups`, {
+      description: `Encrypts the Velero backups of EKS cluster ${clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy('Backups', []),
+    }, child);
+    new aws.kms.Alias(`${name}-backups`, { name: `alias/eks/${clusterName}/backups`, targetKeyId: key.keyId }, child);
+    // Backups outlive a mistaken `pulumi destroy`: the bucket is protected and never force-emptied.
+    const bucket = new aws.s3.Bucket(`${name}-backups`, { bucket: bucketName, forceDestroy: false }, { parent: this, protect: true });
+    new aws.s3.BucketPublicAccessBlock(`${name}-backups`, {
+      bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    }, child);
+    new aws.s3.BucketOwnershipControls(`${name}-backups`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-backups`, {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    }, child);
+    const versioning = new aws.s3.BucketVersioning(`${name}-backups`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    const days = retentionDays(retention);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-backups`, {
+      bucket: bucket.id,
+      rules: [{
+        id: 'backup-retention',
+        status: 'Enabled',
+        filter: {},
+        // Velero deletes a backup at its TTL; this only catches what it missed.
+        expiration: { days: days + 7 },
+        noncurrentVersionExpiration: { noncurrentDays: 7 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }],
+    }, { parent: this, dependsOn: [versioning] });
+    new aws.s3.BucketPolicy(`${name}-backups`, {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) => JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*',
+          Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }],
+      })),
+    }, child);
+    return { bucket, key };
   }
 
   private nodeGroup(
@@ -222,25 +403,32 @@ export class EksCluster extends pulumi.ComponentResource {
       tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${clusterName}-${pool.name}` } }],
     }, { parent: this });
     const zones = pool.zones ?? config.zones;
+    const autoscaled = config.addons.autoscaler === 'cluster-autoscaler';
     return new aws.eks.NodeGroup(id, {
       clusterName: this.cluster.name,
-      nodeGroupName: `${clusterName}-${pool.name}`,
+      // A prefix, not a name: changes EKS can only make by replacement (instance types, AMI,
+      // capacity type, subnets) create the new group before deleting the old one.
+      nodeGroupNamePrefix: `${clusterName}-${pool.name}-`,
       version: pool.version ?? config.version,
       nodeRoleArn: nodeRole.arn,
       subnetIds: zones.map((zone) => (this.privateSubnets[zone] as aws.ec2.Subnet).id),
       instanceTypes: pool.instanceTypes,
-      amiType: isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
+      amiType: amiTypeOf(pool),
       capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
       scalingConfig: { minSize: pool.min, desiredSize: pool.desired, maxSize: pool.max },
-      updateConfig: { maxUnavailable: 1 },
+      updateConfig: { ...pool.updateConfig },
       labels: { ...pool.labels, [POOL_LABEL]: pool.name },
-      taints: pool.taints.map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
+      taints: poolTaints(pool).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+      // The Cluster Autoscaler finds its groups by these tags (EKS also puts them on the group's
+      // Auto Scaling group), and reads labels and taints from the group to scale up from zero.
+      ...(autoscaled && { tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } }),
     }, {
       parent: this,
       dependsOn,
-      // The cluster autoscaler owns the current size between min and max.
-      ignoreChanges: ['scalingConfig.desiredSize'],
+      // The Cluster Autoscaler owns the current size between min and max; without one,
+      // `desired` is the pool's size and a change to it is applied.
+      ...(autoscaled && { ignoreChanges: ['scalingConfig.desiredSize'] }),
     });
   }
 }
@@ -263,6 +451,20 @@ export function nodeUserData(maxPods: number): string {
     '--//--',
     '',
   ].join('\n');
+}
+
+/** The AMI type of a pool's nodes: AL2023, for arm64 or x86_64, with the NVIDIA drivers on GPU types. */
+export function amiTypeOf(pool: AwsNodePool): string {
+  if (poolGpus(pool) > 0) return isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_x86_64_NVIDIA';
+  return isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+}
+
+/** The VPC CNI add-on's configuration: prefix delegation, and the network policy agent when NetworkPolicies are enforced. */
+export function vpcCniConfiguration(config: AwsCluster): Record<string, unknown> {
+  return {
+    env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+    ...(config.addons.networkPolicy && { enableNetworkPolicy: 'true' }),
+  };
 }
 
 function servicePrincipalPolicy(service: string): string {

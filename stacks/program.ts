@@ -16,6 +16,7 @@ import { buildBootstrap } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';
 import { assertValid, constructWarnings } from '../constructs/index.js';
 import { checkCapacity, objectsOf } from '../constructs/capacity/index.js';
+import { environmentCapabilities } from '../constructs/environment/index.js';
 import { AksCluster } from './aks.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
 import { EksCluster } from './eks.js';
@@ -29,6 +30,17 @@ export interface PlatformOutputs {
   readonly deployMode: string;
   /** `cloud`, or `local` when the objects went to a local control plane (the cluster was left out). */
   readonly target: 'cloud' | 'local';
+  /** EKS only: the network, identity and security facts other stacks and tools need. */
+  readonly aws?: {
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly vpcId: pulumi.Output<string>;
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly nodeRoleArn: pulumi.Output<string>;
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
+    readonly backupBucket?: pulumi.Output<string>;
+  };
 }
 
 /** The resources a platform stack created, for callers (and tests) that look inside. */
@@ -53,13 +65,14 @@ export interface PlatformOptions {
 /** Builds an environment's whole stack. Validation of every App, then the capacity check, come first. */
 export async function platformStack(env: Environment, options: PlatformOptions = {}): Promise<Platform> {
   const app = buildApp(env);
-  const appReport = await assertValid(app);
+  const capabilities = environmentCapabilities(env);
+  const appReport = await assertValid(app, { cluster: capabilities });
   // Capacity comes next: in strict mode a failing scenario stops the program before any
   // resource is registered; otherwise `pulumi preview` and `up` show the problems as warnings.
   const capacity = checkCapacity(env, objectsOf(app));
   for (const warning of [...constructWarnings(app), ...capacity.warnings]) void pulumi.log.warn(warning);
   const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
-  const gitops = sync && { sync, report: await assertValid(sync) };
+  const gitops = sync && { sync, report: await assertValid(sync, { cluster: capabilities }) };
 
   const { local } = options;
   let cluster: EksCluster | AksCluster | undefined;
@@ -89,15 +102,31 @@ export async function platformStack(env: Environment, options: PlatformOptions =
       kubeconfig,
       deployMode: env.deploy.mode,
       target: local ? 'local' : 'cloud',
+      ...(cluster instanceof EksCluster && { aws: eksOutputs(cluster) }),
     },
+  };
+}
+
+/** The EKS facts the stack outputs. */
+function eksOutputs(eks: EksCluster): NonNullable<PlatformOutputs['aws']> {
+  return {
+    oidcIssuerUrl: eks.oidcIssuer,
+    oidcProviderArn: eks.oidcProvider.arn,
+    vpcId: eks.vpc.id,
+    privateSubnetIds: Object.values(eks.privateSubnets).map((subnet) => subnet.id),
+    publicSubnetIds: Object.values(eks.publicSubnets).map((subnet) => subnet.id),
+    nodeRoleArn: eks.nodeRole.arn,
+    clusterSecurityGroupId: eks.cluster.vpcConfig.clusterSecurityGroupId,
+    ...(eks.backupBucket && { backupBucket: eks.backupBucket.bucket }),
   };
 }
 
 /** The environment's EKS or AKS cluster, with an explicit provider for its region. */
 function cloudCluster(env: Environment): EksCluster | AksCluster {
   const tags = { 'k8s-platform-kit.dev/environment': env.name, 'k8s-platform-kit.dev/tier': env.tier };
+  const backupRetention = env.platform?.backups?.retention;
   return env.cloud === 'aws'
-    ? new EksCluster(env.name, { cluster: env.cluster, region: env.region }, {
+    ? new EksCluster(env.name, { cluster: env.cluster, region: env.region, ...(backupRetention !== undefined && { backupRetention }) }, {
       providers: [new aws.Provider(`${env.name}-aws`, { region: env.region as aws.Region, defaultTags: { tags } })],
     })
     : new AksCluster(env.name, { cluster: env.cluster, region: env.region }, {

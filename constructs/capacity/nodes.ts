@@ -10,17 +10,19 @@
  *   memory of 20 MiB per pod slot plus 50 MiB, or 25% of the memory if that is less; eviction
  *   at 100 MiB available.
  *
- * Pod slots: the pool's `maxPods`, bounded on EKS by what the VPC CNI can address. The kit's
- * clusters turn prefix delegation on (a /28 prefix, 16 addresses, per ENI slot), so the bound
- * is `ENIs × (addresses per ENI − 1) × 16 + 2`, capped at 110 below 30 vCPUs and 250 above;
- * without it, `ENIs × (addresses per ENI − 1) + 2`.
+ * Pod slots: the pool's `maxPods`, bounded on EKS by what the VPC CNI can address. Without
+ * prefix delegation that is the type's max pods M (`ENIs × (addresses per ENI − 1) + 2`, from
+ * the VPC CNI's eni-max-pods.txt). The kit's clusters turn prefix delegation on (a /28 prefix,
+ * 16 addresses, per ENI slot), so the bound is `(M − 2) × 16 + 2`, capped at 110 below 30
+ * vCPUs and 250 above.
  *
  * Memory is the machine's nominal size; the kubelet reports a little less (what the kernel
  * keeps), so a plan that is tight on memory to the last few percent is optimistic.
  */
 import { CONFIG_NAMESPACE, type Environment } from '../environment/load.js';
 import { isArmInstanceType } from '../environment/rules.js';
-import { machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
+import { poolTaints } from '../environment/gpu.js';
+import { declaredMachineTypeKey, machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
 import { POOL_LABEL, type AwsNodePool, type AzureNodePool } from '../environment/schema.js';
 
 const MIB = 1024 * 1024;
@@ -70,24 +72,33 @@ export interface NodeShape {
   readonly taints: readonly Taint[];
 }
 
-/** Thrown when a pool's machine type is one the kit has no size for. */
+/** Thrown when a pool's machine type is one the kit has no size for, and the stack file declares none. */
 export class UnknownMachineTypeError extends Error {
   constructor(
     readonly key: string,
     readonly pool: string,
     readonly machineType: string,
+    readonly cloud: Environment['cloud'] = 'aws',
   ) {
-    super(`${key}: got '${machineType}' (pool '${pool}'); expected a machine type of known size (MACHINE_SIZES in constructs/environment/machine-types.ts; add it there)`);
+    const declared = `${CONFIG_NAMESPACE}:${declaredMachineTypeKey(machineType)}`;
+    const expected = cloud === 'aws'
+      ? `an EC2 instance type the kit knows (constructs/imports/ec2-instance-types.ts) or one declared under ${declared} with cpu, memoryGiB and maxPods`
+      : `an Azure VM size the kit knows (MACHINE_SIZES in constructs/environment/machine-types.ts) or one declared under ${declared} with cpu and memoryGiB`;
+    super(`${key}: got '${machineType}' (pool '${pool}'); expected ${expected}`);
     this.name = 'UnknownMachineTypeError';
   }
 }
 
-/** The VPC CNI's bound on pods per node, for an EC2 machine. */
+/**
+ * The VPC CNI's bound on pods per node, for an EC2 machine: its max pods M without prefix
+ * delegation; with it `(M − 2) × 16 + 2`, capped at 110 below 30 vCPUs and 250 above.
+ * Undefined for a machine without an ENI bound (Azure sizes).
+ */
 export function eniMaxPods(size: MachineSize, prefixDelegation: boolean): number | undefined {
-  if (!size.network) return undefined;
-  const { enis, ipv4PerEni } = size.network;
-  if (!prefixDelegation) return enis * (ipv4PerEni - 1) + 2;
-  return Math.min(enis * (ipv4PerEni - 1) * 16 + 2, size.cpu < 30 ? 110 : 250);
+  const max = size.maxPods ?? (size.network && size.network.enis * (size.network.ipv4PerEni - 1) + 2);
+  if (max === undefined) return undefined;
+  if (!prefixDelegation) return max;
+  return Math.min((max - 2) * 16 + 2, size.cpu < 30 ? 110 : 250);
 }
 
 /** kube-reserved CPU (millicores) on EKS nodes. */
@@ -138,18 +149,20 @@ function zoneLabel(env: Environment, zone: string): string {
 /** The shape of one pool of the environment. */
 export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): PoolShape {
   const machineType = machineTypeOf(pool);
-  const size = machineSize(machineType);
+  // Shapes declared in the stack file first; declaring a type the kit knows is rejected on load.
+  const size = machineSize(machineType, env.cluster.machineTypes);
   if (!size) {
     const index = env.cluster.nodePools.findIndex((p) => p.name === pool.name);
     const field = 'instanceTypes' in pool ? 'instanceTypes[0]' : 'vmSize';
-    throw new UnknownMachineTypeError(`${env.source}: ${CONFIG_NAMESPACE}:cluster.nodePools[${index}].${field}`, pool.name, machineType);
+    throw new UnknownMachineTypeError(`${env.source}: ${CONFIG_NAMESPACE}:cluster.nodePools[${index}].${field}`, pool.name, machineType, env.cloud);
   }
-  // The kit's EKS clusters run the VPC CNI with prefix delegation (stacks/eks.ts).
-  const eniBound = env.cloud === 'aws' ? eniMaxPods(size, true) : undefined;
-  const pods = eniBound === undefined ? pool.maxPods : Math.min(pool.maxPods, eniBound);
+  // The kit's EKS clusters run the VPC CNI with prefix delegation (stacks/eks.ts); on AKS only
+  // a declared size's maxPods bounds the pool's.
+  const bound = env.cloud === 'aws' ? eniMaxPods(size, true) : size.maxPods;
+  const pods = bound === undefined ? pool.maxPods : Math.min(pool.maxPods, bound);
   const { capacity, allocatable } = allocatableOf(env.cloud, size, pods);
   const zones = (pool.zones ?? env.cluster.zones).map((zone) => zoneLabel(env, zone));
-  const arch = env.cloud === 'aws' && isArmInstanceType(machineType) ? 'arm64' : 'amd64';
+  const arch = env.cloud === 'aws' ? size.arch ?? (isArmInstanceType(machineType) ? 'arm64' : 'amd64') : 'amd64';
   const awsPool = 'instanceTypes' in pool ? pool : undefined;
   const azurePool = 'vmSize' in pool ? pool : undefined;
   return {
@@ -167,13 +180,15 @@ export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): 
       [POOL_LABEL]: pool.name,
       ...pool.labels,
     },
-    taints: pool.taints,
+    taints: awsPool ? poolTaints(awsPool) : pool.taints,
     // AKS labels nodes outside availability zones with zone "0".
     zones: zones.length > 0 ? zones : env.cloud === 'azure' ? ['0'] : [],
     min: pool.min,
     desired: pool.desired,
     max: pool.max,
-    autoscales: azurePool ? azurePool.autoscale : pool.max > pool.desired || pool.min < pool.desired,
+    // A pool grows only where something grows it: AKS's own autoscaler on pools with
+    // autoscale on; on EKS the Cluster Autoscaler the platform installs (addons.autoscaler).
+    autoscales: pool.min < pool.max && (azurePool ? azurePool.autoscale : env.cloud === 'aws' && env.cluster.addons.autoscaler === 'cluster-autoscaler'),
     spot: awsPool?.capacity === 'spot',
   };
 }

@@ -5,3 +5,5 @@ export * from './versions.js';
 export * from './machine-types.js';
 export * from './cidr.js';
 export * from './platform.js';
+export * from './capabilities.js';
+export * from './gpu.js';

@@ -14,6 +14,9 @@ export interface ConfigProblem {
 
 type Pool = AwsNodePool | AzureNodePool;
 
+/** The longest node group name prefix EKS accepts (63 characters less its 26-character unique suffix). */
+export const NODE_GROUP_PREFIX_MAX = 37;
+
 /** Problems in an EKS environment's cluster settings. */
 export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Tier): ConfigProblem[] {
   const problems = [...poolProblems(cluster.nodePools, cluster.version, cluster.zones)];
@@ -26,6 +29,11 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     problems.push({ key: 'cluster.vpcCidr', message: `'${cluster.vpcCidr}' is a /${vpcPrefix}; expected a /16 to /20 (each zone gets a private /19-equivalent eighth and a public /22-equivalent)` });
   }
   cluster.nodePools.forEach((pool, i) => {
+    // EKS appends 26 characters to a node group's name prefix, and a name has at most 63.
+    const prefix = `${cluster.name}-${pool.name}-`;
+    if (prefix.length > NODE_GROUP_PREFIX_MAX) {
+      problems.push({ key: `cluster.nodePools[${i}].name`, message: `'${pool.name}' makes the node group name prefix '${prefix}' ${prefix.length} characters long; cluster name and pool name together must leave it at most ${NODE_GROUP_PREFIX_MAX}` });
+    }
     const arm = pool.instanceTypes.map(isArmInstanceType);
     if (arm.some((a) => a !== arm[0])) {
       problems.push({ key: `cluster.nodePools[${i}].instanceTypes`, message: `${JSON.stringify(pool.instanceTypes)} mixes Graviton (arm64) and x86_64 types; one pool runs one AMI` });
@@ -35,6 +43,15 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
   if (!endpoint.private && !endpoint.public) {
     problems.push({ key: 'cluster.endpoint', message: 'private and public are both false; the API server would be unreachable' });
   }
+  problems.push(...awsReachabilityProblems(cluster, tier));
+  problems.push(...awsAutoscalerProblems(cluster));
+  problems.push(...duplicates([...cluster.adminRoleArns, ...cluster.access.map((a) => a.principalArn)], (i) =>
+    (i < cluster.adminRoleArns.length ? `cluster.adminRoleArns[${i}]` : `cluster.access[${i - cluster.adminRoleArns.length}].principalArn`), 'principal'));
+  cluster.access.forEach((entry, i) => {
+    if (entry.policy === 'cluster-admin' && entry.namespaces !== undefined) {
+      problems.push({ key: `cluster.access[${i}].namespaces`, message: `is ${JSON.stringify(entry.namespaces)}; cluster-admin is cluster-wide: use policy admin for namespace administrators, or leave namespaces out` });
+    }
+  });
   if (!cluster.nodePools.some((pool) => pool.taints.every((t) => t.effect === 'PreferNoSchedule'))) {
     problems.push({ key: 'cluster.nodePools', message: 'every pool has a NoSchedule or NoExecute taint; CoreDNS and the EBS CSI controller need an untainted pool' });
   }
@@ -42,8 +59,9 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     if (!endpoint.private) {
       problems.push({ key: 'cluster.endpoint.private', message: 'is false; prod clusters must have a private endpoint (the public one may stay, restricted to publicCidrs)' });
     }
-    if (endpoint.public && (endpoint.publicCidrs.length === 0 || endpoint.publicCidrs.includes('0.0.0.0/0'))) {
-      problems.push({ key: 'cluster.endpoint.publicCidrs', message: `is ${JSON.stringify(endpoint.publicCidrs)}; a prod public endpoint must be restricted to known CIDRs (or set public: false)` });
+    const open = endpoint.publicCidrs.findIndex((c) => c === '0.0.0.0/0');
+    if (endpoint.public && open >= 0) {
+      problems.push({ key: `cluster.endpoint.publicCidrs[${open}]`, message: "is '0.0.0.0/0'; a prod public endpoint must be restricted to known CIDRs (or set public: false)" });
     }
     problems.push(...prodZoneProblems(cluster.zones, cluster.nodePools));
     if (cluster.natGateways !== 'per-zone') {
@@ -53,9 +71,56 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
   return problems;
 }
 
-/** True for Graviton (arm64) instance families: m7g, c6gn, t4g… */
+/** How `pulumi up` reaches the API server, and who else can. */
+function awsReachabilityProblems(cluster: AwsCluster, tier: Tier): ConfigProblem[] {
+  const { endpoint } = cluster;
+  const problems: ConfigProblem[] = [];
+  if (endpoint.public && endpoint.publicCidrs.length === 0) {
+    problems.push({
+      key: 'cluster.endpoint.publicCidrs',
+      message: `is empty while public is true; list the CIDRs that may reach the public endpoint (the deployer's, the admins'), or write '0.0.0.0/0' to open it to the internet${tier === 'prod' ? ' (not allowed in prod)' : ''}`,
+    });
+  }
+  if (!endpoint.public && endpoint.publicCidrs.length > 0) {
+    problems.push({ key: 'cluster.endpoint.publicCidrs', message: `is ${JSON.stringify(endpoint.publicCidrs)} while public is false; the CIDRs would have no effect: set public: true or remove them` });
+  }
+  if (!endpoint.public && endpoint.deployFrom !== 'in-vpc') {
+    problems.push({
+      key: 'cluster.endpoint.deployFrom',
+      message: `is '${endpoint.deployFrom}' but the endpoint is private only, and \`pulumi up\` applies the Kubernetes layer (every object in direct mode, the Flux bootstrap in gitops mode) from wherever it runs; `
+        + "set deployFrom: in-vpc if it runs inside the VPC (a runner in the VPC, a VPN or peering), or public: true with publicCidrs listing the deployer's addresses",
+    });
+  }
+  if (endpoint.deployFrom === 'in-vpc' && !endpoint.private) {
+    problems.push({ key: 'cluster.endpoint.deployFrom', message: "is 'in-vpc' but private is false; a deployer inside the VPC needs the private endpoint" });
+  }
+  return problems;
+}
+
+/** A pool's min, desired and max must mean what the chosen autoscaler makes of them. */
+function awsAutoscalerProblems(cluster: AwsCluster): ConfigProblem[] {
+  if (cluster.addons.autoscaler !== 'none') return [];
+  const problems: ConfigProblem[] = [];
+  cluster.nodePools.forEach((pool, i) => {
+    if (pool.min !== pool.max || pool.desired !== pool.max) {
+      problems.push({
+        key: `cluster.nodePools[${i}]`,
+        message: `pool '${pool.name}' has min ${pool.min}, desired ${pool.desired}, max ${pool.max}, but addons.autoscaler is 'none', so nothing grows or shrinks it; `
+          + `set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * True for Graviton (arm64) instance families: a `g` after the generation digit (m7g, c6gn,
+ * r6gd, t4g, m8gb, and g5g, NVIDIA GPUs on Graviton), and the first Graviton, a1. False for
+ * x86 families such as g5, g6 (GPUs), m7i-flex and p5. Checked against every type of the
+ * Karpenter instance-type reference that constructs/imports/ec2-instance-types.ts comes from.
+ */
 export function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
+  return /^(a1|[a-z]+\d+g[a-z]*)\./.test(instanceType);
 }
 
 /** Problems in an AKS environment's cluster settings. */

@@ -4,8 +4,10 @@
  * (min <= desired <= max, version skew, production hardening) are in `rules.ts`.
  */
 import { z } from 'zod';
-import { labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { CAPABILITY_NAMES, type Capability } from '../policy/capabilities.js';
 import { platformSettings } from './platform.js';
+import { declaredMachineTypes } from './machine-types.js';
 import { strictObject } from './_strict.js';
 import { parseKubernetesVersion } from './versions.js';
 
@@ -20,6 +22,8 @@ const aksVersion = z
   .string()
   .regex(/^1\.\d{2}(\.\d+)?$/, { error: "expected a Kubernetes version such as '1.34' or '1.34.2'" })
   .refine((v) => parseKubernetesVersion(v) !== undefined);
+
+const externalCapabilities = z.array(z.enum(CAPABILITY_NAMES as [Capability, ...Capability[]], { error: `expected a capability: ${CAPABILITY_NAMES.join(', ')}` })).default([]);
 
 const cidr = z.cidrv4({ error: "expected an IPv4 CIDR such as '10.0.0.0/16'" });
 
@@ -76,6 +80,16 @@ export const awsNodePool = strictObject({
   capacity: z.enum(['on-demand', 'spot']).default('on-demand'),
   /** Root volume size (gp3, encrypted). */
   diskSizeGiB: z.int().min(20, { error: 'expected at least 20 GiB' }).max(16384, { error: 'expected at most 16384 GiB' }).default(50),
+  /**
+   * How many nodes a rolling node-group update (a new AMI, launch template or Kubernetes
+   * version) replaces at a time: a count, or a percentage of the pool. One of the two.
+   */
+  updateConfig: strictObject({
+    maxUnavailable: z.int().min(1, { error: 'expected a whole number >= 1' }).max(100, { error: 'expected at most 100 (the EKS limit)' }).optional(),
+    maxUnavailablePercentage: z.int().min(1, { error: 'expected a percentage from 1 to 100' }).max(100, { error: 'expected a percentage from 1 to 100' }).optional(),
+  }).refine((u) => (u.maxUnavailable === undefined) !== (u.maxUnavailablePercentage === undefined), {
+    error: 'expected exactly one of maxUnavailable and maxUnavailablePercentage',
+  }).default({ maxUnavailable: 1 }),
   ...poolCommon,
 });
 
@@ -101,6 +115,58 @@ const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const ZONE_LETTER = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 
+const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/, { error: 'expected an IAM role or user ARN such as arn:aws:iam::123456789012:role/platform-admins' });
+
+/** The EKS access policies an access entry can carry. */
+export const EKS_ACCESS_POLICIES = ['cluster-admin', 'admin', 'edit', 'view'] as const;
+
+/** The EKS managed add-ons the stack installs; each version follows the control plane unless pinned. */
+export const EKS_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'aws-ebs-csi-driver', 'eks-pod-identity-agent'] as const;
+
+/** An EKS add-on version as `aws eks describe-addon-versions` lists it. */
+const addonVersion = z.union([
+  z.literal('latest'),
+  z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'" }),
+], { error: "expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'" });
+
+/** An S3 bucket name (the rules of general purpose buckets). */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long; expected 3 to 63`;
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'expected lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit';
+  if (name.includes('..') || name.includes('.-') || name.includes('-.')) return 'has two adjacent periods, or a period next to a hyphen';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'is formatted as an IP address';
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return 'uses a prefix or suffix S3 reserves';
+  return undefined;
+}
+
+const bucketName = z.string().superRefine((name, ctx) => {
+  const problem = s3BucketNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', input: name, message: `${problem} (an S3 bucket name)` });
+});
+
+/** The controllers and add-ons of an EKS cluster. */
+const eksAddons = strictObject({
+  /** The AWS Load Balancer Controller: the edge's Network Load Balancer and any annotated Service. */
+  loadBalancerController: z.boolean().default(true),
+  /**
+   * What grows the node groups between min and max: the Cluster Autoscaler over the managed
+   * node groups, or nothing (every pool then has min = desired = max).
+   */
+  autoscaler: z.enum(['cluster-autoscaler', 'none']).default('cluster-autoscaler'),
+  /** NetworkPolicy enforcement by the VPC CNI's network policy agent. */
+  networkPolicy: z.boolean().default(true),
+  /** DNS records for the edge's hosts, in this Route 53 hosted zone (external-dns, TXT ownership). */
+  externalDns: strictObject({
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "expected a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'" }),
+  }).optional(),
+  /** Velero, with an S3 bucket of this name (KMS-encrypted, versioned, private) the stack creates. */
+  velero: strictObject({ bucket: bucketName }).optional(),
+  /** EKS managed add-on versions: `latest` (the newest for the cluster's version) or a pinned version. */
+  versions: z.partialRecord(z.enum(EKS_MANAGED_ADDONS), addonVersion).default({}),
+}).default({ loadBalancerController: true, autoscaler: 'cluster-autoscaler', networkPolicy: true, versions: {} });
+
+export type EksAddons = z.output<typeof eksAddons>;
+
 /** An EKS cluster and its network. */
 export const awsCluster = strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,37}[a-z0-9]$/, { error: 'expected a cluster name of lower case letters, digits and -, 2 to 39 characters' }),
@@ -113,15 +179,41 @@ export const awsCluster = strictObject({
   endpoint: strictObject({
     /** Reachable from inside the VPC. */
     private: z.boolean().default(true),
-    /** Reachable from the internet (restricted to publicCidrs when given). */
+    /** Reachable from the internet, from `publicCidrs` only. */
     public: z.boolean().default(false),
+    /** The addresses the public endpoint accepts; required when `public` is true. `0.0.0.0/0` only when written out, and never in prod. */
     publicCidrs: z.array(cidr).default([]),
-  }).default({ private: true, public: false, publicCidrs: [] }),
-  /** IAM roles granted cluster-admin through EKS access entries. */
-  adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: 'expected an IAM role ARN' })).default([]),
+    /**
+     * Where `pulumi up` runs, since it applies the Kubernetes layer (every object in direct
+     * mode, the Flux bootstrap in gitops mode): `public-cidrs` (from an address in
+     * publicCidrs) or `in-vpc` (a runner inside the VPC, or reaching it over a VPN or
+     * peering). A private-only endpoint needs `in-vpc`.
+     */
+    deployFrom: z.enum(['public-cidrs', 'in-vpc']).default('public-cidrs'),
+  }).default({ private: true, public: false, publicCidrs: [], deployFrom: 'public-cidrs' }),
+  /** IAM roles granted cluster-admin through EKS access entries (the same as `access` entries with policy cluster-admin). */
+  adminRoleArns: z.array(iamPrincipalArn).default([]),
+  /**
+   * Who may use the cluster, as EKS access entries, one per principal: cluster-admin, or
+   * admin, edit or view over the whole cluster or a list of namespaces. The identity running
+   * `pulumi up` always gets cluster-admin; do not list it.
+   */
+  access: z.array(strictObject({
+    principalArn: iamPrincipalArn,
+    policy: z.enum(EKS_ACCESS_POLICIES),
+    /** Namespaces the policy applies in; the whole cluster when omitted (cluster-admin is always cluster-wide). */
+    namespaces: z.array(z.string().refine((n) => dns1123LabelProblem(n) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' })).min(1, { error: 'expected at least one namespace, or leave namespaces out for the whole cluster' }).optional(),
+  })).default([]),
+  /** IAM principals that administer the KMS keys (Secrets, backups), besides the identity running `pulumi up`. */
+  keyAdminArns: z.array(iamPrincipalArn).default([]),
+  /** The controllers and add-ons the stack runs on the cluster (docs/stacks.md, docs/capabilities.md). */
+  addons: eksAddons,
   /** CloudWatch retention of the control-plane logs. */
   logRetentionDays: z.literal(CLOUDWATCH_RETENTION_DAYS, { error: `expected a CloudWatch retention in days: ${CLOUDWATCH_RETENTION_DAYS.join(', ')}` }).default(90),
+  machineTypes: declaredMachineTypes.aws,
   nodePools: z.array(awsNodePool).min(1, { error: 'expected at least one node pool' }),
+  /** Capabilities the cluster has from outside the kit (installed by another team or by hand), so objects that need them pass the capability check. */
+  capabilities: externalCapabilities,
 });
 
 const UUID = z.uuid({ error: 'expected an Entra ID object id (a UUID)' });
@@ -153,7 +245,10 @@ export const azureCluster = strictObject({
   /** Free has no uptime SLA; Standard does. */
   tier: z.enum(['Free', 'Standard']).default('Free'),
   logRetentionDays: z.int().min(30, { error: 'expected at least 30 days' }).max(730, { error: 'expected at most 730 days' }).default(30),
+  machineTypes: declaredMachineTypes.azure,
   nodePools: z.array(azureNodePool).min(1, { error: 'expected at least one node pool' }),
+  /** Capabilities the cluster has from outside the kit (installed by another team or by hand), so objects that need them pass the capability check. */
+  capabilities: externalCapabilities,
 });
 
 /** How the charts reach the cluster: applied by `pulumi up`, or pulled by Flux from a Git repository. */

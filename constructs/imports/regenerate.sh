@@ -121,6 +121,11 @@ chart_values=(
   "fluent-bit 0.58.1 fluent-bit/values.yaml"
   "envoy-gateway v1.9.0 envoy-gateway/values.yaml"
   "ingress-nginx 4.15.1 ingress-nginx/values.yaml"
+  "aws-load-balancer-controller 3.5.0 aws-load-balancer-controller/values.yaml"
+  "cluster-autoscaler 9.59.0 cluster-autoscaler/values.yaml"
+  "external-dns 1.21.1 external-dns/values.yaml"
+  "velero 12.1.0 velero-chart/values.yaml"
+  "nvidia-device-plugin 0.20.0 nvidia-device-plugin/values.yaml"
 )
 node --input-type=module - "$third_party" "${chart_values[@]}" >constructs/imports/chart-values.ts <<'NODE'
 import { readFileSync } from 'node:fs';

@@ -75,6 +75,7 @@ export class CertManager extends Construct {
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.CERT_MANAGER,
       namespace: this.namespace,
+      provides: ['cert-manager'],
       values: {
         crds: { enabled: true, keep: true },
         replicaCount: replicas,
@@ -120,6 +121,7 @@ export class EnvoyGateway extends Construct {
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.ENVOY_GATEWAY,
       namespace: this.namespace,
+      provides: ['gateway-api', 'envoy-gateway'],
       values,
       workloads: [{ name: 'envoy-gateway', kind: 'Deployment', replicas, requests: CONTROLLER_REQUESTS.envoyGateway }],
     });
@@ -171,6 +173,7 @@ export class IngressNginx extends Construct {
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.INGRESS_NGINX,
       namespace: this.namespace,
+      provides: ['ingress-nginx'],
       values: { controller: { replicaCount: replicas, minAvailable: replicas > 1 ? 1 : 0, allowSnippetAnnotations: false } },
       workloads: [{ name: 'ingress-nginx-controller', kind: 'Deployment', replicas, requests: CONTROLLER_REQUESTS.ingressNginx }],
     });

@@ -32,6 +32,7 @@ export type { ValuesKeyTree };
 export { RELEASE_WORKLOADS_ANNOTATION };
 export type { ReleaseToleration, ReleaseWorkload, ReleaseWorkloadKind };
 import { dns1123LabelProblem } from '../policy/_names.js';
+import { CAPABILITIES, CAPABILITY_NAMES, PROVIDES_ANNOTATION, type Capability } from '../policy/capabilities.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 
 /** Helm values: a tree of maps, lists and scalars, as values.yaml holds them. */
@@ -140,6 +141,77 @@ export class HelmChart {
     openValues: {
       'controller.config': 'the controller ConfigMap: any ingress-nginx configuration option',
       'controller.resources': 'a container ResourceRequirements',
+    },
+  });
+
+  /**
+   * AWS Load Balancer Controller 3.5.0 (controller v3.5.0), published to the eks-charts
+   * repository from the controller's own `helm/` folder.
+   * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/installation/
+   */
+  public static readonly AWS_LOAD_BALANCER_CONTROLLER = new HelmChart({
+    name: 'aws-load-balancer-controller',
+    version: '3.5.0',
+    repository: 'https://aws.github.io/eks-charts',
+    index: 'aws-load-balancer-controller',
+    openValues: {
+      // Written into the container spec with toYaml; values.yaml shows only three of its fields
+      // (and leaves `capabilities` commented out), while the restricted Pod Security profile needs more.
+      'securityContext': 'a container SecurityContext (values.yaml shows only some of its fields)',
+    },
+  });
+
+  /**
+   * Cluster Autoscaler chart 9.59.0 (cluster-autoscaler 1.35.0).
+   * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler/charts/cluster-autoscaler
+   */
+  public static readonly CLUSTER_AUTOSCALER = new HelmChart({
+    name: 'cluster-autoscaler',
+    version: '9.59.0',
+    repository: 'https://kubernetes.github.io/autoscaler',
+    index: 'cluster-autoscaler',
+    openValues: {
+      // Documented as "Additional container arguments": any cluster-autoscaler flag, as `flag: value`.
+      'extraArgs': 'any cluster-autoscaler command-line flag, as `flag: value` (values.yaml lists only a few)',
+    },
+  });
+
+  /**
+   * external-dns chart 1.21.1 (ExternalDNS 0.21.0).
+   * @see https://github.com/kubernetes-sigs/external-dns/tree/master/charts/external-dns
+   */
+  public static readonly EXTERNAL_DNS = new HelmChart({
+    name: 'external-dns',
+    version: '1.21.1',
+    repository: 'https://kubernetes-sigs.github.io/external-dns/',
+    index: 'external-dns',
+    openValues: {},
+  });
+
+  /**
+   * Velero chart 12.1.0 (Velero 1.18.1). Plugins are added as init containers.
+   * @see https://github.com/vmware-tanzu/helm-charts/tree/main/charts/velero
+   */
+  public static readonly VELERO = new HelmChart({
+    name: 'velero',
+    version: '12.1.0',
+    repository: 'https://vmware-tanzu.github.io/helm-charts',
+    index: 'velero',
+    openValues: {},
+  });
+
+  /**
+   * NVIDIA device plugin chart 0.20.0 (k8s-device-plugin v0.20.0).
+   * @see https://github.com/NVIDIA/k8s-device-plugin#deployment-via-helm
+   */
+  public static readonly NVIDIA_DEVICE_PLUGIN = new HelmChart({
+    name: 'nvidia-device-plugin',
+    version: '0.20.0',
+    repository: 'https://nvidia.github.io/k8s-device-plugin',
+    index: 'nvidia-device-plugin',
+    openValues: {
+      // Subchart (Chart.yaml dependency, installed only with nfd.enabled or gfd.enabled): its values file is not pinned.
+      'nfd': 'the node-feature-discovery subchart (0.19.0); its values.yaml is not pinned',
     },
   });
 
@@ -325,6 +397,14 @@ export interface HelmChartReleaseProps {
    * @see docs/capacity.md
    */
   readonly workloads?: readonly ReleaseWorkload[];
+  /**
+   * The cluster capabilities the chart provides once installed (cert-manager, a Gateway API
+   * implementation, …): recorded on the HelmRelease as the `k8s-platform-kit.dev/provides`
+   * annotation, which the capability check counts for every object validated with it.
+   * @default [] - the release provides no capability the check knows
+   * @see docs/capabilities.md
+   */
+  readonly provides?: readonly Capability[];
 }
 
 /** Defaults of {@link HelmChartReleaseProps}. */
@@ -352,6 +432,8 @@ export class HelmChartRelease extends Construct {
   public readonly values: HelmValues;
   /** The pods the chart will run, as recorded in the workloads annotation (replicas resolved). */
   public readonly workloads: readonly ReleaseWorkload[];
+  /** The cluster capabilities the chart provides once installed. */
+  public readonly provides: readonly Capability[];
   public readonly repository: ApiObject;
   public readonly release: ApiObject;
 
@@ -381,6 +463,15 @@ export class HelmChartRelease extends Construct {
     const workloadsProblem = releaseWorkloadsProblem(props.workloads ?? []);
     if (workloadsProblem) throw fail(workloadsProblem);
     this.workloads = (props.workloads ?? []).map(normalizeReleaseWorkload);
+    this.provides = [...(props.provides ?? [])];
+    const unknownCapability = this.provides.find((name) => !(name in CAPABILITIES));
+    if (unknownCapability !== undefined) {
+      throw fail(`provides (${shown(unknownCapability)}) is not a capability; expected one of: ${CAPABILITY_NAMES.join(', ')}`);
+    }
+    const annotations: Record<string, string> = {
+      ...(this.workloads.length > 0 && { [RELEASE_WORKLOADS_ANNOTATION]: JSON.stringify(this.workloads) }),
+      ...(this.provides.length > 0 && { [PROVIDES_ANNOTATION]: this.provides.join(',') }),
+    };
 
     const metadata = { name: this.releaseName, namespace: this.namespace };
     const repository: IHelmRepository = {
@@ -400,7 +491,7 @@ export class HelmChartRelease extends Construct {
       kind: 'HelmRelease',
       metadata: {
         ...metadata,
-        ...(this.workloads.length > 0 && { annotations: { [RELEASE_WORKLOADS_ANNOTATION]: JSON.stringify(this.workloads) } }),
+        ...(Object.keys(annotations).length > 0 && { annotations }),
       },
       spec: {
         releaseName: this.releaseName,

@@ -252,6 +252,7 @@ export class MonitoringStack extends Construct {
       releaseName,
       values: stackValues,
       workloads: kubePrometheusStackWorkloads(fail, stackValues),
+      provides: ['prometheus-operator'],
     });
     if (props.metricsServer ?? MONITORING_STACK_DEFAULTS.metricsServer) {
       this.metricsServer = new HelmChartRelease(this, 'MetricsServer', {
@@ -259,6 +260,7 @@ export class MonitoringStack extends Construct {
         namespace: this.namespace,
         values: metricsServerValues(resources.metricsServer),
         workloads: metricsServerWorkloads(resources.metricsServer),
+        provides: ['metrics-server'],
       });
     }
 

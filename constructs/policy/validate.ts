@@ -11,6 +11,7 @@ import { checkSchema, SCHEMA_RULE_ID } from './schema.js';
 import './crd-schemas.js';
 import { DEFAULT_RULES } from './rules/default-rules.js';
 import { describeObject } from './_pod.js';
+import { checkCapabilities, releasedCapabilities, type ClusterCapabilities } from './capabilities.js';
 
 /** One object to validate, with where it came from. */
 export interface ValidationInput {
@@ -38,6 +39,15 @@ export interface ValidateOptions {
    * @default DEFAULT_RULES - the Pod Security Standards restricted profile and the kit's workload rules
    */
   readonly rules?: readonly PolicyRule[];
+  /**
+   * The cluster the objects are for: each object's capability needs (a controller, NetworkPolicy
+   * enforcement, a node autoscaler…) are checked against what it provides, plus what the
+   * HelmReleases among the objects provide once installed. `npm run synth` and the Pulumi
+   * program pass the environment's (`environmentCapabilities`).
+   * @default - capabilities are not checked (no cluster is known)
+   * @see docs/capabilities.md
+   */
+  readonly cluster?: ClusterCapabilities;
 }
 
 /** The outcome of a validation run. */
@@ -99,6 +109,8 @@ export async function validateManifests(inputs: readonly ValidationInput[], opti
   const knownRuleIds = new Set(rules.map((r) => r.id));
   const context: PolicyContext = { objects: inputs.map((i) => i.object) };
   const findings: ObjectFinding[] = [];
+  const { cluster } = options;
+  const released = cluster ? releasedCapabilities(context.objects) : [];
   for (const input of inputs) {
     const { object } = input;
     const where = {
@@ -109,6 +121,8 @@ export async function validateManifests(inputs: readonly ValidationInput[], opti
     const exceptions = exceptionsOf(object);
     for (const f of await checkSchema(object)) findings.push({ ...f, ...where });
     for (const f of checkExceptions(object, knownRuleIds)) findings.push({ ...f, ...where });
+    // Not waivable: an exception cannot make a missing controller do its work.
+    if (cluster) for (const f of checkCapabilities(object, cluster, released)) findings.push({ ...f, ...where });
     for (const rule of rules) {
       for (const f of rule.check(object, context)) {
         const reason = f.ruleId === SCHEMA_RULE_ID || f.ruleId === EXCEPTION_RULE_ID ? undefined : exceptions.get(f.ruleId);

@@ -1,16 +1,51 @@
 /**
  * Pulumi mocks for the stack tests: every resource registration is recorded (type, name,
- * inputs), and the few outputs the components read back (cluster endpoint, OIDC issuer,
- * launch template version, resource ids) get plausible values.
+ * inputs and the resource options the engine would get: parent, dependsOn, provider,
+ * protect, ignoreChanges, ...), and the few outputs the components read back (cluster
+ * endpoint, OIDC issuer, launch template version, resource ids) get plausible values.
+ *
+ * How the options are captured (@pulumi/pulumi 3.248.0, pinned in package.json):
+ * - `newResource` only gets type, name, inputs, provider and custom, so the mock monitor's
+ *   `registerResource`/`readResource` are wrapped to see the whole request as the engine
+ *   would (parent URN, provider reference, protect, ignoreChanges, ...).
+ * - That request's dependency list mixes `dependsOn` with the dependencies implied by inputs,
+ *   and expands a component into its custom children; so `dependsOn` is read, as written,
+ *   by a stack transformation. Under mocks `registerResourceTransform` is refused (the
+ *   mocks set `supportsTransforms = false`) and `registerStackTransformation` needs a root
+ *   stack, which mocks do not create: this module creates one, as `pulumi up` does, so
+ *   every top-level resource is parented to `pulumi:pulumi:Stack` (recorded as no parent).
  */
 import * as pulumi from '@pulumi/pulumi';
 
-/** One registered resource. */
+/** One registered resource. Every reference to another resource is its `type::name` (see {@link refOf}). */
 export interface Recorded {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly custom: boolean;
+  /** The parent, e.g. `'k8s-platform-kit:aws:EksCluster::prod'`; `undefined` for a top-level resource (parented to the root stack). */
+  readonly parent: string | undefined;
+  /**
+   * The `dependsOn` option as written (not the dependencies implied by inputs; a component
+   * stays itself, not its children), e.g. `['aws:eks/addon:Addon::staging-vpc-cni']`. Entries
+   * given as a Promise or an Output are added once resolved (`settled()` waits for them).
+   */
+  readonly dependsOn: readonly string[];
+  /**
+   * The provider the resource is registered with, explicit or inherited from its parent's
+   * `provider`/`providers`, e.g. `'pulumi:providers:kubernetes::dev-k8s'`; `undefined` for the
+   * default provider and for components (which only pass providers on).
+   */
+  readonly provider: string | undefined;
+  /** Whether it is protected, explicitly or inherited from its parent. */
+  readonly protect: boolean;
+  readonly ignoreChanges: readonly string[];
+  /** `undefined` when the option is not set. */
+  readonly deleteBeforeReplace: boolean | undefined;
+  readonly replaceOnChanges: readonly string[];
+  /** `undefined` when the option is not set. */
+  readonly retainOnDelete: boolean | undefined;
+  readonly deletedWith: string | undefined;
 }
 
 /** Every registration since the last `reset()`. */
@@ -18,6 +53,12 @@ export const recorded: Recorded[] = [];
 
 export function reset(): void {
   recorded.length = 0;
+  pending.clear();
+}
+
+/** The form every reference in a {@link Recorded} takes: `'<type>::<name>'`. */
+export function refOf(resource: { readonly type: string; readonly name: string }): string {
+  return `${resource.type}::${resource.name}`;
 }
 
 export const TEST_KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
@@ -45,10 +86,100 @@ function state(type: string, name: string, inputs: Record<string, unknown>): Rec
   }
 }
 
+/**
+ * The part of a `RegisterResourceRequest` (or, for `get`, a `ReadResourceRequest`, which has
+ * only the first four) the recorder reads.
+ */
+interface MonitorRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProtect?(): boolean;
+  getIgnorechangesList?(): string[];
+  getDeletebeforereplacedefined?(): boolean;
+  getDeletebeforereplace?(): boolean;
+  getReplaceonchangesList?(): string[];
+  hasRetainondelete?(): boolean;
+  getRetainondelete?(): boolean;
+  getDeletedwith?(): string;
+}
+
+/** `type::name` of a URN (`urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`). */
+function refOfUrn(urn: string): string {
+  const [, , qualifiedType = '', ...name] = urn.split('::');
+  return `${qualifiedType.split('$').pop()}::${name.join('::')}`;
+}
+
+/** `type::name` of a constructed resource, from the SDK's own (internal) fields. */
+function refOfResource(resource: pulumi.Resource): string {
+  const { __pulumiType: type, __name: name } = resource as unknown as { __pulumiType: string; __name: string };
+  return `${type}::${name}`;
+}
+
+/** What the stack transformation saw of a resource not yet registered. */
+interface Pending {
+  readonly dependsOn: string[];
+}
+
+/** By `<parent ref>|<type>::<name>`, in construction order. */
+const pending = new Map<string, Pending[]>();
+/** Resolutions of `dependsOn` entries given as a Promise or an Output. */
+const resolving = new Set<Promise<void>>();
+
+function pendingKey(parent: string, type: string, name: string): string {
+  return `${parent}|${type}::${name}`;
+}
+
+/** Adds the refs of the resources in a `dependsOn` value to `into`, resolving Inputs as the SDK does. */
+function collectDependsOn(value: unknown, into: string[]): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectDependsOn(item, into);
+    return;
+  }
+  if (pulumi.Resource.isInstance(value)) {
+    into.push(refOfResource(value));
+    return;
+  }
+  const later = pulumi.Output.isInstance(value) ? valueOf(value) : Promise.resolve(value);
+  // A rejected Input fails the registration in the SDK itself; nothing to record here.
+  const resolution: Promise<void> = later.then((resolved) => collectDependsOn(resolved, into), () => undefined)
+    .finally(() => resolving.delete(resolution));
+  resolving.add(resolution);
+}
+
+let request: MonitorRequest | undefined;
+
 await pulumi.runtime.setMocks(
   {
     newResource(args) {
-      recorded.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? false });
+      const req = request;
+      request = undefined;
+      if (!req || req.getType() !== args.type || req.getName() !== args.name) {
+        throw new Error(`test/stacks/_mocks.ts: no monitor request seen for ${args.type}::${args.name}; did @pulumi/pulumi's MockMonitor change?`);
+      }
+      const parentUrn = req.getParent();
+      const parent = parentUrn ? refOfUrn(parentUrn) : '';
+      const seen = pending.get(pendingKey(parent, args.type, args.name))?.shift();
+      const providerRef = req.getProvider();
+      const deletedWith = req.getDeletedwith?.() ?? '';
+      recorded.push({
+        type: args.type,
+        name: args.name,
+        inputs: args.inputs,
+        custom: args.custom ?? false,
+        parent: parent === '' || parent.startsWith(`${pulumi.runtime.rootPulumiStackTypeName}::`) ? undefined : parent,
+        dependsOn: seen?.dependsOn ?? [],
+        // A provider reference is `<provider URN>::<provider id>`.
+        provider: providerRef ? refOfUrn(providerRef.slice(0, providerRef.lastIndexOf('::'))) : undefined,
+        protect: req.getProtect?.() ?? false,
+        ignoreChanges: req.getIgnorechangesList?.() ?? [],
+        deleteBeforeReplace: req.getDeletebeforereplacedefined?.() ? req.getDeletebeforereplace?.() : undefined,
+        replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+        retainOnDelete: req.hasRetainondelete?.() ? req.getRetainondelete?.() : undefined,
+        deletedWith: deletedWith ? refOfUrn(deletedWith) : undefined,
+      });
       const result = state(args.type, args.name, args.inputs);
       return { id: typeof result.id === 'string' ? result.id : `${args.name}-id`, state: result };
     },
@@ -68,6 +199,33 @@ await pulumi.runtime.setMocks(
   false,
 );
 
+// The mock monitor calls `newResource` synchronously from these two methods: hand it the request.
+type MonitorMethod = (req: MonitorRequest, callback: unknown) => unknown;
+const monitor = pulumi.runtime.getMonitor() as unknown as Record<'registerResource' | 'readResource', MonitorMethod>;
+for (const method of ['registerResource', 'readResource'] as const) {
+  const original = monitor[method].bind(monitor);
+  monitor[method] = (req, callback) => {
+    request = req;
+    try {
+      return original(req, callback);
+    } finally {
+      request = undefined;
+    }
+  };
+}
+
+// The root stack, so that a stack transformation sees every resource, then the transformation.
+await pulumi.runtime.runInPulumiStack(async () => ({}));
+pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
+  const parent = opts.parent ?? pulumi.runtime.getStackResource();
+  const key = pendingKey(parent ? refOfResource(parent) : '', type, name);
+  const dependsOn: string[] = [];
+  collectDependsOn(opts.dependsOn, dependsOn);
+  pending.set(key, [...(pending.get(key) ?? []), { dependsOn }]);
+  return undefined;
+});
+reset();
+
 /** The value of an output, once resolved. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
@@ -82,11 +240,17 @@ export async function settled(): Promise<void> {
     quiet = recorded.length === last ? quiet + 1 : 0;
     last = recorded.length;
   }
+  await Promise.all(resolving);
 }
 
 /** The recorded registrations of one type. */
 export function ofType(type: string): Recorded[] {
   return recorded.filter((r) => r.type === type);
+}
+
+/** The first recorded registration with this type and name, if any. */
+export function find(type: string, name: string): Recorded | undefined {
+  return recorded.find((r) => r.type === type && r.name === name);
 }
 
 /** The one recorded registration with this type and name; throws naming what exists otherwise. */
@@ -96,4 +260,10 @@ export function one(type: string, name: string): Recorded {
     throw new Error(`expected one ${type} named ${name}, found ${found.length}; names: ${ofType(type).map((r) => r.name).join(', ')}`);
   }
   return found[0] as Recorded;
+}
+
+/** The registrations whose parent is `parent` (a record, or its `type::name`), in registration order. */
+export function childrenOf(parent: Recorded | string): Recorded[] {
+  const ref = typeof parent === 'string' ? parent : refOf(parent);
+  return recorded.filter((r) => r.parent === ref);
 }

@@ -4,20 +4,34 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadEnvironment } from '../../../charts/environment.js';
+import { buildApp } from '../../../charts/app.js';
+import { APPS_SCHEMA, loadEnvironment, type Environment } from '../../../charts/environment.js';
 import {
   aksReservedCpu,
   allocatableOf,
   eksReservedCpu,
   eniMaxPods,
   nodeOf,
+  objectsOf,
+  planCapacity,
   poolShape,
   poolShapes,
   UnknownMachineTypeError,
 } from '../../../constructs/capacity/index.js';
-import { machineSize } from '../../../constructs/environment/index.js';
+import { machineSize, parseEnvironment, readStackConfig } from '../../../constructs/environment/index.js';
 
 const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/** A repository environment with its first pool's machine type replaced and `machineTypes` declared. */
+function environmentWith(name: 'prod' | 'dev', machineType: string, machineTypes?: Record<string, unknown>): Environment {
+  const config = structuredClone(readStackConfig(`Pulumi.${name}.yaml`)) as Record<string, Record<string, unknown>>;
+  const cluster = config['k8s-platform-kit:cluster']!;
+  const [first, ...rest] = cluster.nodePools as Record<string, unknown>[];
+  cluster.nodePools = [{ ...first, ...(name === 'prod' ? { instanceTypes: [machineType] } : { vmSize: machineType }) }, ...rest];
+  if (machineTypes) cluster.machineTypes = machineTypes;
+  return parseEnvironment(name, config, { apps: APPS_SCHEMA, source: `Pulumi.${name}.yaml` });
+}
 
 describe('pod slots per node', () => {
   it('follow the ENI rule without prefix delegation (the eni-max-pods figures)', () => {
@@ -34,6 +48,27 @@ describe('pod slots per node', () => {
 
   it('have no ENI bound on Azure sizes', () => {
     assert.equal(eniMaxPods(machineSize('Standard_D4s_v5')!, true), undefined);
+  });
+
+  it('come out as before for the 16 types the kit knew by hand (ENIs and addresses per ENI then)', () => {
+    const before: Record<string, [cpu: number, memoryGiB: number, enis: number, ipv4PerEni: number]> = {
+      't2.micro': [1, 1, 2, 2], 't3.medium': [2, 4, 3, 6], 't3.large': [2, 8, 3, 12], 'c6i.large': [2, 4, 3, 10],
+      'c6i.xlarge': [4, 8, 4, 15], 'm5.large': [2, 8, 3, 10], 'm5.xlarge': [4, 16, 4, 15], 'm6a.large': [2, 8, 3, 10],
+      'm6a.xlarge': [4, 16, 4, 15], 'm6i.large': [2, 8, 3, 10], 'm6i.xlarge': [4, 16, 4, 15], 'm6i.2xlarge': [8, 32, 4, 15],
+      'm7g.large': [2, 8, 3, 10], 'm7g.xlarge': [4, 16, 4, 15], 'r6i.large': [2, 16, 3, 10], 'r6i.xlarge': [4, 32, 4, 15],
+    };
+    for (const [type, [cpu, memoryGiB, enis, ipv4PerEni]] of Object.entries(before)) {
+      const size = machineSize(type)!;
+      const old = { cpu, memoryGiB, network: { enis, ipv4PerEni } };
+      assert.deepEqual([size.cpu, size.memoryGiB], [cpu, memoryGiB], type);
+      assert.equal(eniMaxPods(size, false), eniMaxPods(old, false), type);
+      assert.equal(eniMaxPods(size, true), eniMaxPods(old, true), type);
+    }
+  });
+
+  it('with prefix delegation: (max pods − 2) × 16 + 2, capped at 250 from 30 vCPUs', () => {
+    assert.equal(eniMaxPods({ cpu: 2, memoryGiB: 4, maxPods: 4 }, true), 34);
+    assert.equal(eniMaxPods(machineSize('m7i.8xlarge')!, true), 250);
   });
 });
 
@@ -84,9 +119,59 @@ describe('pool shapes of the repository environments', () => {
 
   it('a machine type without a known size is an error naming the pool and the type', () => {
     const prod = loadEnvironment('prod');
-    const pool = { ...prod.cluster.nodePools[0]!, instanceTypes: ['x9z.huge'] };
+    const pool = { ...prod.cluster.nodePools[0]!, instanceTypes: ['x9z.large'] };
     assert.throws(() => poolShape(prod, pool), (error: unknown) =>
       error instanceof UnknownMachineTypeError &&
-      error.message === "Pulumi.prod.yaml: k8s-platform-kit:cluster.nodePools[0].instanceTypes[0]: got 'x9z.huge' (pool 'general'); expected a machine type of known size (MACHINE_SIZES in constructs/environment/machine-types.ts; add it there)");
+      error.message === `Pulumi.prod.yaml: k8s-platform-kit:cluster.nodePools[0].instanceTypes[0]: got 'x9z.large' (pool 'general'); expected an EC2 instance type the kit knows (constructs/imports/ec2-instance-types.ts) or one declared under k8s-platform-kit:cluster.machineTypes["x9z.large"] with cpu, memoryGiB and maxPods`);
+  });
+});
+
+describe('machine types in the planner', () => {
+  it('a prod-like environment on m7i.xlarge plans like one on m6i.xlarge (same size, same pod bound)', () => {
+    const env = environmentWith('prod', 'm7i.xlarge');
+    const [general] = poolShapes(env);
+    assert.equal(general?.machineType, 'm7i.xlarge');
+    assert.deepEqual(general?.capacity, { cpu: 4000, memory: 16 * GIB, pods: 110 });
+    assert.deepEqual(general?.allocatable, poolShapes(loadEnvironment('prod'))[0]?.allocatable);
+    const plan = planCapacity(env, objectsOf(buildApp(env)));
+    assert.deepEqual(plan.problems, []);
+    assert.equal(plan.pools[0]?.hourly, undefined, 'the price table has no m7i.xlarge');
+  });
+
+  it('Graviton and GPU types: the arch label from the table', () => {
+    assert.equal(poolShapes(environmentWith('prod', 'c8g.xlarge'))[0]?.labels['kubernetes.io/arch'], 'arm64');
+    assert.equal(poolShapes(environmentWith('prod', 'g5.xlarge'))[0]?.labels['kubernetes.io/arch'], 'amd64');
+  });
+
+  it('a declared shape gives the pool its CPU, memory, pod bound and architecture', () => {
+    const env = environmentWith('prod', 'x9z.large', { 'x9z.large': { cpu: 2, memoryGiB: 4, maxPods: 4, arch: 'arm64' } });
+    const [general] = poolShapes(env);
+    assert.deepEqual(general?.capacity, { cpu: 2000, memory: 4 * GIB, pods: 34 });
+    assert.equal(general?.labels['kubernetes.io/arch'], 'arm64');
+  });
+
+  it('a declared shape without arch takes it from the type name', () => {
+    const env = environmentWith('prod', 'x9g.large', { 'x9g.large': { cpu: 2, memoryGiB: 8, maxPods: 29 } });
+    const [general] = poolShapes(env);
+    assert.equal(general?.labels['kubernetes.io/arch'], 'arm64');
+    assert.equal(general?.capacity.pods, 110);
+  });
+
+  it('fails if a pool uses a type neither the table nor the stack file knows, as an error of the plan', () => {
+    const env = environmentWith('prod', 'x9z.large', { 'x9y.large': { cpu: 2, memoryGiB: 4, maxPods: 4 } });
+    const plan = planCapacity(env, []);
+    assert.deepEqual(plan.problems.map((p) => p.message), [
+      `cannot plan: Pulumi.prod.yaml: k8s-platform-kit:cluster.nodePools[0].instanceTypes[0]: got 'x9z.large' (pool 'general'); expected an EC2 instance type the kit knows (constructs/imports/ec2-instance-types.ts) or one declared under k8s-platform-kit:cluster.machineTypes["x9z.large"] with cpu, memoryGiB and maxPods`,
+    ]);
+  });
+
+  it('Azure: a declared size is used, its maxPods bounds the pool\'s; an unknown size names the vmSize key', () => {
+    const env = environmentWith('dev', 'Standard_X9s_v9', { Standard_X9s_v9: { cpu: 4, memoryGiB: 16, maxPods: 30 } });
+    assert.deepEqual(poolShapes(env)[0]?.capacity, { cpu: 4000, memory: 16 * GIB, pods: 30 });
+    const unknown = environmentWith('dev', 'Standard_X9s_v9');
+    assert.throws(() => poolShapes(unknown), {
+      name: 'UnknownMachineTypeError',
+      message: "Pulumi.dev.yaml: k8s-platform-kit:cluster.nodePools[0].vmSize: got 'Standard_X9s_v9' (pool 'system'); expected an Azure VM size the kit knows (MACHINE_SIZES in constructs/environment/machine-types.ts) or one declared under k8s-platform-kit:cluster.machineTypes.Standard_X9s_v9 with cpu and memoryGiB",
+    });
   });
 });
