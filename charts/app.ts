@@ -1,5 +1,6 @@
 import { App, Chart, type AppProps } from 'cdk8s';
 import { AppNamespace, type IngressRoute } from '../constructs/index.js';
+import { ClusterAddOnsChart } from './cluster-addons.js';
 import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
 import { FleetmanChart } from './fleetman.js';
@@ -21,6 +22,8 @@ const GATEWAY_NAMESPACE = 'envoy-gateway-system';
  */
 export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
+  // The cluster's own controllers (EKS): everything else waits for them.
+  const addons = env.cloud === 'aws' ? new ClusterAddOnsChart(app, 'addons', { env }) : undefined;
   const namespaces = new Chart(app, 'namespaces');
   new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
   const platform = env.platform && addPlatformCharts(app, env, env.platform);
@@ -66,5 +69,7 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
     const edge = new EdgeChart(app, 'edge', { env, settings: env.platform, routes });
     edge.addDependency(platform.config, ...apps);
   }
+  // The charts that wait for nothing else wait for the cluster's controllers; the rest follow them.
+  if (addons) for (const chart of app.charts) if (chart !== addons && chart.node.dependencies.length === 0) chart.addDependency(addons);
   return app;
 }

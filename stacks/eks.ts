@@ -12,7 +12,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  EKS_MANAGED_ADDONS, isArmInstanceType, machineTypeOf, poolGpus, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool,
+  EKS_MANAGED_ADDONS, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool,
 } from '../constructs/environment/index.js';
 import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
@@ -413,12 +413,12 @@ export class EksCluster extends pulumi.ComponentResource {
       nodeRoleArn: nodeRole.arn,
       subnetIds: zones.map((zone) => (this.privateSubnets[zone] as aws.ec2.Subnet).id),
       instanceTypes: pool.instanceTypes,
-      amiType: amiTypeOf(pool),
+      amiType: amiTypeOf(pool, config),
       capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
       scalingConfig: { minSize: pool.min, desiredSize: pool.desired, maxSize: pool.max },
       updateConfig: { ...pool.updateConfig },
-      labels: { ...pool.labels, [POOL_LABEL]: pool.name },
-      taints: poolTaints(pool).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
+      labels: { ...poolLabels(pool, config), [POOL_LABEL]: pool.name },
+      taints: poolTaints(pool, config).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
       launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
       // The Cluster Autoscaler finds its groups by these tags (EKS also puts them on the group's
       // Auto Scaling group), and reads labels and taints from the group to scale up from zero.
@@ -454,9 +454,9 @@ export function nodeUserData(maxPods: number): string {
 }
 
 /** The AMI type of a pool's nodes: AL2023, for arm64 or x86_64, with the NVIDIA drivers on GPU types. */
-export function amiTypeOf(pool: AwsNodePool): string {
-  if (poolGpus(pool) > 0) return isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_x86_64_NVIDIA';
-  return isArmInstanceType(machineTypeOf(pool)) ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+export function amiTypeOf(pool: AwsNodePool, cluster: AwsCluster): string {
+  const arch = poolIsArm(pool, cluster) ? 'ARM_64' : 'x86_64';
+  return `AL2023_${arch}_${poolGpus(pool, cluster) > 0 ? 'NVIDIA' : 'STANDARD'}`;
 }
 
 /** The VPC CNI add-on's configuration: prefix delegation, and the network policy agent when NetworkPolicies are enforced. */

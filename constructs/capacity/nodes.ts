@@ -21,7 +21,7 @@
  */
 import { CONFIG_NAMESPACE, type Environment } from '../environment/load.js';
 import { isArmInstanceType } from '../environment/rules.js';
-import { poolTaints } from '../environment/gpu.js';
+import { poolLabels, poolTaints } from '../environment/gpu.js';
 import { declaredMachineTypeKey, machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
 import { POOL_LABEL, type AwsNodePool, type AzureNodePool } from '../environment/schema.js';
 
@@ -178,9 +178,9 @@ export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): 
       ...(azurePool && { 'kubernetes.azure.com/mode': azurePool.mode }),
       ...(awsPool?.capacity === 'spot' && { 'eks.amazonaws.com/capacityType': 'SPOT' }),
       [POOL_LABEL]: pool.name,
-      ...pool.labels,
+      ...(awsPool && env.cloud === 'aws' ? poolLabels(awsPool, env.cluster) : pool.labels),
     },
-    taints: awsPool ? poolTaints(awsPool) : pool.taints,
+    taints: awsPool && env.cloud === 'aws' ? poolTaints(awsPool, env.cluster) : pool.taints,
     // AKS labels nodes outside availability zones with zone "0".
     zones: zones.length > 0 ? zones : env.cloud === 'azure' ? ['0'] : [],
     min: pool.min,

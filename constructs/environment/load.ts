@@ -97,6 +97,9 @@ export function parseEnvironment<Apps extends z.ZodType>(
   if (!parsed.success) fail(parsed.error.issues.flatMap(issueProblems));
   const env = { name, source: options.source, ...parsed.data } as Environment<z.output<Apps>>;
   const related = env.cloud === 'aws' ? awsClusterProblems(env.cluster, env.region, env.tier) : azureClusterProblems(env.cluster, env.tier);
+  if (env.cloud === 'aws' && env.cluster.addons.externalDns && env.platform === undefined) {
+    related.push({ key: 'cluster.addons.externalDns', message: 'is set but k8s-platform-kit:platform is not; external-dns manages the records of the platform\'s domain, so set platform (with its domain) or remove externalDns' });
+  }
   if (related.length > 0) fail(related);
   return env;
 }

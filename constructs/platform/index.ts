@@ -11,3 +11,4 @@ export * from './htpasswd.js';
 export * from './helm-release.js';
 export * from './monitoring-stack.js';
 export * from './controllers.js';
+export * from './aws-controllers.js';

@@ -1,8 +1,9 @@
 /**
  * Pulumi mocks for the stack tests: every resource registration is recorded (type, name,
  * inputs and the resource options the engine would get: parent, dependsOn, provider,
- * protect, ignoreChanges, ...), and the few outputs the components read back (cluster
- * endpoint, OIDC issuer, launch template version, resource ids) get plausible values.
+ * protect, ignoreChanges, ...), and the few outputs and invokes the components read back
+ * (cluster endpoint, OIDC issuer, launch template version, KMS key and bucket ARNs, resource
+ * ids, partition, caller identity, add-on versions) get plausible values.
  *
  * How the options are captured (@pulumi/pulumi 3.248.0, pinned in package.json):
  * - `newResource` only gets type, name, inputs, provider and custom, so the mock monitor's
@@ -62,19 +63,29 @@ export function refOf(resource: { readonly type: string; readonly name: string }
 }
 
 export const TEST_KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\n';
+/** The AWS account of the mocked cluster ARN and caller, and the identity `aws.getCallerIdentity` returns (an assumed-role session). */
+export const TEST_ACCOUNT = '111122223333';
+export const TEST_CALLER_ARN = `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/kit-deployer/ci`;
+/** The version `aws.eks.getAddonVersion` returns, for every add-on. */
+export const TEST_ADDON_VERSION = 'v1.0.0-eksbuild.1';
 
 function state(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
     case 'aws:eks/cluster:Cluster':
       return {
         ...inputs,
-        arn: `arn:aws:eks:eu-west-1:111122223333:cluster/${String(inputs.name)}`,
+        arn: `arn:aws:eks:eu-west-1:${TEST_ACCOUNT}:cluster/${String(inputs.name)}`,
         endpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
         certificateAuthority: { data: 'LS0tLS1CRUdJTg==' },
         identities: [{ oidcs: [{ issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF' }] }],
       };
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { ...inputs, latestVersion: 1 };
+    // ARNs in the real format where policies are built from them (stacks/_aws-policies.ts checks them).
+    case 'aws:kms/key:Key':
+      return { ...inputs, arn: `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/${name}`, keyId: name };
+    case 'aws:s3/bucket:Bucket':
+      return { ...inputs, arn: `arn:aws:s3:::${String(inputs.bucket ?? name)}`, bucket: inputs.bucket ?? name };
     case 'azure-native:containerservice:ManagedCluster':
       return {
         ...inputs,
@@ -161,7 +172,9 @@ await pulumi.runtime.setMocks(
       }
       const parentUrn = req.getParent();
       const parent = parentUrn ? refOfUrn(parentUrn) : '';
-      const seen = pending.get(pendingKey(parent, args.type, args.name))?.shift();
+      const key = pendingKey(parent, args.type, args.name);
+      const seen = pending.get(key)?.shift();
+      if (pending.get(key)?.length === 0) pending.delete(key);
       const providerRef = req.getProvider();
       const deletedWith = req.getDeletedwith?.() ?? '';
       recorded.push({
@@ -187,6 +200,18 @@ await pulumi.runtime.setMocks(
       switch (args.token) {
         case 'aws:index/getPartition:getPartition':
           return { partition: 'aws', dnsSuffix: 'amazonaws.com' };
+        case 'aws:index/getCallerIdentity:getCallerIdentity':
+          return { id: TEST_ACCOUNT, accountId: TEST_ACCOUNT, arn: TEST_CALLER_ARN, userId: 'AROAEXAMPLEDEPLOYER:ci' };
+        case 'aws:eks/getAddonVersion:getAddonVersion':
+          return { id: String(args.inputs.addonName), addonName: args.inputs.addonName, kubernetesVersion: args.inputs.kubernetesVersion, mostRecent: args.inputs.mostRecent, version: TEST_ADDON_VERSION };
+        case 'aws:iam/getSessionContext:getSessionContext': {
+          // An assumed-role session's issuer is its role; any other ARN is its own issuer.
+          const arn = String(args.inputs.arn);
+          const role = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+          return role
+            ? { id: arn, arn, issuerArn: `arn:aws:iam::${role[1]}:role/${role[2]}`, issuerId: 'AROAEXAMPLEDEPLOYER', issuerName: role[2], sessionName: role[3] }
+            : { id: arn, arn, issuerArn: arn, issuerId: '', issuerName: '', sessionName: '' };
+        }
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
           return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(TEST_KUBECONFIG).toString('base64') }] };
         default:

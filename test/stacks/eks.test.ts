@@ -49,7 +49,7 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(cluster.inputs.vpcConfig.endpointPublicAccess, false);
     assert.equal(cluster.inputs.vpcConfig.subnetIds.length, 3);
     assert.deepEqual(cluster.inputs.encryptionConfig.resources, ['secrets']);
-    assert.equal(cluster.inputs.encryptionConfig.provider.keyArn, 'arn:aws:mock:::prod-secrets');
+    assert.equal(cluster.inputs.encryptionConfig.provider.keyArn, 'arn:aws:kms:eu-west-1:111122223333:key/prod-secrets');
     assert.deepEqual(cluster.inputs.enabledClusterLogTypes, [...EKS_LOG_TYPES]);
     assert.equal(one('aws:kms/key:Key', 'prod-secrets').inputs.enableKeyRotation, true);
     assert.equal(one('aws:cloudwatch/logGroup:LogGroup', 'prod-control-plane').inputs.retentionInDays, 365);

@@ -163,10 +163,14 @@ describe('HelmChartRelease workloads', () => {
 
 describe('HelmChartRelease values check', () => {
   it('every pinned chart is indexed at its version', () => {
-    for (const chart of [HelmChart.KUBE_PROMETHEUS_STACK, HelmChart.METRICS_SERVER, HelmChart.FLUENT_BIT, HelmChart.ENVOY_GATEWAY, HelmChart.INGRESS_NGINX]) {
+    for (const chart of [HelmChart.KUBE_PROMETHEUS_STACK, HelmChart.METRICS_SERVER, HelmChart.FLUENT_BIT, HelmChart.ENVOY_GATEWAY, HelmChart.INGRESS_NGINX,
+      HelmChart.AWS_LOAD_BALANCER_CONTROLLER, HelmChart.CLUSTER_AUTOSCALER, HelmChart.EXTERNAL_DNS, HelmChart.VELERO, HelmChart.NVIDIA_DEVICE_PLUGIN]) {
       assert.ok(Object.values(CHART_VALUE_KEYS).some((entry) => entry.version === chart.version && entry.keys === chart.valueKeys), String(chart));
     }
-    assert.deepEqual(Object.keys(CHART_VALUE_KEYS).sort(), ['envoy-gateway', 'fluent-bit', 'ingress-nginx', 'kube-prometheus-stack', 'metrics-server']);
+    assert.deepEqual(Object.keys(CHART_VALUE_KEYS).sort(), [
+      'aws-load-balancer-controller', 'cluster-autoscaler', 'envoy-gateway', 'external-dns', 'fluent-bit',
+      'ingress-nginx', 'kube-prometheus-stack', 'metrics-server', 'nvidia-device-plugin', 'velero',
+    ]);
   });
 
   it('accepts keys values.yaml has, and anything under an empty map, a list or a null', () => {

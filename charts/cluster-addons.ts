@@ -1,0 +1,60 @@
+/**
+ * The cluster's own controllers on EKS, from `k8s-platform-kit:cluster.addons`: the AWS Load
+ * Balancer Controller, the Cluster Autoscaler, external-dns, Velero and, when a pool has
+ * GPUs, the NVIDIA device plugin. Pinned charts installed like every other release (by Flux
+ * in gitops mode, by `pulumi up` in direct mode); the stack creates their IAM roles and
+ * binds them to the charts' ServiceAccounts with Pod Identity (stacks/eks.ts). Everything
+ * else waits for this chart.
+ */
+import { Chart, type ChartProps } from 'cdk8s';
+import type { Construct } from 'constructs';
+import {
+  AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
+} from '../constructs/index.js';
+import { GPU_NODE_LABEL, GPU_TAINT, hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
+
+/** Properties of {@link ClusterAddOnsChart}. */
+export interface ClusterAddOnsChartProps extends ChartProps {
+  readonly env: AwsEnvironment;
+}
+
+/** The EKS controllers the environment's settings switch on. */
+export class ClusterAddOnsChart extends Chart {
+  public readonly loadBalancerController?: AwsLoadBalancerController;
+  public readonly autoscaler?: ClusterAutoscaler;
+  public readonly externalDns?: ExternalDns;
+  public readonly velero?: Velero;
+  public readonly gpuPlugin?: NvidiaDevicePlugin;
+
+  constructor(scope: Construct, id: string, props: ClusterAddOnsChartProps) {
+    super(scope, id, props);
+    const { env } = props;
+    const { addons, name: clusterName } = env.cluster;
+    const replicas = env.tier === 'prod' ? 2 : 1;
+    if (addons.loadBalancerController) {
+      // The VPC carries the cluster's name as its Name tag (stacks/eks.ts).
+      this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', {
+        clusterName, region: env.region, vpcTags: { Name: clusterName }, replicas,
+      });
+    }
+    if (addons.autoscaler === 'cluster-autoscaler') {
+      this.autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { clusterName, region: env.region });
+    }
+    if (addons.externalDns) {
+      this.externalDns = new ExternalDns(this, 'ExternalDns', {
+        hostedZoneId: addons.externalDns.hostedZoneId,
+        // The loader requires the platform's domain wherever externalDns is set.
+        domainFilters: env.platform ? [env.platform.domain] : [],
+        txtOwnerId: clusterName,
+        region: env.region,
+      });
+    }
+    if (addons.velero) this.velero = new Velero(this, 'Velero', { bucket: addons.velero.bucket, region: env.region });
+    if (hasGpuPool(env)) {
+      this.gpuPlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', {
+        tolerations: [{ key: GPU_TAINT.key, operator: 'Exists', effect: GPU_TAINT.effect }],
+        nodeSelector: { ...GPU_NODE_LABEL },
+      });
+    }
+  }
+}

@@ -1,0 +1,608 @@
+/**
+ * The controllers an EKS cluster needs before several of the kit's objects do anything:
+ * the AWS Load Balancer Controller (the NLBs of annotated Services), Cluster Autoscaler
+ * (node pools that grow and shrink), external-dns (Route 53 records for the Gateways'
+ * routes), Velero (backups to S3 and EBS snapshots) and the NVIDIA device plugin
+ * (`nvidia.com/gpu` on GPU nodes). Each is a pinned upstream chart in a namespace of its
+ * own, records the capability it provides (HelmChartRelease `provides`) and declares the
+ * pods it runs (HelmChartRelease `workloads`) for the capacity planner.
+ *
+ * AWS credentials come from EKS Pod Identity: each construct's static `IDENTITY` names the
+ * ServiceAccount its chart creates (its name set explicitly in the values), and the EKS
+ * stack binds an IAM role to that namespace and ServiceAccount. No IRSA annotation is set
+ * and no Secret holds keys. The kit's nodes set an IMDS hop limit of 1, so pods cannot
+ * read instance metadata: every controller is given its region (and the load balancer
+ * controller its VPC) explicitly.
+ *
+ * The namespaces enforce the restricted Pod Security profile (AppNamespace), so each
+ * chart's pods are given the security contexts that profile needs where the chart's
+ * defaults fall short. The NVIDIA device plugin is the exception: it mounts the kubelet's
+ * device-plugin directory from the host, which only the privileged level admits.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
+import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { AppNamespace, POD_SECURITY_VERSION } from './app-namespace.js';
+import { HelmChart, HelmChartRelease, type HelmValues, type ReleaseToleration, type ReleaseWorkload } from './helm-release.js';
+
+/** The ServiceAccount a controller's pods run as: what the EKS stack binds an IAM role to with Pod Identity. */
+export interface ControllerIdentity {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+// ------------------------------------------------------------------------ pure checks ---
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** Why `value` is not an AWS region name (the environment schema's rule), or undefined. */
+export function awsRegionProblem(value: string): string | undefined {
+  return AWS_REGION.test(value) ? undefined : "is not an AWS region; expected e.g. 'eu-west-1'";
+}
+
+/** Why `value` is not an EKS cluster name (EKS CreateCluster's rule), or undefined. */
+export function eksClusterNameProblem(value: string): string | undefined {
+  if (value === '') return "is empty; expected the EKS cluster's name";
+  if (value.length > 100 || !/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(value)) {
+    return "is not an EKS cluster name; expected letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
+  }
+  return undefined;
+}
+
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * Why `value` is not a valid name for an S3 general purpose bucket, or undefined.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export function s3BucketNameProblem(value: string): string | undefined {
+  if (value.length < 3 || value.length > 63) return `must be 3 to 63 characters long (got ${value.length})`;
+  if (!/^[a-z0-9.-]+$/.test(value)) return "may contain only lower-case letters, digits, '.' and '-'";
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) return 'must begin and end with a lower-case letter or a digit';
+  if (value.includes('..')) return 'must not contain two adjacent periods';
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return 'must not be formatted as an IP address';
+  const prefix = RESERVED_BUCKET_PREFIXES.find((p) => value.startsWith(p));
+  if (prefix) return `must not start with the reserved prefix '${prefix}'`;
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((s) => value.endsWith(s));
+  if (suffix) return `must not end with the reserved suffix '${suffix}'`;
+  return undefined;
+}
+
+/** Why `value` is not a Route 53 hosted zone id (`Z` and upper-case letters and digits), or undefined. */
+export function route53ZoneIdProblem(value: string): string | undefined {
+  if (/^Z[A-Z0-9]+$/.test(value) && value.length <= 32) return undefined;
+  return "is not a Route 53 hosted zone id; expected 'Z' followed by upper-case letters and digits, e.g. 'Z0123456789ABCDEFGHIJ', without the '/hostedzone/' prefix";
+}
+
+function checkReplicas(kind: string, scope: Construct, replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
+}
+
+function checkRegion(kind: string, scope: Construct, region: string): void {
+  requireValid(kind, scope, 'region', region, awsRegionProblem);
+}
+
+// ---------------------------------------------------------------- defaults and pins ---
+
+/** The default of every optional prop of the constructs in this file. */
+export const AWS_CONTROLLER_DEFAULTS = {
+  /** Two replicas (the chart's default): one leads, the other takes over within seconds, and the webhooks stay served. */
+  loadBalancerControllerReplicas: 2,
+  /** One replica: a restart only delays a scale-up; a second replica would only stand by (leader election). */
+  clusterAutoscalerReplicas: 1,
+  /** The kit's edge is Envoy Gateway: the host names are on its HTTPRoutes. */
+  externalDnsSources: ['gateway-httproute'],
+  /** Records are owned through TXT records (txtOwnerId), so deleting is safe; see {@link ExternalDnsProps.policy}. */
+  externalDnsPolicy: 'sync',
+  /** EBS snapshots of persistent volumes through the AWS plugin. */
+  veleroSnapshots: true,
+  /** The taint the kit's GPU pools carry. */
+  gpuTolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  /** The label the device plugin chart's own affinity accepts for "this node has an NVIDIA GPU"; GPU pools must carry it. */
+  gpuNodeSelector: { 'nvidia.com/gpu.present': 'true' },
+} as const;
+
+/**
+ * The image of each controller, pinned to the chart's appVersion (the chart's default, set
+ * explicitly so it is shown), and the AWS plugin of Velero.
+ */
+export const AWS_CONTROLLER_IMAGES = {
+  loadBalancerController: { repository: 'public.ecr.aws/eks/aws-load-balancer-controller', tag: 'v3.5.0' },
+  clusterAutoscaler: { repository: 'registry.k8s.io/autoscaling/cluster-autoscaler', tag: 'v1.35.0' },
+  externalDns: { repository: 'registry.k8s.io/external-dns/external-dns', tag: 'v0.21.0' },
+  velero: { repository: 'docker.io/velero/velero', tag: 'v1.18.1' },
+  /**
+   * velero-plugin-for-aws v1.14.2: the plugin README pairs v1.14.x with Velero v1.18.x. The
+   * repository moved to velero-io/velero-plugin-for-aws; the old vmware-tanzu snapshot ends
+   * at v1.14.0-rc.1 (a pre-release), the moved one has v1.14.0, v1.14.1 and v1.14.2
+   * (2026-06-16, dependency CVE fixes and a KMS key option for restored EBS volumes), the
+   * newest final tag. The image is still published as velero/velero-plugin-for-aws.
+   */
+  veleroPluginForAws: { repository: 'docker.io/velero/velero-plugin-for-aws', tag: 'v1.14.2' },
+  nvidiaDevicePlugin: { repository: 'nvcr.io/nvidia/k8s-device-plugin', tag: 'v0.20.0' },
+} as const;
+
+/**
+ * What each controller's pod requests, for the capacity planner. The kit sets no resources
+ * on these charts, so these are the charts' defaults, and every one of the pinned
+ * values.yaml files sets `resources: {}`: the pods request nothing (each takes a pod slot
+ * and no CPU or memory) and run in the BestEffort QoS class.
+ */
+export const AWS_CONTROLLER_REQUESTS = {
+  /** aws-load-balancer-controller 3.5.0 values.yaml: `resources: {}` (an example of 100m/128Mi is commented out). */
+  loadBalancerController: { cpu: '0', memory: '0' },
+  /** cluster-autoscaler 9.59.0 values.yaml: `resources: {}` (an example of 100m/300Mi is commented out). */
+  clusterAutoscaler: { cpu: '0', memory: '0' },
+  /** external-dns 1.21.1 values.yaml: `resources: {}`. */
+  externalDns: { cpu: '0', memory: '0' },
+  /** velero 12.1.0 values.yaml: `resources: {}` for the server and its plugin init container (the velero CLI's install would set 500m/128Mi). */
+  velero: { cpu: '0', memory: '0' },
+  /** nvidia-device-plugin 0.20.0 values.yaml: `resources: {}`. */
+  nvidiaDevicePlugin: { cpu: '0', memory: '0' },
+} as const;
+
+/** What the restricted Pod Security profile asks of every container, beyond running as non-root. */
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } as const;
+const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: 'RuntimeDefault' } } as const;
+
+// -------------------------------------------------------- AWS Load Balancer Controller ---
+
+/** Properties of {@link AwsLoadBalancerController}. */
+export interface AwsLoadBalancerControllerProps {
+  /** The EKS cluster's name: the controller tags what it creates with it and finds the cluster's subnets by it. */
+  readonly clusterName: string;
+  /** The cluster's AWS region (pods cannot read it from instance metadata). */
+  readonly region: string;
+  /**
+   * Tags of the cluster's VPC, all of which the VPC must carry: the controller finds its VPC
+   * by them (pods cannot read the VPC id from instance metadata: the nodes' IMDS hop limit is 1).
+   * The kit's EKS stack tags its VPC `Name: <cluster name>`.
+   */
+  readonly vpcTags: Readonly<Record<string, string>>;
+  /**
+   * Replicas of the controller (one leads; the others serve the webhooks and stand by).
+   * A PodDisruptionBudget (maxUnavailable 1) is added when there is more than one.
+   * @default 2
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * The AWS Load Balancer Controller (pinned chart 3.5.0): NLBs for the Services the kit
+ * annotates `service.beta.kubernetes.io/aws-load-balancer-type: external`, ALBs for
+ * Ingresses of class `alb`.
+ * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/installation/
+ */
+export class AwsLoadBalancerController extends Construct {
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  public static readonly IDENTITY: ControllerIdentity = { namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller' };
+  public readonly namespace = AwsLoadBalancerController.IDENTITY.namespace;
+  public readonly replicas: number;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
+    super(scope, id);
+    const kind = 'AwsLoadBalancerController';
+    requireValid(kind, this, 'clusterName', props.clusterName, eksClusterNameProblem);
+    checkRegion(kind, this, props.region);
+    checkVpcTags(this, props.vpcTags);
+    this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.loadBalancerControllerReplicas;
+    checkReplicas(kind, this, this.replicas);
+
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    const values: HelmValues = {
+      clusterName: props.clusterName,
+      region: props.region,
+      vpcTags: { ...props.vpcTags },
+      replicaCount: this.replicas,
+      image: { ...AWS_CONTROLLER_IMAGES.loadBalancerController },
+      serviceAccount: { create: true, name: AwsLoadBalancerController.IDENTITY.serviceAccount },
+      // The chart renders the budget only when replicaCount > 1, and only if it is set.
+      ...(this.replicas > 1 && { podDisruptionBudget: { maxUnavailable: 1 } }),
+      // Off: the chart's default mutating webhook makes the controller claim every new
+      // LoadBalancer Service (it sets spec.loadBalancerClass), with failurePolicy Fail, so
+      // no LoadBalancer Service could be created while the controller is down. The kit's
+      // Services are annotated `aws-load-balancer-type: external`, which the controller
+      // reconciles without the webhook; others stay with the cloud provider as before.
+      enableServiceMutatorWebhook: false,
+      // Keep the webhooks' serving certificate across upgrades instead of issuing a new CA
+      // each time (the chart generates it; cert-manager may not be installed yet).
+      keepTLSSecret: true,
+      // The chart's default plus what the restricted profile needs (capabilities, seccomp).
+      securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, ...RESTRICTED_CONTAINER, ...RUNTIME_DEFAULT_SECCOMP },
+    };
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.AWS_LOAD_BALANCER_CONTROLLER,
+      namespace: this.namespace,
+      values,
+      provides: ['aws-load-balancer-controller'],
+      workloads: [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: this.replicas, requests: AWS_CONTROLLER_REQUESTS.loadBalancerController }],
+    });
+  }
+}
+
+/** The chart passes the tags as one `--aws-vpc-tags=k=v,k=v` flag, so neither may hold a comma. */
+function checkVpcTags(scope: Construct, tags: Readonly<Record<string, string>>): void {
+  const fail = (message: string) => propsError('AwsLoadBalancerController', scope, message);
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw fail(`vpcTags (${shown(tags)}) is not a map of tag names to values`);
+  const entries = Object.entries(tags);
+  if (entries.length === 0) {
+    throw fail("vpcTags is empty; expected the VPC's tags, e.g. { Name: 'my-cluster' }: the controller finds its VPC by them, as pods cannot read instance metadata");
+  }
+  for (const [key, value] of entries) {
+    if (key === '' || /[,=]/.test(key)) throw fail(`vpcTags key ${shown(key)} is not a tag name the controller can be given; expected a non-empty name without ',' or '='`);
+    if (typeof value !== 'string' || value.includes(',')) throw fail(`vpcTags['${key}'] (${shown(value)}) is not a tag value the controller can be given; expected a string without ','`);
+  }
+}
+
+// ----------------------------------------------------------------- Cluster Autoscaler ---
+
+/** Properties of {@link ClusterAutoscaler}. */
+export interface ClusterAutoscalerProps {
+  /** The EKS cluster's name: the autoscaler manages the Auto Scaling groups tagged `k8s.io/cluster-autoscaler/<clusterName>`. */
+  readonly clusterName: string;
+  /** The cluster's AWS region (pods cannot read it from instance metadata). */
+  readonly region: string;
+  /**
+   * Replicas of the autoscaler (one works; the others stand by, leader election).
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/**
+ * Cluster Autoscaler (pinned chart 9.59.0, cluster-autoscaler 1.35.0) on AWS: grows and
+ * shrinks the managed node groups between their min and max. It finds them by the tags EKS
+ * puts on every managed node group's Auto Scaling group (`k8s.io/cluster-autoscaler/enabled`
+ * and `k8s.io/cluster-autoscaler/<clusterName>`); the EKS stack leaves the desired size to it.
+ * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
+ */
+export class ClusterAutoscaler extends Construct {
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  public static readonly IDENTITY: ControllerIdentity = { namespace: 'cluster-autoscaler', serviceAccount: 'cluster-autoscaler' };
+  public readonly namespace = ClusterAutoscaler.IDENTITY.namespace;
+  public readonly replicas: number;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
+    super(scope, id);
+    const kind = 'ClusterAutoscaler';
+    requireValid(kind, this, 'clusterName', props.clusterName, eksClusterNameProblem);
+    checkRegion(kind, this, props.region);
+    this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.clusterAutoscalerReplicas;
+    checkReplicas(kind, this, this.replicas);
+
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    const values: HelmValues = {
+      cloudProvider: 'aws',
+      awsRegion: props.region,
+      // The chart's default tags, with the cluster's name written out.
+      autoDiscovery: { clusterName: props.clusterName, tags: ['k8s.io/cluster-autoscaler/enabled', `k8s.io/cluster-autoscaler/${props.clusterName}`] },
+      fullnameOverride: 'cluster-autoscaler',
+      image: { ...AWS_CONTROLLER_IMAGES.clusterAutoscaler },
+      replicaCount: this.replicas,
+      rbac: { serviceAccount: { create: true, name: ClusterAutoscaler.IDENTITY.serviceAccount } },
+      // The chart always renders a budget of maxUnavailable 1 (its default): a drain may
+      // move the autoscaler, and with more replicas one always remains.
+      extraArgs: {
+        // Keeps the per-zone node groups of one pool the same size, so zonal volumes and
+        // topology spread still find room in every zone.
+        'balance-similar-node-groups': true,
+        // least-waste (also the autoscaler's own default, set so it is shown): of the groups
+        // that fit the pending pods, the one leaving the least CPU, then memory, idle. It
+        // needs no configuration; `priority` would need a ConfigMap ranking the node groups,
+        // a second list of the environment's pools to keep in step with Pulumi.<env>.yaml.
+        expander: 'least-waste',
+        // The kit's workloads have a read-only root filesystem and an emptyDir for each
+        // writable path: scratch space. With the autoscaler's default (true) no node that
+        // runs one of them would ever be removed. Data that must survive is on volumes.
+        'skip-nodes-with-local-storage': false,
+      },
+      securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, ...RUNTIME_DEFAULT_SECCOMP },
+      containerSecurityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+    };
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.CLUSTER_AUTOSCALER,
+      namespace: this.namespace,
+      values,
+      provides: ['node-autoscaler'],
+      workloads: [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: this.replicas, requests: AWS_CONTROLLER_REQUESTS.clusterAutoscaler }],
+    });
+  }
+}
+
+// ------------------------------------------------------------------------ external-dns ---
+
+/** The source names of ExternalDNS 0.21 (source/types/types.go), less its test and generic ones. */
+export const EXTERNAL_DNS_SOURCES = [
+  'service', 'ingress', 'node', 'pod', 'crd',
+  'gateway-httproute', 'gateway-grpcroute', 'gateway-tlsroute', 'gateway-tcproute', 'gateway-udproute',
+  'istio-gateway', 'istio-virtualservice', 'ambassador-host', 'contour-httpproxy', 'gloo-proxy', 'traefik-proxy',
+  'openshift-route', 'skipper-routegroup', 'kong-tcpingress', 'f5-virtualserver', 'f5-transportserver',
+] as const;
+
+/** One kind of object ExternalDNS reads host names from. */
+export type ExternalDnsSource = typeof EXTERNAL_DNS_SOURCES[number];
+
+/** How ExternalDNS changes records: `sync` also deletes the records it owns that no object asks for any more. */
+export type ExternalDnsPolicy = 'sync' | 'upsert-only' | 'create-only';
+
+const EXTERNAL_DNS_POLICIES: readonly ExternalDnsPolicy[] = ['sync', 'upsert-only', 'create-only'];
+
+/** Properties of {@link ExternalDns}. */
+export interface ExternalDnsProps {
+  /** The DNS names of the zones the hosts are in (`example.com`): records are managed only under them. */
+  readonly domainFilters: readonly string[];
+  /** The Route 53 hosted zone to manage (`Z…`), and no other. */
+  readonly hostedZoneId: string;
+  /**
+   * The owner id written into the TXT record beside each record it manages: it changes or
+   * deletes only records carrying this id. Unique per cluster sharing the zone.
+   */
+  readonly txtOwnerId: string;
+  /** The AWS region of the cluster (the Route 53 API is global; the SDK still needs one). */
+  readonly region: string;
+  /**
+   * What to read host names from. `gateway-httproute` reads the hostnames of HTTPRoutes and
+   * points them at the address of their parent Gateway (the chart grants read access to
+   * Gateways, HTTPRoutes and Namespaces for it).
+   * @default ['gateway-httproute']
+   */
+  readonly sources?: readonly ExternalDnsSource[];
+  /**
+   * `sync` creates, updates and deletes; `upsert-only` never deletes; `create-only` never
+   * changes an existing record. The default is `sync`: the TXT registry limits every change
+   * to records this owner id created, so deleting is safe, and a removed route's record is
+   * removed instead of pointing at a load balancer that no longer exists.
+   * @default 'sync'
+   */
+  readonly policy?: ExternalDnsPolicy;
+}
+
+/**
+ * ExternalDNS (pinned chart 1.21.1, ExternalDNS 0.21.0) on Route 53: records for the hosts
+ * of the Gateway's routes, in one hosted zone, owned through TXT records.
+ * @see https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/aws/
+ */
+export class ExternalDns extends Construct {
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  public static readonly IDENTITY: ControllerIdentity = { namespace: 'external-dns', serviceAccount: 'external-dns' };
+  public readonly namespace = ExternalDns.IDENTITY.namespace;
+  public readonly sources: readonly ExternalDnsSource[];
+  public readonly policy: ExternalDnsPolicy;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: ExternalDnsProps) {
+    super(scope, id);
+    const kind = 'ExternalDns';
+    const fail = (message: string) => propsError(kind, this, message);
+    if (!Array.isArray(props.domainFilters) || props.domainFilters.length === 0) {
+      throw fail(`domainFilters (${shown(props.domainFilters)}) is empty; expected the DNS names of the hosts' zones, e.g. ['example.com']`);
+    }
+    props.domainFilters.forEach((domain, i) => requireValid(kind, this, `domainFilters[${i}]`, domain, dns1123SubdomainProblem));
+    requireValid(kind, this, 'hostedZoneId', props.hostedZoneId, route53ZoneIdProblem);
+    requireValid(kind, this, 'txtOwnerId', props.txtOwnerId, (value) => (/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(value)
+      ? undefined : "is not an owner id; expected letters, digits, '.', '_' and '-', e.g. the cluster's name"));
+    checkRegion(kind, this, props.region);
+    this.sources = [...(props.sources ?? AWS_CONTROLLER_DEFAULTS.externalDnsSources)];
+    if (this.sources.length === 0) throw fail(`sources is empty; expected e.g. ['gateway-httproute']`);
+    const unknown = this.sources.find((source) => !(EXTERNAL_DNS_SOURCES as readonly string[]).includes(source));
+    if (unknown !== undefined) throw fail(`sources (${shown(unknown)}) is not an ExternalDNS 0.21 source; expected one of: ${EXTERNAL_DNS_SOURCES.join(', ')}`);
+    this.policy = props.policy ?? AWS_CONTROLLER_DEFAULTS.externalDnsPolicy;
+    if (!EXTERNAL_DNS_POLICIES.includes(this.policy)) throw fail(`policy (${shown(this.policy)}) is not 'sync', 'upsert-only' or 'create-only'`);
+
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    // The chart's pod and container security contexts already meet the restricted profile.
+    const values: HelmValues = {
+      fullnameOverride: 'external-dns',
+      image: { ...AWS_CONTROLLER_IMAGES.externalDns },
+      serviceAccount: { create: true, name: ExternalDns.IDENTITY.serviceAccount },
+      provider: { name: 'aws' },
+      env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
+      sources: [...this.sources],
+      policy: this.policy,
+      registry: 'txt',
+      txtOwnerId: props.txtOwnerId,
+      domainFilters: [...props.domainFilters],
+      extraArgs: { 'zone-id-filter': props.hostedZoneId },
+    };
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.EXTERNAL_DNS,
+      namespace: this.namespace,
+      values,
+      provides: ['dns-automation'],
+      workloads: [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: AWS_CONTROLLER_REQUESTS.externalDns }],
+    });
+  }
+}
+
+// ------------------------------------------------------------------------------ Velero ---
+
+/** Properties of {@link Velero}. */
+export interface VeleroProps {
+  /** The S3 bucket backups are written to (the default BackupStorageLocation). */
+  readonly bucket: string;
+  /** The AWS region of the bucket and of the EBS volumes. */
+  readonly region: string;
+  /**
+   * The path under which Velero keeps its data in the bucket, for a bucket shared by several clusters.
+   * @default - the bucket's root
+   */
+  readonly prefix?: string;
+  /**
+   * Snapshot persistent volumes as EBS snapshots (a VolumeSnapshotLocation for the AWS plugin).
+   * Without it, a backup copies no volume data unless it uses file-system backup, which
+   * needs Velero's node agent (not installed).
+   * @default true
+   */
+  readonly snapshots?: boolean;
+}
+
+/**
+ * Velero (pinned chart 12.1.0, Velero 1.18.1) with the AWS plugin: backups to an S3 bucket
+ * (the `default` BackupStorageLocation, which BackupSchedule uses unless told otherwise)
+ * and EBS snapshots of persistent volumes. One server; no node agent.
+ * @see https://github.com/velero-io/velero-plugin-for-aws#readme
+ */
+export class Velero extends Construct {
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  public static readonly IDENTITY: ControllerIdentity = { namespace: 'velero', serviceAccount: 'velero-server' };
+  public readonly namespace = Velero.IDENTITY.namespace;
+  public readonly snapshots: boolean;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: VeleroProps) {
+    super(scope, id);
+    const kind = 'Velero';
+    requireValid(kind, this, 'bucket', props.bucket, (value) => {
+      const problem = s3BucketNameProblem(value);
+      return problem && `is not a valid S3 bucket name: it ${problem}`;
+    });
+    checkRegion(kind, this, props.region);
+    if (props.prefix !== undefined) {
+      requireValid(kind, this, 'prefix', props.prefix, (value) => (value !== '' && !value.startsWith('/') && !value.endsWith('/')
+        ? undefined : "is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"));
+    }
+    this.snapshots = props.snapshots ?? AWS_CONTROLLER_DEFAULTS.veleroSnapshots;
+
+    new AppNamespace(this, 'Namespace', { name: this.namespace });
+    const aws = AWS_CONTROLLER_IMAGES.veleroPluginForAws;
+    const values: HelmValues = {
+      image: { ...AWS_CONTROLLER_IMAGES.velero },
+      // The plugin image copies its binary into the shared `plugins` volume and exits. It runs as 65532.
+      initContainers: [{
+        name: 'velero-plugin-for-aws',
+        image: `${aws.repository}:${aws.tag}`,
+        imagePullPolicy: 'IfNotPresent',
+        volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
+        securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
+      }],
+      serviceAccount: { server: { create: true, name: Velero.IDENTITY.serviceAccount } },
+      // Credentials from Pod Identity (the SDK's default chain): no Secret, no key file.
+      credentials: { useSecret: false },
+      configuration: {
+        backupStorageLocation: [{
+          name: 'default', provider: 'aws', bucket: props.bucket, default: true,
+          ...(props.prefix !== undefined && { prefix: props.prefix }),
+          config: { region: props.region },
+        }],
+        ...(this.snapshots && { volumeSnapshotLocation: [{ name: 'default', provider: 'aws', config: { region: props.region } }] }),
+      },
+      snapshotsEnabled: this.snapshots,
+      deployNodeAgent: false,
+      // No CRD upgrade hook Job (a kubectl pod): Flux applies the chart's crds/ on install and
+      // upgrade (HelmChartRelease sets CreateReplace), and Pulumi's Helm release installs them.
+      upgradeCRDs: false,
+      podSecurityContext: { runAsNonRoot: true, ...RUNTIME_DEFAULT_SECCOMP },
+      // The image's user is `cnb` by name (paketobuildpacks/run-jammy-tiny: uid 1002, gid 1000);
+      // runAsNonRoot needs it as a number. The root filesystem stays writable: Velero keeps
+      // repository configuration under /home/cnb when a file-system or data-mover backup runs.
+      containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 1002, runAsGroup: 1000 },
+    };
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.VELERO,
+      namespace: this.namespace,
+      values,
+      provides: ['velero'],
+      workloads: [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: AWS_CONTROLLER_REQUESTS.velero }],
+    });
+  }
+}
+
+// -------------------------------------------------------------- NVIDIA device plugin ---
+
+/** Why the device plugin's namespace enforces `privileged` rather than `restricted` or `baseline`. */
+export const DEVICE_PLUGIN_POD_SECURITY_REASON = 'The NVIDIA device plugin mounts hostPath volumes (the kubelet\'s /var/lib/kubelet/device-plugins, '
+  + '/var/run/cdi and its MPS directory) and runs as root to register with the kubelet; the baseline level already forbids hostPath volumes, '
+  + 'so only privileged admits it. Its container is not privileged, drops every capability and cannot escalate privileges.';
+
+/** Properties of {@link NvidiaDevicePlugin}. */
+export interface NvidiaDevicePluginProps {
+  /**
+   * The plugin pods' tolerations: the taint of the GPU pools.
+   * @default [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]
+   */
+  readonly tolerations?: readonly ReleaseToleration[];
+  /**
+   * The labels of the GPU nodes: the plugin runs only there. Give the GPU pools these labels
+   * in `Pulumi.<env>.yaml`.
+   * @default { 'nvidia.com/gpu.present': 'true' }
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The NVIDIA device plugin (pinned chart 0.20.0): a DaemonSet on the GPU nodes that
+ * advertises their GPUs as `nvidia.com/gpu`, so pods can request them. The nodes need the
+ * NVIDIA driver and container toolkit (an NVIDIA AMI). It calls no AWS API; its IDENTITY is
+ * given for uniformity, and needs no IAM role.
+ * @see https://github.com/NVIDIA/k8s-device-plugin#deployment-via-helm
+ */
+export class NvidiaDevicePlugin extends Construct {
+  /** The ServiceAccount the chart creates (`<fullname>-service-account`). It needs no IAM role. */
+  public static readonly IDENTITY: ControllerIdentity = { namespace: 'nvidia-device-plugin', serviceAccount: 'nvidia-device-plugin-service-account' };
+  public readonly namespace = NvidiaDevicePlugin.IDENTITY.namespace;
+  public readonly tolerations: readonly ReleaseToleration[];
+  public readonly nodeSelector: Readonly<Record<string, string>>;
+  public readonly release: HelmChartRelease;
+
+  constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
+    super(scope, id);
+    const fail = (message: string) => propsError('NvidiaDevicePlugin', this, message);
+    this.nodeSelector = { ...(props.nodeSelector ?? AWS_CONTROLLER_DEFAULTS.gpuNodeSelector) };
+    const labels = Object.entries(this.nodeSelector);
+    if (labels.length === 0) throw fail("nodeSelector is empty; expected the labels of the GPU nodes, e.g. { 'nvidia.com/gpu.present': 'true' }");
+    for (const [key, value] of labels) {
+      const problem = qualifiedNameProblem(key) ?? labelValueProblem(String(value));
+      if (problem) throw fail(`nodeSelector['${key}'] (${shown(value)}) is not a valid node label: ${problem}`);
+    }
+    this.tolerations = (props.tolerations ?? AWS_CONTROLLER_DEFAULTS.gpuTolerations).map((t) => ({ ...t }));
+    const workload: ReleaseWorkload = { name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: AWS_CONTROLLER_REQUESTS.nvidiaDevicePlugin, tolerations: this.tolerations };
+    // The release checks its workloads with the planner's rules; checked here too, so the
+    // error names this construct and its `tolerations` field.
+    const problem = releaseWorkloadsProblem([workload]);
+    if (problem) throw fail(problem.replace(/^workloads\[0\]\./, ''));
+
+    new ApiObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: this.namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+          // Audit and warn still measure against restricted, so the gap stays visible.
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: { 'k8s-platform-kit.dev/pod-security-reason': DEVICE_PLUGIN_POD_SECURITY_REASON },
+      },
+    });
+    const values: HelmValues = {
+      fullnameOverride: 'nvidia-device-plugin',
+      image: { ...AWS_CONTROLLER_IMAGES.nvidiaDevicePlugin },
+      nodeSelector: { ...this.nodeSelector },
+      // The chart's default affinity also requires a node-feature-discovery label (or
+      // nvidia.com/gpu.present); this list replaces its list, so the pods go exactly where
+      // nodeSelector says, whatever labels are used.
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: labels.map(([key, value]) => ({ key, operator: 'In', values: [value] })) }],
+          },
+        },
+      },
+      tolerations: this.tolerations.map((t) => ({ ...t })),
+    };
+    this.release = new HelmChartRelease(this, 'Release', {
+      chart: HelmChart.NVIDIA_DEVICE_PLUGIN,
+      namespace: this.namespace,
+      values,
+      provides: ['nvidia-gpu'],
+      workloads: [workload],
+    });
+  }
+}
