@@ -306,7 +306,7 @@ export class EksCluster extends pulumi.ComponentResource {
       controller('aws-load-balancer-controller', AwsLoadBalancerController.IDENTITY, JSON.stringify(awsLoadBalancerControllerPolicy()));
     }
     if (addons.autoscaler === 'cluster-autoscaler') {
-      controller('cluster-autoscaler', ClusterAutoscaler.IDENTITY, JSON.stringify(clusterAutoscalerPolicy(clusterName)));
+      controller('cluster-autoscaler', ClusterAutoscaler.IDENTITY, this.cluster.arn.apply((arn) => JSON.stringify(clusterAutoscalerPolicy(clusterName, arn))));
     }
     if (addons.externalDns) {
       const zoneArn = pulumi.interpolate`arn:${partition}:route53:::hostedzone/${addons.externalDns.hostedZoneId}`;

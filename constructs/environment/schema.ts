@@ -162,7 +162,7 @@ const eksAddons = strictObject({
   /** Velero, with an S3 bucket of this name (KMS-encrypted, versioned, private) the stack creates. */
   velero: strictObject({ bucket: bucketName }).optional(),
   /** EKS managed add-on versions: `latest` (the newest for the cluster's version) or a pinned version. */
-  versions: z.partialRecord(z.enum(EKS_MANAGED_ADDONS), addonVersion).default({}),
+  versions: strictObject(Object.fromEntries(EKS_MANAGED_ADDONS.map((name) => [name, addonVersion.optional()])) as Record<(typeof EKS_MANAGED_ADDONS)[number], z.ZodOptional<typeof addonVersion>>).default({}),
 }).default({ loadBalancerController: true, autoscaler: 'cluster-autoscaler', networkPolicy: true, versions: {} });
 
 export type EksAddons = z.output<typeof eksAddons>;

@@ -131,13 +131,76 @@ describe('bad input', () => {
 
   it('rejects a prod cluster whose endpoint is public only, or public to the whole internet', () => {
     const config = prodConfig();
-    config[`${NS}:cluster`].endpoint = { private: false, public: true };
+    config[`${NS}:cluster`].endpoint = { private: false, public: true, publicCidrs: ['0.0.0.0/0'] };
     assert.deepEqual(problems(config), [
       `${NS}:cluster.endpoint.private: is false; prod clusters must have a private endpoint (the public one may stay, restricted to publicCidrs)`,
-      `${NS}:cluster.endpoint.publicCidrs: is []; a prod public endpoint must be restricted to known CIDRs (or set public: false)`,
+      `${NS}:cluster.endpoint.publicCidrs[0]: is '0.0.0.0/0'; a prod public endpoint must be restricted to known CIDRs (or set public: false)`,
     ]);
     config[`${NS}:cluster`].endpoint = { private: true, public: true, publicCidrs: ['203.0.113.0/24'] };
     assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+  });
+
+  it('requires a public endpoint to list its CIDRs, and 0.0.0.0/0 only when written out (outside prod)', () => {
+    const config = prodConfig();
+    config[`${NS}:tier`] = 'staging';
+    config[`${NS}:cluster`].endpoint = { private: true, public: true };
+    assert.deepEqual(problems(config, 'staging'), [
+      `${NS}:cluster.endpoint.publicCidrs: is empty while public is true; list the CIDRs that may reach the public endpoint (the deployer's, the admins'), or write '0.0.0.0/0' to open it to the internet`,
+    ]);
+    config[`${NS}:cluster`].endpoint = { private: true, public: true, publicCidrs: ['0.0.0.0/0'] };
+    assert.doesNotThrow(() => parseEnvironment('staging', config, { apps: APPS_SCHEMA, source: 'test' }));
+    config[`${NS}:cluster`].endpoint = { private: true, public: false, publicCidrs: ['203.0.113.0/24'], deployFrom: 'in-vpc' };
+    assert.deepEqual(problems(config, 'staging'), [
+      `${NS}:cluster.endpoint.publicCidrs: is ["203.0.113.0/24"] while public is false; the CIDRs would have no effect: set public: true or remove them`,
+    ]);
+  });
+
+  it('rejects a private-only endpoint that does not say the deployer runs inside the VPC', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].endpoint = { private: true, public: false };
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.endpoint.deployFrom: is 'public-cidrs' but the endpoint is private only, and \`pulumi up\` applies the Kubernetes layer (every object in direct mode, the Flux bootstrap in gitops mode) from wherever it runs; `
+        + "set deployFrom: in-vpc if it runs inside the VPC (a runner in the VPC, a VPN or peering), or public: true with publicCidrs listing the deployer's addresses",
+    ]);
+  });
+
+  it('rejects pools whose min, desired and max disagree with an absent autoscaler', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].addons.autoscaler = 'none';
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[0]: pool 'general' has min 3, desired 4, max 9, but addons.autoscaler is 'none', so nothing grows or shrinks it; set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
+      `${NS}:cluster.nodePools[1]: pool 'spot' has min 0, desired 0, max 6, but addons.autoscaler is 'none', so nothing grows or shrinks it; set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
+    ]);
+  });
+
+  it('rejects a bad bucket name, hosted zone id and add-on version, naming each key', () => {
+    const config = prodConfig();
+    const cluster = config[`${NS}:cluster`];
+    cluster.addons.velero = { bucket: 'Acme_Backups' };
+    cluster.addons.externalDns = { hostedZoneId: 'example.com' };
+    cluster.addons.versions = { 'coredns': 'v1.11', 'kube-dns': 'latest' };
+    cluster.access = [{ principalArn: 'arn:aws:iam::123456789012:role/ops', policy: 'cluster-admin', namespaces: ['todo'] }];
+    cluster.adminRoleArns = ['arn:aws:iam::123456789012:role/ops'];
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.addons.externalDns.hostedZoneId: got 'example.com'; expected a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'`,
+      `${NS}:cluster.addons.velero.bucket: got 'Acme_Backups'; expected lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit (an S3 bucket name)`,
+      `${NS}:cluster.addons.versions.coredns: got 'v1.11'; expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'`,
+      `${NS}:cluster.addons.versions["kube-dns"]: unknown key; expected one of vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver, eks-pod-identity-agent`,
+    ]);
+  });
+
+  it('rejects a second entry for one principal, a namespaced cluster-admin, and a node group name prefix EKS would refuse', () => {
+    const config = prodConfig();
+    const cluster = config[`${NS}:cluster`];
+    cluster.access = [{ principalArn: 'arn:aws:iam::123456789012:role/ops', policy: 'cluster-admin', namespaces: ['todo'] }];
+    cluster.adminRoleArns = ['arn:aws:iam::123456789012:role/ops'];
+    cluster.name = 'kit-production-europe-west';
+    cluster.nodePools[1].name = 'spot-burst';
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[1].name: 'spot-burst' makes the node group name prefix 'kit-production-europe-west-spot-burst-' 38 characters long; cluster name and pool name together must leave it at most 37`,
+      `${NS}:cluster.access[0].principalArn: duplicate principal 'arn:aws:iam::123456789012:role/ops' (also at index 0)`,
+      `${NS}:cluster.access[0].namespaces: is ["todo"]; cluster-admin is cluster-wide: use policy admin for namespace administrators, or leave namespaces out`,
+    ]);
   });
 
   it('holds prod to three zones and a NAT gateway per zone, which staging may skip', () => {
