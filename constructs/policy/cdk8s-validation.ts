@@ -12,6 +12,7 @@
  */
 import { Severity, type ManifestObject } from './finding.js';
 import { validateManifests, type ValidationInput } from './validate.js';
+import { CAPABILITY_NAMES, type Capability, type ClusterCapabilities } from './capabilities.js';
 
 /** The parts of the cdk8s CLI's validation context this plugin uses (kept structural: the CLI is not a runtime dependency). */
 export interface Cdk8sValidationContext {
@@ -36,6 +37,13 @@ export interface PlatformKitValidationProps {
    * @default false
    */
   readonly failOnWarnings?: boolean;
+  /**
+   * The capabilities the target cluster provides besides those of the HelmReleases in the
+   * manifests (`[network-policy, velero]`): when given, every object's capability needs are
+   * checked against them (docs/capabilities.md).
+   * @default - capabilities are not checked
+   */
+  readonly capabilities?: readonly string[];
 }
 
 /** Whether a YAML document is a kustomize build file (`kustomize.config.k8s.io`), not a Kubernetes object. */
@@ -47,9 +55,21 @@ function isKustomizeConfig(doc: object): boolean {
 /** The cdk8s validation plugin class named in `cdk8s.yaml`. */
 export class PlatformKitValidation {
   private readonly failOnWarnings: boolean;
+  private readonly cluster?: ClusterCapabilities;
 
   constructor(props: PlatformKitValidationProps = {}) {
     this.failOnWarnings = props.failOnWarnings ?? false;
+    if (props.capabilities !== undefined) {
+      const unknown = props.capabilities.filter((name) => !(CAPABILITY_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0) {
+        throw new Error(`PlatformKitValidation: properties.capabilities names ${unknown.map((n) => `'${n}'`).join(', ')}, which ${unknown.length === 1 ? 'is not a capability' : 'are not capabilities'}; expected any of: ${CAPABILITY_NAMES.join(', ')}`);
+      }
+      this.cluster = {
+        name: 'the cluster cdk8s.yaml describes',
+        provided: props.capabilities.map((capability) => ({ capability: capability as Capability, source: 'cdk8s.yaml properties.capabilities' })),
+        howToProvide: {},
+      };
+    }
   }
 
   async validate(context: Cdk8sValidationContext): Promise<void> {
@@ -61,7 +81,7 @@ export class PlatformKitValidation {
         if (doc && typeof doc === 'object' && !isKustomizeConfig(doc)) inputs.push({ object: doc as ManifestObject, manifestPath });
       }
     }
-    const report = await validateManifests(inputs);
+    const report = await validateManifests(inputs, this.cluster ? { cluster: this.cluster } : {});
     const reported = [...report.errors, ...report.warnings];
     for (const f of reported) {
       context.report.addViolation({

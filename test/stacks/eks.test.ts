@@ -81,7 +81,8 @@ describe('prod (EKS, three zones)', () => {
   it('creates one managed node group per pool, sized, labelled and tainted from config', () => {
     assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), ['prod-general', 'prod-spot']);
     const general = one(NODE_GROUP, 'prod-general');
-    assert.equal(general.inputs.nodeGroupName, 'kit-prod-general');
+    assert.equal(general.inputs.nodeGroupNamePrefix, 'kit-prod-general-');
+    assert.equal(general.inputs.nodeGroupName, undefined, 'a prefix, not a fixed name, so a replacement can be created before the old group is deleted');
     assert.equal(general.inputs.version, '1.34');
     assert.equal(general.inputs.capacityType, 'ON_DEMAND');
     assert.deepEqual(general.inputs.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 9 });

@@ -97,4 +97,19 @@ describe('PlatformKitValidation (in process)', () => {
     await new PlatformKitValidation({ failOnWarnings: true }).validate(fake.context);
     assert.equal(fake.status, 'failure');
   });
+
+  it('checks capabilities against properties.capabilities: a NetworkPolicy fails without network-policy and passes with it', async () => {
+    const without = fakeContext([podWithToken, denyAll]);
+    await new PlatformKitValidation({ capabilities: ['cert-manager'] }).validate(without.context);
+    assert.equal(without.status, 'failure');
+    assert.ok(without.violations.some((v) => v.ruleName === 'error: cluster-capability' && v.recommendation.startsWith('needs network-policy')));
+    const withIt = fakeContext([podWithToken, denyAll]);
+    await new PlatformKitValidation({ capabilities: ['network-policy'] }).validate(withIt.context);
+    assert.equal(withIt.status, 'success');
+  });
+
+  it('refuses an unknown capability name in properties.capabilities, listing the known ones', () => {
+    assert.throws(() => new PlatformKitValidation({ capabilities: ['network-policies'] }),
+      /^Error: PlatformKitValidation: properties\.capabilities names 'network-policies', which is not a capability; expected any of: network-policy, /);
+  });
 });
