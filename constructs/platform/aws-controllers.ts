@@ -24,6 +24,8 @@ import { Construct } from 'constructs';
 import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import type { WorkloadResources } from '../workloads/options.js';
+import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
 import { AppNamespace, POD_SECURITY_VERSION } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues, type ReleaseToleration, type ReleaseWorkload } from './helm-release.js';
 
@@ -126,23 +128,79 @@ export const AWS_CONTROLLER_IMAGES = {
 } as const;
 
 /**
- * What each controller's pod requests, for the capacity planner. The kit sets no resources
- * on these charts, so these are the charts' defaults, and every one of the pinned
- * values.yaml files sets `resources: {}`: the pods request nothing (each takes a pod slot
- * and no CPU or memory) and run in the BestEffort QoS class.
+ * What each controller's pod requests, for the capacity planner: the requests the kit sets
+ * in the chart's values (see {@link AWS_CONTROLLER_RESOURCES}, which adds the memory limits),
+ * so the declared workloads match the pods the charts run. Every pinned values.yaml sets
+ * `resources: {}`; without these the pods would request nothing and run BestEffort, the
+ * first evicted under memory pressure.
  */
 export const AWS_CONTROLLER_REQUESTS = {
-  /** aws-load-balancer-controller 3.5.0 values.yaml: `resources: {}` (an example of 100m/128Mi is commented out). */
-  loadBalancerController: { cpu: '0', memory: '0' },
-  /** cluster-autoscaler 9.59.0 values.yaml: `resources: {}` (an example of 100m/300Mi is commented out). */
-  clusterAutoscaler: { cpu: '0', memory: '0' },
-  /** external-dns 1.21.1 values.yaml: `resources: {}`. */
-  externalDns: { cpu: '0', memory: '0' },
-  /** velero 12.1.0 values.yaml: `resources: {}` for the server and its plugin init container (the velero CLI's install would set 500m/128Mi). */
-  velero: { cpu: '0', memory: '0' },
-  /** nvidia-device-plugin 0.20.0 values.yaml: `resources: {}`. */
-  nvidiaDevicePlugin: { cpu: '0', memory: '0' },
+  /**
+   * aws-load-balancer-controller 3.5.0 values.yaml: the commented-out example under
+   * `resources: {}` (requests 100m / 128Mi, limits 100m / 128Mi).
+   */
+  loadBalancerController: { cpu: '100m', memory: '128Mi' },
+  /**
+   * cluster-autoscaler 9.59.0 values.yaml: the commented-out example under `resources: {}`
+   * (requests 100m / 300Mi, limits 100m / 300Mi).
+   */
+  clusterAutoscaler: { cpu: '100m', memory: '300Mi' },
+  /** The kit's figure, not upstream's: external-dns 1.21.1 values.yaml sets `resources: {}` and gives no example. */
+  externalDns: { cpu: '50m', memory: '64Mi' },
+  /**
+   * velero 12.1.0 values.yaml: the commented-out example under `resources: {}` for the server
+   * (requests 500m / 128Mi, limits 1000m / 512Mi; also `velero install`'s defaults). The
+   * plugin init container is given the same resources; the scheduler counts the larger of an
+   * init container and the pod's containers, so the pod still requests the server's figure.
+   */
+  velero: { cpu: '500m', memory: '128Mi' },
+  /** The kit's figure, not upstream's: nvidia-device-plugin 0.20.0 values.yaml sets `resources: {}` and gives no example. */
+  nvidiaDevicePlugin: { cpu: '10m', memory: '32Mi' },
 } as const;
+
+/**
+ * The resources the kit sets on each controller's container (the `resources` prop of each
+ * construct overrides them): the requests of {@link AWS_CONTROLLER_REQUESTS}, a memory limit,
+ * and no CPU limit, the kit's usual Burstable choice (as MonitoringStack's): a memory leak
+ * is stopped at the limit, and a busy controller is never CPU-throttled. Where upstream's
+ * example has a CPU limit, it is left out; its memory limit is kept.
+ */
+export const AWS_CONTROLLER_RESOURCES = {
+  /** 100m CPU, 128Mi memory (128Mi limit): upstream's example, less its CPU limit. */
+  loadBalancerController: {
+    cpu: { request: AWS_CONTROLLER_REQUESTS.loadBalancerController.cpu },
+    memory: { request: AWS_CONTROLLER_REQUESTS.loadBalancerController.memory, limit: '128Mi' },
+  },
+  /** 100m CPU, 300Mi memory (300Mi limit): upstream's example, less its CPU limit. */
+  clusterAutoscaler: {
+    cpu: { request: AWS_CONTROLLER_REQUESTS.clusterAutoscaler.cpu },
+    memory: { request: AWS_CONTROLLER_REQUESTS.clusterAutoscaler.memory, limit: '300Mi' },
+  },
+  /** 50m CPU, 64Mi memory (128Mi limit): the kit's figures (upstream gives none). */
+  externalDns: {
+    cpu: { request: AWS_CONTROLLER_REQUESTS.externalDns.cpu },
+    memory: { request: AWS_CONTROLLER_REQUESTS.externalDns.memory, limit: '128Mi' },
+  },
+  /** 500m CPU, 128Mi memory (512Mi limit): upstream's example for the server, less its CPU limit (1000m); also the plugin init container's. */
+  velero: {
+    cpu: { request: AWS_CONTROLLER_REQUESTS.velero.cpu },
+    memory: { request: AWS_CONTROLLER_REQUESTS.velero.memory, limit: '512Mi' },
+  },
+  /** 10m CPU, 32Mi memory (64Mi limit): the kit's figures (upstream gives none). */
+  nvidiaDevicePlugin: {
+    cpu: { request: AWS_CONTROLLER_REQUESTS.nvidiaDevicePlugin.cpu },
+    memory: { request: AWS_CONTROLLER_REQUESTS.nvidiaDevicePlugin.memory, limit: '64Mi' },
+  },
+} as const satisfies Readonly<Record<keyof typeof AWS_CONTROLLER_REQUESTS, WorkloadResources>>;
+
+/**
+ * Validates a controller's `resources` (positive quantities, limits not below requests; the
+ * CPU limit optional) and returns them as the chart's `resources` value, with the requests
+ * the capacity planner is told about.
+ */
+function controllerResources(kind: string, scope: Construct, resources: WorkloadResources): ResourceRequirements {
+  return resourceRequirements((message) => propsError(kind, scope, message), 'resources', resources);
+}
 
 /** What the restricted Pod Security profile asks of every container, beyond running as non-root. */
 const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } as const;
