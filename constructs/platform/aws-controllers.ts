@@ -128,10 +128,11 @@ export const AWS_CONTROLLER_IMAGES = {
 } as const;
 
 /**
- * What each controller's pod requests, for the capacity planner: the requests the kit sets
- * in the chart's values (see {@link AWS_CONTROLLER_RESOURCES}, which adds the memory limits),
- * so the declared workloads match the pods the charts run. Every pinned values.yaml sets
- * `resources: {}`; without these the pods would request nothing and run BestEffort, the
+ * What each controller's pod requests by default: the requests the kit sets in the chart's
+ * values ({@link AWS_CONTROLLER_RESOURCES} adds the memory limits), and what each construct
+ * declares to the capacity planner, so the declared workloads match the pods the charts run
+ * (a construct's `resources` prop replaces both). Every pinned values.yaml sets
+ * `resources: {}`: without these the pods would request nothing and run BestEffort, the
  * first evicted under memory pressure.
  */
 export const AWS_CONTROLLER_REQUESTS = {
@@ -226,6 +227,12 @@ export interface AwsLoadBalancerControllerProps {
    * @default 2
    */
   readonly replicas?: number;
+  /**
+   * The controller container's requests and limits (also what the capacity planner counts
+   * for each pod). The CPU limit may be left out (the default), the memory limit may not.
+   * @default 100m CPU, 128Mi memory (128Mi limit): the chart's values.yaml example, less its CPU limit
+   */
+  readonly resources?: WorkloadResources;
 }
 
 /**
@@ -239,6 +246,8 @@ export class AwsLoadBalancerController extends Construct {
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller' };
   public readonly namespace = AwsLoadBalancerController.IDENTITY.namespace;
   public readonly replicas: number;
+  /** The controller container's `resources`, as set in the values. */
+  public readonly resources: ResourceRequirements;
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
@@ -249,6 +258,7 @@ export class AwsLoadBalancerController extends Construct {
     checkVpcTags(this, props.vpcTags);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.loadBalancerControllerReplicas;
     checkReplicas(kind, this, this.replicas);
+    this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.loadBalancerController);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = {
@@ -271,13 +281,14 @@ export class AwsLoadBalancerController extends Construct {
       keepTLSSecret: true,
       // The chart's default plus what the restricted profile needs (capabilities, seccomp).
       securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, ...RESTRICTED_CONTAINER, ...RUNTIME_DEFAULT_SECCOMP },
+      resources: this.resources,
     };
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.AWS_LOAD_BALANCER_CONTROLLER,
       namespace: this.namespace,
       values,
       provides: ['aws-load-balancer-controller'],
-      workloads: [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: this.replicas, requests: AWS_CONTROLLER_REQUESTS.loadBalancerController }],
+      workloads: [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: this.replicas, requests: { ...this.resources.requests } }],
     });
   }
 }
@@ -309,6 +320,12 @@ export interface ClusterAutoscalerProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * The autoscaler container's requests and limits (also what the capacity planner counts
+   * for each pod). The CPU limit may be left out (the default), the memory limit may not.
+   * @default 100m CPU, 300Mi memory (300Mi limit): the chart's values.yaml example, less its CPU limit
+   */
+  readonly resources?: WorkloadResources;
 }
 
 /**
@@ -323,6 +340,8 @@ export class ClusterAutoscaler extends Construct {
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'cluster-autoscaler', serviceAccount: 'cluster-autoscaler' };
   public readonly namespace = ClusterAutoscaler.IDENTITY.namespace;
   public readonly replicas: number;
+  /** The autoscaler container's `resources`, as set in the values. */
+  public readonly resources: ResourceRequirements;
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
@@ -332,6 +351,7 @@ export class ClusterAutoscaler extends Construct {
     checkRegion(kind, this, props.region);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.clusterAutoscalerReplicas;
     checkReplicas(kind, this, this.replicas);
+    this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.clusterAutoscaler);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = {
@@ -361,13 +381,14 @@ export class ClusterAutoscaler extends Construct {
       },
       securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, ...RUNTIME_DEFAULT_SECCOMP },
       containerSecurityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+      resources: this.resources,
     };
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.CLUSTER_AUTOSCALER,
       namespace: this.namespace,
       values,
       provides: ['node-autoscaler'],
-      workloads: [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: this.replicas, requests: AWS_CONTROLLER_REQUESTS.clusterAutoscaler }],
+      workloads: [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: this.replicas, requests: { ...this.resources.requests } }],
     });
   }
 }
@@ -418,6 +439,12 @@ export interface ExternalDnsProps {
    * @default 'sync'
    */
   readonly policy?: ExternalDnsPolicy;
+  /**
+   * The external-dns container's requests and limits (also what the capacity planner counts
+   * for its pod). The CPU limit may be left out (the default), the memory limit may not.
+   * @default 50m CPU, 64Mi memory (128Mi limit): the kit's figures; the chart gives none
+   */
+  readonly resources?: WorkloadResources;
 }
 
 /**
@@ -431,6 +458,8 @@ export class ExternalDns extends Construct {
   public readonly namespace = ExternalDns.IDENTITY.namespace;
   public readonly sources: readonly ExternalDnsSource[];
   public readonly policy: ExternalDnsPolicy;
+  /** The external-dns container's `resources`, as set in the values. */
+  public readonly resources: ResourceRequirements;
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
@@ -451,6 +480,7 @@ export class ExternalDns extends Construct {
     if (unknown !== undefined) throw fail(`sources (${shown(unknown)}) is not an ExternalDNS 0.21 source; expected one of: ${EXTERNAL_DNS_SOURCES.join(', ')}`);
     this.policy = props.policy ?? AWS_CONTROLLER_DEFAULTS.externalDnsPolicy;
     if (!EXTERNAL_DNS_POLICIES.includes(this.policy)) throw fail(`policy (${shown(this.policy)}) is not 'sync', 'upsert-only' or 'create-only'`);
+    this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.externalDns);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     // The chart's pod and container security contexts already meet the restricted profile.
@@ -466,13 +496,14 @@ export class ExternalDns extends Construct {
       txtOwnerId: props.txtOwnerId,
       domainFilters: [...props.domainFilters],
       extraArgs: { 'zone-id-filter': props.hostedZoneId },
+      resources: this.resources,
     };
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.EXTERNAL_DNS,
       namespace: this.namespace,
       values,
       provides: ['dns-automation'],
-      workloads: [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: AWS_CONTROLLER_REQUESTS.externalDns }],
+      workloads: [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: { ...this.resources.requests } }],
     });
   }
 }
@@ -497,6 +528,14 @@ export interface VeleroProps {
    * @default true
    */
   readonly snapshots?: boolean;
+  /**
+   * The server container's requests and limits (also what the capacity planner counts for
+   * its pod), given to the AWS plugin's init container too: an init container runs before
+   * the server, and the scheduler counts the larger of the two, so the pod requests the
+   * server's figure. The CPU limit may be left out (the default), the memory limit may not.
+   * @default 500m CPU, 128Mi memory (512Mi limit): the chart's values.yaml example, less its CPU limit (1000m)
+   */
+  readonly resources?: WorkloadResources;
 }
 
 /**
@@ -510,6 +549,8 @@ export class Velero extends Construct {
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'velero', serviceAccount: 'velero-server' };
   public readonly namespace = Velero.IDENTITY.namespace;
   public readonly snapshots: boolean;
+  /** The server's (and the plugin init container's) `resources`, as set in the values. */
+  public readonly resources: ResourceRequirements;
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: VeleroProps) {
@@ -525,6 +566,7 @@ export class Velero extends Construct {
         ? undefined : "is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"));
     }
     this.snapshots = props.snapshots ?? AWS_CONTROLLER_DEFAULTS.veleroSnapshots;
+    this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.velero);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const aws = AWS_CONTROLLER_IMAGES.veleroPluginForAws;
@@ -537,6 +579,7 @@ export class Velero extends Construct {
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
         securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
+        resources: this.resources,
       }],
       serviceAccount: { server: { create: true, name: Velero.IDENTITY.serviceAccount } },
       // Credentials from Pod Identity (the SDK's default chain): no Secret, no key file.
@@ -559,13 +602,14 @@ export class Velero extends Construct {
       // runAsNonRoot needs it as a number. The root filesystem stays writable: Velero keeps
       // repository configuration under /home/cnb when a file-system or data-mover backup runs.
       containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 1002, runAsGroup: 1000 },
+      resources: this.resources,
     };
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.VELERO,
       namespace: this.namespace,
       values,
       provides: ['velero'],
-      workloads: [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: AWS_CONTROLLER_REQUESTS.velero }],
+      workloads: [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { ...this.resources.requests } }],
     });
   }
 }
@@ -590,6 +634,12 @@ export interface NvidiaDevicePluginProps {
    * @default { 'nvidia.com/gpu.present': 'true' }
    */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * The plugin container's requests and limits (also what the capacity planner counts on
+   * each GPU node). The CPU limit may be left out (the default), the memory limit may not.
+   * @default 10m CPU, 32Mi memory (64Mi limit): the kit's figures; the chart gives none
+   */
+  readonly resources?: WorkloadResources;
 }
 
 /**
@@ -605,6 +655,8 @@ export class NvidiaDevicePlugin extends Construct {
   public readonly namespace = NvidiaDevicePlugin.IDENTITY.namespace;
   public readonly tolerations: readonly ReleaseToleration[];
   public readonly nodeSelector: Readonly<Record<string, string>>;
+  /** The plugin container's `resources`, as set in the values. */
+  public readonly resources: ResourceRequirements;
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
@@ -618,7 +670,8 @@ export class NvidiaDevicePlugin extends Construct {
       if (problem) throw fail(`nodeSelector['${key}'] (${shown(value)}) is not a valid node label: ${problem}`);
     }
     this.tolerations = (props.tolerations ?? AWS_CONTROLLER_DEFAULTS.gpuTolerations).map((t) => ({ ...t }));
-    const workload: ReleaseWorkload = { name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: AWS_CONTROLLER_REQUESTS.nvidiaDevicePlugin, tolerations: this.tolerations };
+    this.resources = controllerResources('NvidiaDevicePlugin', this, props.resources ?? AWS_CONTROLLER_RESOURCES.nvidiaDevicePlugin);
+    const workload: ReleaseWorkload = { name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { ...this.resources.requests }, tolerations: this.tolerations };
     // The release checks its workloads with the planner's rules; checked here too, so the
     // error names this construct and its `tolerations` field.
     const problem = releaseWorkloadsProblem([workload]);
@@ -654,6 +707,7 @@ export class NvidiaDevicePlugin extends Construct {
         },
       },
       tolerations: this.tolerations.map((t) => ({ ...t })),
+      resources: this.resources,
     };
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.NVIDIA_DEVICE_PLUGIN,

@@ -1,16 +1,27 @@
 /**
  * The EKS environments (staging, prod) built with Pulumi mocks: the network, the hardened
- * control plane, identity, add-ons and node groups, and what blue/green pool changes do.
+ * control plane, identity, add-ons and node groups, each controller's whole chain (IAM role,
+ * policy, Pod Identity association, and the release whose ServiceAccount it binds), Velero's
+ * bucket, GPU pools, access entries, and what blue/green pool changes do.
  */
 import * as pulumi from '@pulumi/pulumi';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { one, ofType, recorded, reset, settled, valueOf } from './_mocks.js';
-import { loadEnvironment, type Environment } from '../../charts/environment.js';
+import { childrenOf, find, one, ofType, recorded, refOf, reset, settled, TEST_ACCOUNT, TEST_ADDON_VERSION, valueOf, type Recorded } from './_mocks.js';
+import { buildApp } from '../../charts/app.js';
+import { APPS_SCHEMA, loadEnvironment, type Environment } from '../../charts/environment.js';
 import { platformStack, type Platform } from '../../stacks/program.js';
 import { EKS_LOG_TYPES, nodeUserData } from '../../stacks/eks.js';
 import type { EksCluster } from '../../stacks/eks.js';
-import type { AwsNodePool } from '../../constructs/environment/index.js';
+import {
+  awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy, type PolicyDocument,
+} from '../../stacks/_aws-policies.js';
+import {
+  EKS_MANAGED_ADDONS, parseEnvironment, readStackConfig, type AwsCluster, type AwsEnvironment, type AwsNodePool,
+} from '../../constructs/environment/index.js';
+import {
+  AwsLoadBalancerController, ClusterAutoscaler, collectObjects, ExternalDns, HelmChart, Velero, type ControllerIdentity, type ManifestObject,
+} from '../../constructs/index.js';
 
 async function build(env: Environment): Promise<Platform> {
   reset();
@@ -22,11 +33,122 @@ async function build(env: Environment): Promise<Platform> {
 const CLUSTER = 'aws:eks/cluster:Cluster';
 const NODE_GROUP = 'aws:eks/nodeGroup:NodeGroup';
 const ADDON = 'aws:eks/addon:Addon';
+const ROLE = 'aws:iam/role:Role';
+const ROLE_POLICY = 'aws:iam/rolePolicy:RolePolicy';
+const POD_IDENTITY = 'aws:eks/podIdentityAssociation:PodIdentityAssociation';
+const ACCESS_ENTRY = 'aws:eks/accessEntry:AccessEntry';
+const ACCESS_POLICY = 'aws:eks/accessPolicyAssociation:AccessPolicyAssociation';
+const KMS_KEY = 'aws:kms/key:Key';
+const BUCKET = 'aws:s3/bucket:Bucket';
+const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
+const K8S_PROVIDER = 'pulumi:providers:kubernetes';
+const EKS_COMPONENT = 'k8s-platform-kit:aws:EksCluster';
+const NS = 'k8s-platform-kit';
+
+/** The role the mocked caller (an assumed-role session of `kit-deployer`) resolves to through `aws.iam.getSessionContext`. */
+const DEPLOYER_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/kit-deployer`;
+/** The ARN the mocks give the cluster named `name` (stacks/_aws-policies.ts checks its form). */
+const clusterArn = (name: string) => `arn:aws:eks:eu-west-1:${TEST_ACCOUNT}:cluster/${name}`;
+/** The ARN the mocks give an IAM role (and every resource without a type of its own) named `name`. */
+const mockArn = (name: string) => `arn:aws:mock:::${name}`;
+
+/** A repository environment, checked to be on EKS. */
+function awsEnvironment(name: string): AwsEnvironment<Environment['apps']> {
+  const env = loadEnvironment(name);
+  if (env.cloud !== 'aws') throw new Error(`${name} is expected on AWS`);
+  return env;
+}
+
+/**
+ * A repository environment with its cluster settings edited as a stack file would be, then
+ * loaded by the same loader (so the schema's defaults and the rules apply to the edit).
+ */
+function editedEnvironment(name: string, edit: (cluster: Record<string, any>) => void): AwsEnvironment<Environment['apps']> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const config = structuredClone(readStackConfig(`Pulumi.${name}.yaml`));
+  edit(config[`${NS}:cluster`] as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const env = parseEnvironment(name, config, { apps: APPS_SCHEMA, source: `Pulumi.${name}.yaml (edited)` });
+  if (env.cloud !== 'aws') throw new Error(`${name} is expected on AWS`);
+  return env;
+}
+
+/** The parsed JSON of a recorded input (an IAM or key policy, an add-on's configuration). */
+const json = (record: Recorded, input: string): any => JSON.parse(record.inputs[input]); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A Flux HelmRelease of the App, by chart (exactly one). */
+type Release = ManifestObject & { spec: { chart: { spec: { chart: string } }; values: Record<string, any> } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+function releaseOf(objects: readonly ManifestObject[], chart: HelmChart): Release {
+  const found = objects.filter((o) => o.kind === 'HelmRelease' && (o as Release).spec?.chart?.spec?.chart === chart.name);
+  assert.equal(found.length, 1, `one HelmRelease of chart ${chart.name}; found ${found.length}`);
+  return found[0] as Release;
+}
+
+/** A controller the EKS stack gives an IAM role, and the chart that runs it. */
+interface Controller {
+  /** The stack's id for it: `<env>-<id>` names its role, policy and association. */
+  readonly id: string;
+  readonly identity: ControllerIdentity;
+  readonly chart: HelmChart;
+  /** The ServiceAccount name in the chart's values (each chart has its own key). */
+  readonly serviceAccount: (values: Record<string, any>) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const LBC: Controller = {
+  id: 'aws-load-balancer-controller', identity: AwsLoadBalancerController.IDENTITY, chart: HelmChart.AWS_LOAD_BALANCER_CONTROLLER,
+  serviceAccount: (values) => values.serviceAccount?.create === true && values.serviceAccount.name,
+};
+const AUTOSCALER: Controller = {
+  id: 'cluster-autoscaler', identity: ClusterAutoscaler.IDENTITY, chart: HelmChart.CLUSTER_AUTOSCALER,
+  serviceAccount: (values) => values.rbac?.serviceAccount?.create === true && values.rbac.serviceAccount.name,
+};
+const EXTERNAL_DNS: Controller = {
+  id: 'external-dns', identity: ExternalDns.IDENTITY, chart: HelmChart.EXTERNAL_DNS,
+  serviceAccount: (values) => values.serviceAccount?.create === true && values.serviceAccount.name,
+};
+const VELERO: Controller = {
+  id: 'velero', identity: Velero.IDENTITY, chart: HelmChart.VELERO,
+  serviceAccount: (values) => values.serviceAccount?.server?.create === true && values.serviceAccount.server.name,
+};
+
+/**
+ * The cloud half of a controller, as registered: a role only EKS Pod Identity can assume, its
+ * inline policy (exactly `policy`), and the association of that role with the controller's
+ * ServiceAccount, which waits for the Pod Identity agent and for the policy; all three children
+ * of the EksCluster component.
+ */
+function assertControllerIdentity(env: string, clusterName: string, controller: Controller, policy: PolicyDocument): void {
+  const name = `${env}-${controller.id}`;
+  const role = one(ROLE, name);
+  assert.deepEqual(json(role, 'assumeRolePolicy').Statement, [
+    { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+  ], `${name}: only EKS Pod Identity assumes the role`);
+  const rolePolicy = one(ROLE_POLICY, name);
+  assert.equal(rolePolicy.inputs.role, `${name}-id`, `${name}: the policy is the role's (its id)`);
+  assert.deepEqual(json(rolePolicy, 'policy'), policy, `${name}: the policy document of stacks/_aws-policies.ts`);
+  const association = one(POD_IDENTITY, name);
+  assert.deepEqual(
+    { clusterName: association.inputs.clusterName, namespace: association.inputs.namespace, serviceAccount: association.inputs.serviceAccount, roleArn: association.inputs.roleArn },
+    { clusterName, ...controller.identity, roleArn: mockArn(name) },
+    `${name}: the association binds the role to ${controller.identity.namespace}/${controller.identity.serviceAccount}`,
+  );
+  assert.deepEqual([...association.dependsOn].sort(), [`${ADDON}::${env}-eks-pod-identity-agent`, refOf(rolePolicy)].sort(),
+    `${name}: the association waits for the Pod Identity agent and for the policy`);
+  for (const r of [role, rolePolicy, association]) assert.equal(r.parent, `${EKS_COMPONENT}::${env}`, `${r.type} ${name} is a child of the EksCluster`);
+}
+
+/** The App's release of a controller: in the controller's namespace, creating the ServiceAccount the association names. */
+function assertControllerRelease(objects: readonly ManifestObject[], controller: Controller): void {
+  const release = releaseOf(objects, controller.chart);
+  assert.equal(release.metadata?.namespace, controller.identity.namespace, `${controller.chart.name} is released into ${controller.identity.namespace}`);
+  assert.equal(controller.serviceAccount(release.spec.values), controller.identity.serviceAccount,
+    `${controller.chart.name} creates the ServiceAccount ${controller.identity.serviceAccount} the Pod Identity association names`);
+}
 
 describe('prod (EKS, three zones)', () => {
+  let platform: Platform;
   let eks: EksCluster;
   before(async () => {
-    eks = (await build(loadEnvironment('prod'))).cluster as EksCluster;
+    platform = await build(loadEnvironment('prod'));
+    eks = platform.cluster as EksCluster;
   });
 
   it('spreads public and private subnets and one NAT gateway per zone over the three zones', () => {
