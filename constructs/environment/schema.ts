@@ -122,6 +122,8 @@ export const EKS_ACCESS_POLICIES = ['cluster-admin', 'admin', 'edit', 'view'] as
 
 /** The EKS managed add-ons the stack installs; each version follows the control plane unless pinned. */
 export const EKS_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'aws-ebs-csi-driver', 'eks-pod-identity-agent'] as const;
+/** One EKS managed add-on the stack installs. */
+export type EksManagedAddon = (typeof EKS_MANAGED_ADDONS)[number];
 
 /** An EKS add-on version as `aws eks describe-addon-versions` lists it. */
 const addonVersion = z.union([

@@ -5,7 +5,9 @@
  * routes), Velero (backups to S3 and EBS snapshots) and the NVIDIA device plugin
  * (`nvidia.com/gpu` on GPU nodes). Each is a pinned upstream chart in a namespace of its
  * own, records the capability it provides (HelmChartRelease `provides`) and declares the
- * pods it runs (HelmChartRelease `workloads`) for the capacity planner.
+ * pods it runs (HelmChartRelease `workloads`) for the capacity planner. Each controller's
+ * container is given requests and a memory limit (AWS_CONTROLLER_RESOURCES, or the
+ * construct's `resources`), so none runs BestEffort, and the declared requests are the same.
  *
  * AWS credentials come from EKS Pod Identity: each construct's static `IDENTITY` names the
  * ServiceAccount its chart creates (its name set explicitly in the values), and the EKS

@@ -145,10 +145,10 @@ describe('pods declared by HelmReleases', () => {
     const { workloads, uncounted } = workloadsOf(objectsOf(buildApp(prod)));
     assert.deepEqual(uncounted.map((u) => u.id), ['Gateway/edge/edge']);
     assert.deepEqual(workloads.filter((w) => w.release).map((w) => [w.id, w.replicas, w.template.requests.cpu, w.template.requests.memory / MIB]), [
-      ['Deployment/aws-load-balancer-controller/aws-load-balancer-controller (from HelmRelease aws-load-balancer-controller/aws-load-balancer-controller)', 2, 0, 0],
-      ['Deployment/cluster-autoscaler/cluster-autoscaler (from HelmRelease cluster-autoscaler/cluster-autoscaler)', 1, 0, 0],
-      ['Deployment/external-dns/external-dns (from HelmRelease external-dns/external-dns)', 1, 0, 0],
-      ['Deployment/velero/velero (from HelmRelease velero/velero)', 1, 0, 0],
+      ['Deployment/aws-load-balancer-controller/aws-load-balancer-controller (from HelmRelease aws-load-balancer-controller/aws-load-balancer-controller)', 2, 100, 128],
+      ['Deployment/cluster-autoscaler/cluster-autoscaler (from HelmRelease cluster-autoscaler/cluster-autoscaler)', 1, 100, 300],
+      ['Deployment/external-dns/external-dns (from HelmRelease external-dns/external-dns)', 1, 50, 64],
+      ['Deployment/velero/velero (from HelmRelease velero/velero)', 1, 500, 128],
       ['Deployment/cert-manager/cert-manager (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],
       ['Deployment/cert-manager/cert-manager-webhook (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],
       ['Deployment/cert-manager/cert-manager-cainjector (from HelmRelease cert-manager/cert-manager)', 2, 0, 0],

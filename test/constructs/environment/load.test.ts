@@ -168,7 +168,7 @@ describe('bad input', () => {
     const config = prodConfig();
     config[`${NS}:cluster`].addons.autoscaler = 'none';
     assert.deepEqual(problems(config), [
-      `${NS}:cluster.nodePools[0]: pool 'general' has min 3, desired 4, max 9, but addons.autoscaler is 'none', so nothing grows or shrinks it; set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
+      `${NS}:cluster.nodePools[0]: pool 'general' has min 4, desired 4, max 9, but addons.autoscaler is 'none', so nothing grows or shrinks it; set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
       `${NS}:cluster.nodePools[1]: pool 'spot' has min 0, desired 0, max 6, but addons.autoscaler is 'none', so nothing grows or shrinks it; set min = desired = max (the pool's fixed size), or addons.autoscaler: cluster-autoscaler`,
     ]);
   });

@@ -13,7 +13,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import type { Construct } from 'constructs';
 import {
-  AWS_CONTROLLER_DEFAULTS, AWS_CONTROLLER_IMAGES, AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
+  AWS_CONTROLLER_DEFAULTS, AWS_CONTROLLER_IMAGES, AWS_CONTROLLER_REQUESTS, AWS_CONTROLLER_RESOURCES, AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
   awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem,
   type AwsLoadBalancerControllerProps, type ClusterAutoscalerProps, type ExternalDnsProps, type NvidiaDevicePluginProps, type VeleroProps,
 } from '../../../constructs/platform/aws-controllers.js';
@@ -139,17 +139,24 @@ describe('AwsLoadBalancerController', () => {
       enableServiceMutatorWebhook: false,
       keepTLSSecret: true,
       securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, ...RESTRICTED_CONTAINER, seccompProfile: { type: 'RuntimeDefault' } },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } },
     });
     assert.equal(r.values.serviceAccount.name, AwsLoadBalancerController.IDENTITY.serviceAccount);
     assert.deepEqual(AwsLoadBalancerController.IDENTITY, { namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller' });
-    assert.deepEqual(workloadsOf(r), [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: 2, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: 2, requests: { cpu: '100m', memory: '128Mi' } }]);
   });
 
   it('one replica: no budget (the chart would not render one anyway)', () => {
     const r = render(build({ replicas: 1 }));
     assert.equal(r.values.replicaCount, 1);
     assert.equal(r.values.podDisruptionBudget, undefined);
-    assert.deepEqual(workloadsOf(r), [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: 1, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: 1, requests: { cpu: '100m', memory: '128Mi' } }]);
+  });
+
+  it('resources: set in the values and declared for each pod; a CPU limit is passed when given', () => {
+    const r = render(build({ resources: { cpu: { request: '200m', limit: '1' }, memory: { request: '256Mi', limit: '512Mi' } } }));
+    assert.deepEqual(r.values.resources, { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    assert.deepEqual(workloadsOf(r), [{ name: 'aws-load-balancer-controller', kind: 'Deployment', replicas: 2, requests: { cpu: '200m', memory: '256Mi' } }]);
   });
 
   it('several VPC tags are all passed (AND filters)', () => {
@@ -163,6 +170,10 @@ describe('AwsLoadBalancerController', () => {
     ['a VPC tag value with a comma', { vpcTags: { Name: 'a,b' } }, "vpcTags['Name'] ('a,b') is not a tag value the controller can be given; expected a string without ','"],
     ['a VPC tag name with an equals sign', { vpcTags: { 'a=b': 'c' } }, "vpcTags key 'a=b' is not a tag name the controller can be given; expected a non-empty name without ',' or '='"],
     ['zero replicas', { replicas: 0 }, 'replicas (0) must be a whole number >= 1'],
+    ['a memory limit below the request', { resources: { cpu: { request: '100m' }, memory: { request: '256Mi', limit: '128Mi' } } },
+      'resources.memory.limit (128Mi) is below resources.memory.request (256Mi)'],
+    ['a request that is not a quantity', { resources: { cpu: { request: '100mc' }, memory: { request: '128Mi', limit: '128Mi' } } },
+      "resources.cpu.request ('100mc') is not a positive Kubernetes quantity; expected e.g. 100m or 256Mi"],
   ];
   for (const [what, over, message] of errors) {
     it(`throws on ${what}`, () => throwsExactly(build(over), `AwsLoadBalancerController 'test/alb': ${message}`));
@@ -190,16 +201,23 @@ describe('ClusterAutoscaler', () => {
       extraArgs: { 'balance-similar-node-groups': true, expander: 'least-waste', 'skip-nodes-with-local-storage': false },
       securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
       containerSecurityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+      resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '300Mi' } },
     });
     assert.equal(r.values.rbac.serviceAccount.name, ClusterAutoscaler.IDENTITY.serviceAccount);
     assert.deepEqual(ClusterAutoscaler.IDENTITY, { namespace: 'cluster-autoscaler', serviceAccount: 'cluster-autoscaler' });
-    assert.deepEqual(workloadsOf(r), [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: 1, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: 1, requests: { cpu: '100m', memory: '300Mi' } }]);
   });
 
   it('replicas', () => {
     const r = render(build({ replicas: 2 }));
     assert.equal(r.values.replicaCount, 2);
-    assert.deepEqual(workloadsOf(r), [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: 2, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: 2, requests: { cpu: '100m', memory: '300Mi' } }]);
+  });
+
+  it('resources: set in the values and declared', () => {
+    const r = render(build({ resources: { cpu: { request: '250m' }, memory: { request: '600Mi', limit: '1Gi' } } }));
+    assert.deepEqual(r.values.resources, { requests: { cpu: '250m', memory: '600Mi' }, limits: { memory: '1Gi' } });
+    assert.deepEqual(workloadsOf(r), [{ name: 'cluster-autoscaler', kind: 'Deployment', replicas: 1, requests: { cpu: '250m', memory: '600Mi' } }]);
   });
 
   const errors: [string, Partial<ClusterAutoscalerProps>, string][] = [
@@ -207,6 +225,8 @@ describe('ClusterAutoscaler', () => {
     ['a cluster name EKS would refuse', { clusterName: 'prod.eu' }, "clusterName ('prod.eu') is not an EKS cluster name; expected letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters"],
     ['an invalid region', { region: 'Frankfurt' }, "region ('Frankfurt') is not an AWS region; expected e.g. 'eu-west-1'"],
     ['replicas that are not a whole number', { replicas: 1.5 }, 'replicas (1.5) must be a whole number >= 1'],
+    ['no memory limit', { resources: { cpu: { request: '100m' }, memory: { request: '300Mi' } } as never },
+      'resources.memory.limit is missing; expected a Kubernetes quantity such as 100m or 256Mi'],
   ];
   for (const [what, over, message] of errors) {
     it(`throws on ${what}`, () => throwsExactly(build(over), `ClusterAutoscaler 'test/ca': ${message}`));
@@ -235,16 +255,23 @@ describe('ExternalDns', () => {
       txtOwnerId: 'prod',
       domainFilters: ['example.com'],
       extraArgs: { 'zone-id-filter': 'Z0123456789ABC' },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
     });
     assert.equal(r.values.serviceAccount.name, ExternalDns.IDENTITY.serviceAccount);
     assert.deepEqual(ExternalDns.IDENTITY, { namespace: 'external-dns', serviceAccount: 'external-dns' });
-    assert.deepEqual(workloadsOf(r), [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: { cpu: '50m', memory: '64Mi' } }]);
     assert.deepEqual(AWS_CONTROLLER_DEFAULTS.externalDnsSources, ['gateway-httproute']);
   });
 
   it('overrides: sources, policy and several zones', () => {
     const r = render(build({ sources: ['gateway-httproute', 'gateway-grpcroute', 'service'], policy: 'upsert-only', domainFilters: ['example.com', 'example.org'] }));
     assert.deepEqual([r.values.sources, r.values.policy, r.values.domainFilters], [['gateway-httproute', 'gateway-grpcroute', 'service'], 'upsert-only', ['example.com', 'example.org']]);
+  });
+
+  it('resources: set in the values and declared', () => {
+    const r = render(build({ resources: { cpu: { request: '20m' }, memory: { request: '96Mi', limit: '192Mi' } } }));
+    assert.deepEqual(r.values.resources, { requests: { cpu: '20m', memory: '96Mi' }, limits: { memory: '192Mi' } });
+    assert.deepEqual(workloadsOf(r), [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: { cpu: '20m', memory: '96Mi' } }]);
   });
 
   const errors: [string, Partial<ExternalDnsProps>, string][] = [
@@ -260,6 +287,8 @@ describe('ExternalDns', () => {
     ['a source name ExternalDNS does not have', { sources: ['httproute' as never] },
       "sources ('httproute') is not an ExternalDNS 0.21 source; expected one of: service, ingress, node, pod, crd, gateway-httproute, gateway-grpcroute, gateway-tlsroute, gateway-tcproute, gateway-udproute, istio-gateway, istio-virtualservice, ambassador-host, contour-httpproxy, gloo-proxy, traefik-proxy, openshift-route, skipper-routegroup, kong-tcpingress, f5-virtualserver, f5-transportserver"],
     ['an unknown policy', { policy: 'delete' as never }, "policy ('delete') is not 'sync', 'upsert-only' or 'create-only'"],
+    ['a zero memory request', { resources: { cpu: { request: '50m' }, memory: { request: '0', limit: '128Mi' } } },
+      "resources.memory.request ('0') is not a positive Kubernetes quantity; expected e.g. 100m or 256Mi"],
   ];
   for (const [what, over, message] of errors) {
     it(`throws on ${what}`, () => throwsExactly(build(over), `ExternalDns 'test/dns': ${message}`));
@@ -284,6 +313,7 @@ describe('Velero', () => {
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
         securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
+        resources: { requests: { cpu: '500m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       }],
       serviceAccount: { server: { create: true, name: 'velero-server' } },
       credentials: { useSecret: false },
@@ -296,10 +326,11 @@ describe('Velero', () => {
       upgradeCRDs: false,
       podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       containerSecurityContext: { ...RESTRICTED_CONTAINER, runAsUser: 1002, runAsGroup: 1000 },
+      resources: { requests: { cpu: '500m', memory: '128Mi' }, limits: { memory: '512Mi' } },
     });
     assert.equal(r.values.serviceAccount.server.name, Velero.IDENTITY.serviceAccount);
     assert.deepEqual(Velero.IDENTITY, { namespace: 'velero', serviceAccount: 'velero-server' });
-    assert.deepEqual(workloadsOf(r), [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { cpu: '0', memory: '0' } }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { cpu: '500m', memory: '128Mi' } }]);
   });
 
   it('a prefix, and no snapshots: no VolumeSnapshotLocation', () => {
@@ -310,6 +341,14 @@ describe('Velero', () => {
     assert.equal(r.values.snapshotsEnabled, false);
   });
 
+  it('resources: the server and the plugin init container get them; the pod is declared with them', () => {
+    const resources = { requests: { cpu: '1', memory: '512Mi' }, limits: { memory: '1Gi' } };
+    const r = render(build({ resources: { cpu: { request: '1' }, memory: { request: '512Mi', limit: '1Gi' } } }));
+    assert.deepEqual(r.values.resources, resources);
+    assert.deepEqual(r.values.initContainers[0].resources, resources);
+    assert.deepEqual(workloadsOf(r), [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { cpu: '1', memory: '512Mi' } }]);
+  });
+
   const errors: [string, Partial<VeleroProps>, string][] = [
     ['a bucket name with upper case and an underscore', { bucket: 'My_Bucket' }, "bucket ('My_Bucket') is not a valid S3 bucket name: it may contain only lower-case letters, digits, '.' and '-'"],
     ['a bucket name that is too short', { bucket: 'ab' }, "bucket ('ab') is not a valid S3 bucket name: it must be 3 to 63 characters long (got 2)"],
@@ -317,6 +356,8 @@ describe('Velero', () => {
     ['an S3 URL instead of a bucket name', { bucket: 's3://prod-backups' }, "bucket ('s3://prod-backups') is not a valid S3 bucket name: it may contain only lower-case letters, digits, '.' and '-'"],
     ['an invalid region', { region: 'eu-west-01' }, "region ('eu-west-01') is not an AWS region; expected e.g. 'eu-west-1'"],
     ['a prefix with a leading slash', { prefix: '/prod' }, "prefix ('/prod') is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"],
+    ['a CPU limit below the request', { resources: { cpu: { request: '500m', limit: '250m' }, memory: { request: '128Mi', limit: '512Mi' } } },
+      'resources.cpu.limit (250m) is below resources.cpu.request (500m)'],
   ];
   for (const [what, over, message] of errors) {
     it(`throws on ${what}`, () => throwsExactly(build(over), `Velero 'test/velero': ${message}`));
@@ -345,10 +386,11 @@ describe('NvidiaDevicePlugin', () => {
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.present', operator: 'In', values: ['true'] }] }] } } },
       tolerations: GPU_TAINT,
+      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
     });
     assert.equal(`${r.values.fullnameOverride}-service-account`, NvidiaDevicePlugin.IDENTITY.serviceAccount, 'the chart names its ServiceAccount <fullname>-service-account');
     assert.deepEqual(NvidiaDevicePlugin.IDENTITY, { namespace: 'nvidia-device-plugin', serviceAccount: 'nvidia-device-plugin-service-account' });
-    assert.deepEqual(workloadsOf(r), [{ name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { cpu: '0', memory: '0' }, tolerations: GPU_TAINT }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { cpu: '10m', memory: '32Mi' }, tolerations: GPU_TAINT }]);
   });
 
   it('overrides: the pool\'s own label and taint; the affinity follows the node selector', () => {
@@ -357,7 +399,13 @@ describe('NvidiaDevicePlugin', () => {
     assert.deepEqual(r.values.nodeSelector, { 'k8s-platform-kit.dev/pool': 'gpu' });
     assert.deepEqual(r.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms, [{ matchExpressions: [{ key: 'k8s-platform-kit.dev/pool', operator: 'In', values: ['gpu'] }] }]);
     assert.deepEqual(r.values.tolerations, tolerations);
-    assert.deepEqual(workloadsOf(r), [{ name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { cpu: '0', memory: '0' }, tolerations }]);
+    assert.deepEqual(workloadsOf(r), [{ name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { cpu: '10m', memory: '32Mi' }, tolerations }]);
+  });
+
+  it('resources: set in the values and declared for the pod on each GPU node', () => {
+    const r = render(build({ resources: { cpu: { request: '50m' }, memory: { request: '64Mi', limit: '128Mi' } } }));
+    assert.deepEqual(r.values.resources, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } });
+    assert.deepEqual(workloadsOf(r), [{ name: 'nvidia-device-plugin', kind: 'DaemonSet', requests: { cpu: '50m', memory: '64Mi' }, tolerations: GPU_TAINT }]);
   });
 
   const errors: [string, NvidiaDevicePluginProps, string][] = [
@@ -366,10 +414,58 @@ describe('NvidiaDevicePlugin', () => {
       "nodeSelector['gpu'] ('yes please') is not a valid node label: must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"],
     ['a toleration with an unknown effect', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'Never' as never }] },
       "tolerations[0].effect ('Never') is not 'NoSchedule', 'PreferNoSchedule' or 'NoExecute'"],
+    ['a memory limit that is not a quantity', { resources: { cpu: { request: '10m' }, memory: { request: '32Mi', limit: '64MB' } } },
+      "resources.memory.limit ('64MB') is not a positive Kubernetes quantity; expected e.g. 100m or 256Mi"],
   ];
   for (const [what, props, message] of errors) {
     it(`throws on ${what}`, () => throwsExactly(build(props), `NvidiaDevicePlugin 'test/gpu': ${message}`));
   }
+});
+
+// ------------------------------------------------------------------------------- resources ---
+
+describe('AWS_CONTROLLER_RESOURCES', () => {
+  const thirdParty = resolve(fileURLToPath(new URL('../../../', import.meta.url)), process.env.KIT_THIRD_PARTY ?? '../shared/third-party');
+  const here = existsSync(thirdParty) ? false : `${thirdParty} is not here (the shared third-party folder is outside the package)`;
+
+  /** The example commented out under a values.yaml's top-level `resources: {}`, parsed. */
+  function commentedExample(folder: string): { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } } {
+    const lines = readFileSync(resolve(thirdParty, folder, 'values.yaml'), 'utf8').split('\n');
+    const start = lines.indexOf('resources: {}');
+    assert.ok(start >= 0, `${folder}: resources: {}`);
+    const example: string[] = [];
+    for (const line of lines.slice(start + 1)) {
+      if (!/^\s+#/.test(line)) break;
+      const text = line.replace(/^\s+# ?/, '');
+      if (/^(limits|requests):$/.test(text) || /^\s+(cpu|memory): \S+$/.test(text)) example.push(text);
+    }
+    return parse(example.join('\n')) as ReturnType<typeof commentedExample>;
+  }
+
+  it("the upstream figures are the pinned values.yaml examples: their requests, their memory limit, no CPU limit", { skip: here }, () => {
+    const upstream: [keyof typeof AWS_CONTROLLER_RESOURCES, string][] = [
+      ['loadBalancerController', 'aws-load-balancer-controller'],
+      ['clusterAutoscaler', 'cluster-autoscaler'],
+      ['velero', 'velero-chart'],
+    ];
+    for (const [controller, folder] of upstream) {
+      const example = commentedExample(folder);
+      const ours = AWS_CONTROLLER_RESOURCES[controller];
+      assert.deepEqual([ours.cpu.request, ours.memory.request, ours.memory.limit], [example.requests.cpu, example.requests.memory, example.limits.memory], folder);
+      assert.equal('limit' in ours.cpu, false, `${folder}: no CPU limit`);
+    }
+  });
+
+  it('external-dns and the device plugin: upstream gives no example, so the figures are the kit\'s', { skip: here }, () => {
+    for (const folder of ['external-dns', 'nvidia-device-plugin']) assert.deepEqual(commentedExample(folder), null, folder);
+  });
+
+  it('the declared requests are the resources\' requests, and every controller has a memory limit', () => {
+    for (const [controller, resources] of Object.entries(AWS_CONTROLLER_RESOURCES)) {
+      assert.deepEqual(AWS_CONTROLLER_REQUESTS[controller as keyof typeof AWS_CONTROLLER_REQUESTS], { cpu: resources.cpu.request, memory: resources.memory.request }, controller);
+      assert.ok(resources.memory.limit, controller);
+    }
+  });
 });
 
 // ------------------------------------------------------------------------------ image pins ---
