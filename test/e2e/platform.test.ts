@@ -53,14 +53,18 @@ function manifestsIn(dir: string): { chart: string; file: string; objects: Manif
   });
 }
 
-/** Every CRD file under the pinned third-party folder. */
+/**
+ * Every CRD file under the pinned third-party folder: the YAML files of its `crds/` folders
+ * that define CustomResourceDefinitions (not the kustomization.yaml or admission policies
+ * some upstream `crds/` folders also hold).
+ */
 function crdFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.yaml') && dir.endsWith('crds') && !entry.name.includes('vap_')) files.push(path);
+      else if (entry.name.endsWith('.yaml') && dir.endsWith('crds') && /^kind: CustomResourceDefinition$/m.test(readFileSync(path, 'utf8'))) files.push(path);
     }
   };
   walk(root);
