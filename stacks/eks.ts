@@ -12,7 +12,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  EKS_MANAGED_ADDONS, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool,
+  poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool, type EksManagedAddon,
 } from '../constructs/environment/index.js';
 import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
@@ -233,7 +233,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // Each add-on at the version EKS lists for the control plane's version (the newest, or the
     // one pinned in config): a control-plane upgrade moves them with it.
-    const addon = (addonName: (typeof EKS_MANAGED_ADDONS)[number], extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) => {
+    const addon = (addonName: EksManagedAddon, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) => {
       const pinned = config.addons.versions[addonName];
       const addonVersion = pinned !== undefined && pinned !== 'latest'
         ? pinned

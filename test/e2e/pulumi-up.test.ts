@@ -165,7 +165,7 @@ async function localStack(name: string): Promise<{ stack: Stack; project: string
   const stackFile = parseDocument(readFileSync(`Pulumi.${name}.yaml`, 'utf8'));
   stackFile.deleteIn(['config', `${KIT}:platform`]);
   // external-dns manages the platform's domain, so it goes with the platform.
-  stackFile.deleteIn(['config', `${KIT}:cluster`, 'addons', 'externalDns']);
+  if (stackFile.hasIn(['config', `${KIT}:cluster`, 'addons', 'externalDns'])) stackFile.deleteIn(['config', `${KIT}:cluster`, 'addons', 'externalDns']);
   for (const app of ['fleetman', 'journal']) stackFile.deleteIn(['config', `${KIT}:apps`, app]);
   writeFileSync(join(project, `Pulumi.${name}.yaml`), stackFile.toString());
   // The CLI checks that the project's `main` exists, even for an inline program.
