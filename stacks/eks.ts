@@ -12,7 +12,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool, type EksManagedAddon,
+  accessEntryName, DEPLOYER_ACCESS_ENTRY, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool, type EksManagedAddon,
 } from '../constructs/environment/index.js';
 import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
@@ -42,11 +42,6 @@ const ACCESS_POLICIES = {
 export function retentionDays(duration: string): number {
   const hours = /^(\d+)h$/.exec(duration);
   return hours ? Math.max(1, Math.ceil(Number(hours[1]) / 24)) : 30;
-}
-
-/** A Pulumi resource name for an IAM principal: the last part of its ARN, e.g. `role/platform-admins` → `platform-admins`. */
-export function principalName(arn: string): string {
-  return (arn.split('/').pop() ?? arn).replace(/[^A-Za-z0-9-]/g, '-').toLowerCase();
 }
 
 /** Every control-plane log type EKS has; all are enabled. */
@@ -227,8 +222,8 @@ export class EksCluster extends pulumi.ComponentResource {
         }],
       }));
       const iamRole = new aws.iam.Role(`${name}-${role}`, { assumeRolePolicy: trust }, child);
-      new aws.iam.RolePolicyAttachment(`${name}-${role}`, { role: iamRole.name, policyArn: managedPolicy(policy) }, child);
-      return iamRole;
+      const attachment = new aws.iam.RolePolicyAttachment(`${name}-${role}`, { role: iamRole.name, policyArn: managedPolicy(policy) }, child);
+      return { role: iamRole, attachment };
     };
 
     // Each add-on at the version EKS lists for the control plane's version (the newest, or the
@@ -251,10 +246,12 @@ export class EksCluster extends pulumi.ComponentResource {
     // Prefix delegation gives each ENI slot a /28 of addresses, so max-pods is set by the
     // kubelet (110 here) rather than by the instance's ENI limits. The network policy agent
     // enforces NetworkPolicies (without it every NetworkPolicy is a no-op).
+    // Each add-on with an IRSA role waits for the role's policy, so its pods start with their permissions.
+    const cniRole = irsaRole('vpc-cni', 'kube-system', 'aws-node', 'AmazonEKS_CNI_Policy');
     const vpcCni = addon('vpc-cni', {
-      serviceAccountRoleArn: irsaRole('vpc-cni', 'kube-system', 'aws-node', 'AmazonEKS_CNI_Policy').arn,
+      serviceAccountRoleArn: cniRole.role.arn,
       configurationValues: JSON.stringify(vpcCniConfiguration(config)),
-    });
+    }, [cniRole.attachment]);
     const podIdentityAgent = addon('eks-pod-identity-agent');
     addon('kube-proxy');
 
@@ -268,9 +265,8 @@ export class EksCluster extends pulumi.ComponentResource {
     }
     const nodes = Object.values(this.nodeGroups);
     addon('coredns', {}, nodes);
-    addon('aws-ebs-csi-driver', {
-      serviceAccountRoleArn: irsaRole('ebs-csi', 'kube-system', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy').arn,
-    }, nodes);
+    const ebsRole = irsaRole('ebs-csi', 'kube-system', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy');
+    addon('aws-ebs-csi-driver', { serviceAccountRoleArn: ebsRole.role.arn }, [...nodes, ebsRole.attachment]);
 
     // Access entries, one per principal and named by it, so reordering the list changes nothing.
     const grant = (id: string, principalArn: pulumi.Input<string>, policy: keyof typeof ACCESS_POLICIES, namespaces?: readonly string[]) => {
@@ -282,9 +278,9 @@ export class EksCluster extends pulumi.ComponentResource {
         accessScope: namespaces ? { type: 'namespace', namespaces: [...namespaces] } : { type: 'cluster' },
       }, { parent: this, dependsOn: [entry] });
     };
-    grant('deployer', this.deployerArn, 'cluster-admin');
-    for (const principalArn of config.adminRoleArns) grant(principalName(principalArn), principalArn, 'cluster-admin');
-    for (const entry of config.access) grant(principalName(entry.principalArn), entry.principalArn, entry.policy, entry.namespaces);
+    grant(DEPLOYER_ACCESS_ENTRY, this.deployerArn, 'cluster-admin');
+    for (const principalArn of config.adminRoleArns) grant(accessEntryName(principalArn), principalArn, 'cluster-admin');
+    for (const entry of config.access) grant(accessEntryName(entry.principalArn), entry.principalArn, entry.policy, entry.namespaces);
 
     // The controllers the platform installs: a role each with upstream's policy, bound by
     // Pod Identity to the ServiceAccount its chart creates.

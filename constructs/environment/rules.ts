@@ -14,6 +14,14 @@ export interface ConfigProblem {
 
 type Pool = AwsNodePool | AzureNodePool;
 
+/** The access entry name of the identity running `pulumi up`. */
+export const DEPLOYER_ACCESS_ENTRY = 'deployer';
+
+/** The name an access entry gets from its principal: the last part of its ARN, e.g. `role/platform-admins` → `platform-admins`. */
+export function accessEntryName(arn: string): string {
+  return (arn.split('/').pop() ?? arn).replace(/[^A-Za-z0-9-]/g, '-').toLowerCase();
+}
+
 /** The longest node group name prefix EKS accepts (63 characters less its 26-character unique suffix). */
 export const NODE_GROUP_PREFIX_MAX = 37;
 
@@ -45,8 +53,20 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
   }
   problems.push(...awsReachabilityProblems(cluster, tier));
   problems.push(...awsAutoscalerProblems(cluster));
-  problems.push(...duplicates([...cluster.adminRoleArns, ...cluster.access.map((a) => a.principalArn)], (i) =>
-    (i < cluster.adminRoleArns.length ? `cluster.adminRoleArns[${i}]` : `cluster.access[${i - cluster.adminRoleArns.length}].principalArn`), 'principal'));
+  const principals = [...cluster.adminRoleArns, ...cluster.access.map((a) => a.principalArn)];
+  const principalKey = (i: number) => (i < cluster.adminRoleArns.length ? `cluster.adminRoleArns[${i}]` : `cluster.access[${i - cluster.adminRoleArns.length}].principalArn`);
+  problems.push(...duplicates(principals, principalKey, 'principal'));
+  // Each entry is a resource named by its principal; two ARNs that name alike would collide.
+  const seenNames = new Map<string, string>([[DEPLOYER_ACCESS_ENTRY, 'the identity running `pulumi up`']]);
+  principals.forEach((arn, i) => {
+    const entryName = accessEntryName(arn);
+    const taken = seenNames.get(entryName);
+    if (taken !== undefined && taken !== arn) {
+      problems.push({ key: principalKey(i), message: `'${arn}' gives the access entry name '${entryName}', already that of ${taken.startsWith('arn:') ? `'${taken}'` : taken}; rename one principal` });
+    } else {
+      seenNames.set(entryName, arn);
+    }
+  });
   cluster.access.forEach((entry, i) => {
     if (entry.policy === 'cluster-admin' && entry.namespaces !== undefined) {
       problems.push({ key: `cluster.access[${i}].namespaces`, message: `is ${JSON.stringify(entry.namespaces)}; cluster-admin is cluster-wide: use policy admin for namespace administrators, or leave namespaces out` });

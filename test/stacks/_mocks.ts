@@ -2,8 +2,9 @@
  * Pulumi mocks for the stack tests: every resource registration is recorded (type, name,
  * inputs and the resource options the engine would get: parent, dependsOn, provider,
  * protect, ignoreChanges, ...), and the few outputs and invokes the components read back
- * (cluster endpoint, OIDC issuer, launch template version, KMS key and bucket ARNs, resource
- * ids, partition, caller identity, add-on versions) get plausible values.
+ * (cluster endpoint, OIDC issuer, cluster security group, launch template version, KMS key
+ * and bucket ARNs, resource ids, partition, caller identity, add-on versions) get plausible
+ * values.
  *
  * How the options are captured (@pulumi/pulumi 3.248.0, pinned in package.json):
  * - `newResource` only gets type, name, inputs, provider and custom, so the mock monitor's
@@ -68,6 +69,8 @@ export const TEST_ACCOUNT = '111122223333';
 export const TEST_CALLER_ARN = `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/kit-deployer/ci`;
 /** The version `aws.eks.getAddonVersion` returns, for every add-on. */
 export const TEST_ADDON_VERSION = 'v1.0.0-eksbuild.1';
+/** The security group EKS creates for a mocked cluster (its `vpcConfig.clusterSecurityGroupId`). */
+export const TEST_CLUSTER_SECURITY_GROUP = 'sg-0123456789abcdef0';
 
 function state(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -78,6 +81,7 @@ function state(type: string, name: string, inputs: Record<string, unknown>): Rec
         endpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
         certificateAuthority: { data: 'LS0tLS1CRUdJTg==' },
         identities: [{ oidcs: [{ issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF' }] }],
+        vpcConfig: { ...(inputs.vpcConfig as Record<string, unknown> | undefined), clusterSecurityGroupId: TEST_CLUSTER_SECURITY_GROUP },
       };
     case 'aws:ec2/launchTemplate:LaunchTemplate':
       return { ...inputs, latestVersion: 1 };

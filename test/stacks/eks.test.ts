@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { childrenOf, find, one, ofType, recorded, refOf, reset, settled, TEST_ACCOUNT, TEST_ADDON_VERSION, valueOf, type Recorded } from './_mocks.js';
+import { childrenOf, find, one, ofType, recorded, refOf, reset, settled, TEST_ACCOUNT, TEST_ADDON_VERSION, TEST_CLUSTER_SECURITY_GROUP, valueOf, type Recorded } from './_mocks.js';
 import { buildApp } from '../../charts/app.js';
 import { APPS_SCHEMA, loadEnvironment, type Environment } from '../../charts/environment.js';
 import { platformStack, type Platform } from '../../stacks/program.js';
@@ -17,7 +17,7 @@ import {
   awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy, type PolicyDocument,
 } from '../../stacks/_aws-policies.js';
 import {
-  EKS_MANAGED_ADDONS, parseEnvironment, readStackConfig, type AwsCluster, type AwsEnvironment, type AwsNodePool,
+  EKS_MANAGED_ADDONS, parseEnvironment, readStackConfig, type AwsEnvironment, type AwsNodePool,
 } from '../../constructs/environment/index.js';
 import {
   AwsLoadBalancerController, ClusterAutoscaler, collectObjects, ExternalDns, HelmChart, Velero, type ControllerIdentity, type ManifestObject,
@@ -207,7 +207,7 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(general.inputs.nodeGroupName, undefined, 'a prefix, not a fixed name, so a replacement can be created before the old group is deleted');
     assert.equal(general.inputs.version, '1.34');
     assert.equal(general.inputs.capacityType, 'ON_DEMAND');
-    assert.deepEqual(general.inputs.scalingConfig, { minSize: 3, desiredSize: 4, maxSize: 9 });
+    assert.deepEqual(general.inputs.scalingConfig, { minSize: 4, desiredSize: 4, maxSize: 9 });
     assert.deepEqual(general.inputs.instanceTypes, ['m6i.xlarge']);
     assert.equal(general.inputs.amiType, 'AL2023_x86_64_STANDARD');
     assert.equal(general.inputs.subnetIds.length, 3);
@@ -250,6 +250,159 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(sync.inputs.objs[1].spec.path, './dist/prod/flux');
     assert.equal(recorded.filter((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup').length, 1, 'the apps themselves come from Git, not from Pulumi');
   });
+
+  it('names each node group by a prefix (<cluster>-<pool>-) and replaces its nodes one at a time by default', () => {
+    for (const pool of ['general', 'spot']) {
+      const group = one(NODE_GROUP, `prod-${pool}`);
+      assert.equal(group.inputs.nodeGroupNamePrefix, `kit-prod-${pool}-`);
+      assert.equal(group.inputs.nodeGroupName, undefined);
+      assert.deepEqual(group.inputs.updateConfig, { maxUnavailable: 1 }, `${pool}: the schema's default updateConfig`);
+    }
+  });
+
+  it('tags every node group for Cluster Autoscaler discovery and leaves its desired size to the autoscaler (ignoreChanges)', () => {
+    for (const group of ofType(NODE_GROUP)) {
+      assert.deepEqual(group.inputs.tags, { 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/kit-prod': 'owned' }, group.name);
+      assert.deepEqual(group.ignoreChanges, ['scalingConfig.desiredSize'], group.name);
+    }
+  });
+
+  it('creates the node groups only after the VPC CNI add-on and the node role\'s policies', () => {
+    const attachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((p) => `aws:iam/rolePolicyAttachment:RolePolicyAttachment::prod-node-${p}`);
+    for (const group of ofType(NODE_GROUP)) {
+      assert.deepEqual([...group.dependsOn].sort(), [`${ADDON}::prod-vpc-cni`, ...attachments].sort(), group.name);
+      assert.equal(group.inputs.nodeRoleArn, mockArn('prod-node'));
+    }
+  });
+
+  it('takes each of the five EKS add-ons at the most recent version EKS lists for the cluster (getAddonVersion), none pinned', () => {
+    assert.deepEqual(Object.keys(eks.addons).sort(), [...EKS_MANAGED_ADDONS].sort());
+    for (const addon of EKS_MANAGED_ADDONS) {
+      const registered = one(ADDON, `prod-${addon}`);
+      assert.equal(registered.inputs.addonVersion, TEST_ADDON_VERSION, addon);
+      assert.equal(registered.inputs.clusterName, 'kit-prod', addon);
+    }
+  });
+
+  it('grants cluster-admin by access entry to the deployer (the session\'s role), not by the bootstrap grant, and to no one else unlisted', () => {
+    const cluster = one(CLUSTER, 'prod-cluster');
+    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false });
+    assert.deepEqual(ofType(ACCESS_ENTRY).map((e) => e.name), ['prod-access-deployer']);
+    const entry = one(ACCESS_ENTRY, 'prod-access-deployer');
+    assert.deepEqual(entry.inputs, { clusterName: 'kit-prod', principalArn: DEPLOYER_ARN });
+    const association = one(ACCESS_POLICY, 'prod-access-deployer');
+    assert.equal(association.inputs.principalArn, DEPLOYER_ARN);
+    assert.equal(association.inputs.policyArn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy');
+    assert.deepEqual(association.inputs.accessScope, { type: 'cluster' });
+    assert.deepEqual(association.dependsOn, [refOf(entry)], 'the association waits for its entry');
+  });
+
+  it('sets no public access CIDRs on the private-only endpoint', () => {
+    const { vpcConfig } = one(CLUSTER, 'prod-cluster').inputs;
+    assert.equal(vpcConfig.endpointPublicAccess, false);
+    assert.equal('publicAccessCidrs' in vpcConfig, false, JSON.stringify(vpcConfig));
+  });
+
+  it('names the deployer as the Secrets key\'s administrator and the cluster role as its user', () => {
+    const policy = json(one(KMS_KEY, 'prod-secrets'), 'policy');
+    const statement = (sid: string) => policy.Statement.find((s: { Sid: string }) => s.Sid === sid);
+    assert.deepEqual(policy.Statement.map((s: { Sid: string }) => s.Sid), ['KeyAdministrators', 'KeyUsersCluster', 'KeyUseThroughIam']);
+    assert.deepEqual(statement('KeyAdministrators').Principal, { AWS: [DEPLOYER_ARN] }, 'prod lists no keyAdminArns');
+    assert.ok(statement('KeyAdministrators').Action.includes('kms:ScheduleKeyDeletion'));
+    assert.equal(statement('KeyAdministrators').Action.includes('kms:Decrypt'), false, 'administrators do not use the key');
+    assert.deepEqual(statement('KeyUsersCluster').Principal, { AWS: [mockArn('prod-cluster')] });
+    assert.equal(one(CLUSTER, 'prod-cluster').inputs.roleArn, mockArn('prod-cluster'), 'the key user is the cluster\'s role');
+    assert.deepEqual(statement('KeyUsersCluster').Condition, { StringEquals: { 'kms:CallerAccount': TEST_ACCOUNT } });
+    assert.deepEqual(statement('KeyUseThroughIam').Principal, { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` });
+  });
+
+  it('binds each controller (LBC, Cluster Autoscaler, external-dns, Velero) to its ServiceAccount: role, upstream policy, Pod Identity association, and the release in the GitOps App', () => {
+    assert.deepEqual(Object.keys(eks.podIdentities).sort(), ['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'velero']);
+    assertControllerIdentity('prod', 'kit-prod', LBC, awsLoadBalancerControllerPolicy());
+    assertControllerIdentity('prod', 'kit-prod', AUTOSCALER, clusterAutoscalerPolicy('kit-prod', clusterArn('kit-prod')));
+    assertControllerIdentity('prod', 'kit-prod', EXTERNAL_DNS, externalDnsPolicy('arn:aws:route53:::hostedzone/Z0PRODEXAMPLE0000001'));
+    assertControllerIdentity('prod', 'kit-prod', VELERO, veleroPolicy('arn:aws:s3:::acme-kit-prod-backups', `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/prod-backups`));
+
+    // The scoping the documents carry, read back from what was registered.
+    const statements = (id: string) => json(one(ROLE_POLICY, `prod-${id}`), 'policy').Statement as { Sid: string; Action: string[]; Resource: string[]; Condition?: unknown }[];
+    const change = statements('external-dns').find((s) => s.Action.includes('route53:ChangeResourceRecordSets'));
+    assert.deepEqual(change?.Resource, ['arn:aws:route53:::hostedzone/Z0PRODEXAMPLE0000001'], 'record changes only in the configured zone');
+    const scale = statements('cluster-autoscaler').find((s) => s.Action.includes('autoscaling:SetDesiredCapacity'));
+    assert.deepEqual(scale?.Condition, { StringEquals: { 'aws:ResourceTag/k8s.io/cluster-autoscaler/enabled': 'true', 'aws:ResourceTag/k8s.io/cluster-autoscaler/kit-prod': 'owned' } });
+    const describeGroups = statements('cluster-autoscaler').find((s) => s.Action.includes('eks:DescribeNodegroup'));
+    assert.deepEqual(describeGroups?.Resource, [`arn:aws:eks:eu-west-1:${TEST_ACCOUNT}:nodegroup/kit-prod/*`]);
+
+    // prod is gitops: the releases are not Pulumi resources but part of the App written to Git.
+    const objects = collectObjects(buildApp(loadEnvironment('prod')).charts).map((input) => input.object);
+    for (const controller of [LBC, AUTOSCALER, EXTERNAL_DNS, VELERO]) assertControllerRelease(objects, controller);
+    assert.equal(ofType(HELM_RELEASE).some((r) => r.inputs.chart !== 'flux2'), false, 'only Flux is installed by Pulumi');
+  });
+
+  it('keeps Velero\'s backups in a protected, private, KMS-encrypted (own key), versioned, TLS-only bucket that expires them a week after the backup TTL', () => {
+    const bucket = one(BUCKET, 'prod-backups');
+    assert.equal(bucket.inputs.bucket, 'acme-kit-prod-backups');
+    assert.equal(bucket.inputs.forceDestroy, false);
+    assert.equal(bucket.protect, true);
+    assert.equal(bucket.parent, `${EKS_COMPONENT}::prod`);
+
+    const key = one(KMS_KEY, 'prod-backups');
+    const keyArn = `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/prod-backups`;
+    assert.equal(key.inputs.enableKeyRotation, true);
+    assert.deepEqual(json(key, 'policy').Statement.map((s: { Sid: string }) => s.Sid), ['KeyAdministrators', 'KeyUseThroughIam'], 'a key of its own, not the Secrets key');
+    assert.equal(one('aws:kms/alias:Alias', 'prod-backups').inputs.name, 'alias/eks/kit-prod/backups');
+
+    const ofBucket = (type: string) => {
+      const r = one(type, 'prod-backups');
+      // The bucket's id (under the mocks, `<resource name>-id`; in AWS, the bucket's name).
+      assert.equal(r.inputs.bucket, 'prod-backups-id', `${type} is on the backup bucket`);
+      return r;
+    };
+    const block = ofBucket('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock').inputs;
+    assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+    assert.deepEqual(ofBucket('aws:s3/bucketOwnershipControls:BucketOwnershipControls').inputs.rule, { objectOwnership: 'BucketOwnerEnforced' });
+    assert.deepEqual(ofBucket('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration').inputs.rules, [
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: keyArn }, bucketKeyEnabled: true },
+    ]);
+    const versioning = ofBucket('aws:s3/bucketVersioning:BucketVersioning');
+    assert.deepEqual(versioning.inputs.versioningConfiguration, { status: 'Enabled' });
+    const lifecycle = ofBucket('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+    assert.equal(loadEnvironment('prod').platform?.backups?.retention, '720h');
+    assert.equal(lifecycle.inputs.rules.length, 1);
+    assert.equal(lifecycle.inputs.rules[0].status, 'Enabled');
+    assert.deepEqual(lifecycle.inputs.rules[0].expiration, { days: 37 }, '720h is 30 days, plus a week');
+    assert.deepEqual(lifecycle.dependsOn, [refOf(versioning)], 'the lifecycle (with its noncurrent-version rule) waits for versioning');
+    const tls = json(ofBucket('aws:s3/bucketPolicy:BucketPolicy'), 'policy');
+    assert.deepEqual(tls.Statement, [{
+      Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*',
+      Resource: ['arn:aws:s3:::acme-kit-prod-backups', 'arn:aws:s3:::acme-kit-prod-backups/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }]);
+  });
+
+  it('makes the Kubernetes provider (and so every Kubernetes resource) wait for the whole EksCluster component: add-ons, node groups, access entries, Pod Identity', () => {
+    const provider = one(K8S_PROVIDER, 'prod-k8s');
+    assert.deepEqual(provider.dependsOn, [`${EKS_COMPONENT}::prod`]);
+    const children = childrenOf(`${EKS_COMPONENT}::prod`).map(refOf);
+    for (const ref of [`${ADDON}::prod-coredns`, `${NODE_GROUP}::prod-general`, `${ACCESS_POLICY}::prod-access-deployer`, `${POD_IDENTITY}::prod-velero`]) {
+      assert.ok(children.includes(ref), `${ref} is a child of the component the provider waits for`);
+    }
+    for (const r of recorded.filter((x) => x.type.startsWith('kubernetes:'))) {
+      assert.equal(r.provider, refOf(provider), `${r.type}::${r.name} uses the provider`);
+    }
+  });
+
+  it('outputs the OIDC issuer and provider, the VPC and its subnets, the node role, the cluster security group and the backup bucket', async () => {
+    const outputs = platform.outputs.aws;
+    assert.ok(outputs, 'an EKS stack has the aws outputs');
+    assert.equal(await valueOf(outputs.oidcIssuerUrl), 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF');
+    assert.equal(await valueOf(outputs.oidcProviderArn), mockArn('prod-oidc'));
+    assert.equal(await valueOf(outputs.vpcId), 'prod-vpc-id');
+    const zones = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+    assert.deepEqual(await Promise.all(outputs.privateSubnetIds.map(valueOf)), zones.map((z) => `prod-private-${z}-id`));
+    assert.deepEqual(await Promise.all(outputs.publicSubnetIds.map(valueOf)), zones.map((z) => `prod-public-${z}-id`));
+    assert.equal(await valueOf(outputs.nodeRoleArn), mockArn('prod-node'));
+    assert.equal(await valueOf(outputs.clusterSecurityGroupId), TEST_CLUSTER_SECURITY_GROUP);
+    assert.equal(await valueOf(outputs.backupBucket!), 'acme-kit-prod-backups');
+  });
 });
 
 describe('staging (EKS, two zones)', () => {
@@ -268,6 +421,178 @@ describe('staging (EKS, two zones)', () => {
     assert.equal(cluster.inputs.vpcConfig.endpointPublicAccess, true);
     assert.equal(cluster.inputs.vpcConfig.endpointPrivateAccess, true);
     assert.equal(platform.outputs.deployMode, 'gitops');
+  });
+
+  it('opens the public endpoint to exactly the CIDRs of Pulumi.staging.yaml', () => {
+    const file = readStackConfig('Pulumi.staging.yaml')[`${NS}:cluster`] as { endpoint: { publicCidrs: string[] } };
+    assert.deepEqual(file.endpoint.publicCidrs, ['203.0.113.0/24'], 'the stack file\'s own list');
+    assert.deepEqual(one(CLUSTER, 'staging-cluster').inputs.vpcConfig.publicAccessCidrs, file.endpoint.publicCidrs);
+  });
+
+  it('binds the LBC, the Cluster Autoscaler and external-dns (staging\'s zone) to their ServiceAccounts, and creates no backup bucket nor Velero role', () => {
+    const eks = platform.cluster as EksCluster;
+    assert.deepEqual(Object.keys(eks.podIdentities).sort(), ['aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns']);
+    assertControllerIdentity('staging', 'kit-staging', LBC, awsLoadBalancerControllerPolicy());
+    assertControllerIdentity('staging', 'kit-staging', AUTOSCALER, clusterAutoscalerPolicy('kit-staging', clusterArn('kit-staging')));
+    assertControllerIdentity('staging', 'kit-staging', EXTERNAL_DNS, externalDnsPolicy('arn:aws:route53:::hostedzone/Z0STAGINGEXAMPLE00001'));
+    const objects = collectObjects(buildApp(loadEnvironment('staging')).charts).map((input) => input.object);
+    for (const controller of [LBC, AUTOSCALER, EXTERNAL_DNS]) assertControllerRelease(objects, controller);
+
+    assert.deepEqual(ofType(BUCKET), []);
+    assert.equal(find(ROLE, 'staging-velero'), undefined);
+    assert.equal(find(POD_IDENTITY, 'staging-velero'), undefined);
+    assert.equal(find(KMS_KEY, 'staging-backups'), undefined);
+    assert.equal(eks.backupBucket, undefined);
+    assert.equal(platform.outputs.aws?.backupBucket, undefined);
+    assert.equal(objects.some((o) => o.kind === 'HelmRelease' && (o as Release).spec.chart.spec.chart === HelmChart.VELERO.name), false);
+  });
+});
+
+describe('every EKS environment of the repository', () => {
+  for (const name of ['staging', 'prod']) {
+    it(`${name}: the VPC CNI enforces NetworkPolicies (enableNetworkPolicy), next to prefix delegation`, async () => {
+      const env = awsEnvironment(name);
+      assert.equal(env.cluster.addons.networkPolicy, true, `Pulumi.${name}.yaml keeps the default`);
+      await build(env);
+      assert.deepEqual(json(one(ADDON, `${name}-vpc-cni`), 'configurationValues'), {
+        env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+        enableNetworkPolicy: 'true',
+      });
+    });
+  }
+});
+
+describe('staging in direct mode: pulumi up installs the controllers\' charts itself', () => {
+  it('installs each controller\'s chart as a Helm release, through the cluster\'s provider, creating the ServiceAccount its Pod Identity association names', async () => {
+    await build({ ...awsEnvironment('staging'), deploy: { mode: 'direct' } });
+    for (const controller of [LBC, AUTOSCALER, EXTERNAL_DNS]) {
+      const releases = ofType(HELM_RELEASE).filter((r) => r.inputs.chart === controller.chart.name);
+      assert.equal(releases.length, 1, `one Helm release of ${controller.chart.name}`);
+      const release = releases[0] as Recorded;
+      assert.equal(release.inputs.version, controller.chart.version);
+      assert.equal(release.inputs.namespace, controller.identity.namespace);
+      assert.equal(controller.serviceAccount(release.inputs.values), controller.identity.serviceAccount);
+      assert.equal(release.provider, `${K8S_PROVIDER}::staging-k8s`);
+      const association = one(POD_IDENTITY, `staging-${controller.id}`);
+      assert.deepEqual({ namespace: association.inputs.namespace, serviceAccount: association.inputs.serviceAccount }, { ...controller.identity });
+    }
+    assert.deepEqual(one(K8S_PROVIDER, 'staging-k8s').dependsOn, [`${EKS_COMPONENT}::staging`]);
+  });
+});
+
+/** Staging with every EKS option the stack reads set away from its default. */
+const STAGING_EDITED_PRINCIPALS = {
+  admin: `arn:aws:iam::${TEST_ACCOUNT}:role/platform-admins`,
+  viewer: `arn:aws:iam::${TEST_ACCOUNT}:role/qa-readers`,
+  editor: `arn:aws:iam::${TEST_ACCOUNT}:user/ci-bot`,
+  keyAdmin: `arn:aws:iam::${TEST_ACCOUNT}:role/security-admins`,
+} as const;
+
+describe('staging with its EKS options changed (no autoscaler, no LBC, no NetworkPolicy, pinned add-on, access entries, key administrators)', () => {
+  let env: AwsEnvironment<Environment['apps']>;
+  let eks: EksCluster;
+  before(async () => {
+    env = editedEnvironment('staging', (cluster) => {
+      cluster.addons = {
+        ...cluster.addons,
+        autoscaler: 'none',
+        loadBalancerController: false,
+        networkPolicy: false,
+        versions: { 'vpc-cni': 'v1.20.4-eksbuild.1', 'coredns': 'latest' },
+      };
+      cluster.nodePools = [{ name: 'general', instanceTypes: ['m6i.xlarge'], min: 3, desired: 3, max: 3, updateConfig: { maxUnavailablePercentage: 34 } }];
+      cluster.adminRoleArns = [STAGING_EDITED_PRINCIPALS.admin];
+      cluster.access = [
+        { principalArn: STAGING_EDITED_PRINCIPALS.viewer, policy: 'view', namespaces: ['todo', 'journal'] },
+        { principalArn: STAGING_EDITED_PRINCIPALS.editor, policy: 'edit' },
+      ];
+      cluster.keyAdminArns = [STAGING_EDITED_PRINCIPALS.keyAdmin];
+      // What the Apps still need, as if from outside the kit (say Calico, and a load balancer controller installed by another team).
+      cluster.capabilities = ['network-policy', 'aws-load-balancer-controller'];
+    });
+    eks = (await build(env)).cluster as EksCluster;
+  });
+
+  it('sizes a fixed pool as configured: no Cluster Autoscaler tags, desired size applied (no ignoreChanges), updateConfig as a percentage', () => {
+    const group = one(NODE_GROUP, 'staging-general');
+    assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 3 });
+    assert.equal(group.inputs.tags, undefined);
+    assert.deepEqual(group.ignoreChanges, []);
+    assert.deepEqual(group.inputs.updateConfig, { maxUnavailablePercentage: 34 });
+    assert.equal(group.inputs.nodeGroupNamePrefix, 'kit-staging-general-');
+    assert.ok(group.dependsOn.includes(`${ADDON}::staging-vpc-cni`));
+  });
+
+  it('creates no role, policy or Pod Identity association for the Cluster Autoscaler or the LBC, and the App runs neither', () => {
+    for (const id of ['cluster-autoscaler', 'aws-load-balancer-controller']) {
+      for (const type of [ROLE, ROLE_POLICY, POD_IDENTITY]) assert.equal(find(type, `staging-${id}`), undefined, `${type} staging-${id}`);
+    }
+    assert.deepEqual(Object.keys(eks.podIdentities), ['external-dns']);
+    assertControllerIdentity('staging', 'kit-staging', EXTERNAL_DNS, externalDnsPolicy('arn:aws:route53:::hostedzone/Z0STAGINGEXAMPLE00001'));
+    const charts = collectObjects(buildApp(env).charts).map((i) => i.object)
+      .filter((o) => o.kind === 'HelmRelease').map((o) => (o as Release).spec.chart.spec.chart);
+    assert.equal(charts.includes(HelmChart.CLUSTER_AUTOSCALER.name), false);
+    assert.equal(charts.includes(HelmChart.AWS_LOAD_BALANCER_CONTROLLER.name), false);
+    assert.ok(charts.includes(HelmChart.EXTERNAL_DNS.name));
+  });
+
+  it('leaves the network policy agent off in the VPC CNI with addons.networkPolicy: false', () => {
+    assert.deepEqual(json(one(ADDON, 'staging-vpc-cni'), 'configurationValues'), { env: { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } });
+  });
+
+  it('uses a version pinned in addons.versions as is, and the most recent one for the others (and for latest)', () => {
+    assert.equal(one(ADDON, 'staging-vpc-cni').inputs.addonVersion, 'v1.20.4-eksbuild.1');
+    for (const addon of EKS_MANAGED_ADDONS.filter((a) => a !== 'vpc-cni')) {
+      assert.equal(one(ADDON, `staging-${addon}`).inputs.addonVersion, TEST_ADDON_VERSION, addon);
+    }
+  });
+
+  it('gives every principal an access entry named by it, with its policy over its scope, each association after its entry', () => {
+    assert.deepEqual(ofType(ACCESS_ENTRY).map((e) => e.name).sort(),
+      ['staging-access-ci-bot', 'staging-access-deployer', 'staging-access-platform-admins', 'staging-access-qa-readers']);
+    const policy = (name: string) => `arn:aws:eks::aws:cluster-access-policy/${name}`;
+    const expected: Record<string, [string, string, unknown]> = {
+      'deployer': [DEPLOYER_ARN, policy('AmazonEKSClusterAdminPolicy'), { type: 'cluster' }],
+      'platform-admins': [STAGING_EDITED_PRINCIPALS.admin, policy('AmazonEKSClusterAdminPolicy'), { type: 'cluster' }],
+      'qa-readers': [STAGING_EDITED_PRINCIPALS.viewer, policy('AmazonEKSViewPolicy'), { type: 'namespace', namespaces: ['todo', 'journal'] }],
+      'ci-bot': [STAGING_EDITED_PRINCIPALS.editor, policy('AmazonEKSEditPolicy'), { type: 'cluster' }],
+    };
+    for (const [id, [principalArn, policyArn, accessScope]] of Object.entries(expected)) {
+      const entry = one(ACCESS_ENTRY, `staging-access-${id}`);
+      assert.deepEqual(entry.inputs, { clusterName: 'kit-staging', principalArn }, id);
+      const association = one(ACCESS_POLICY, `staging-access-${id}`);
+      assert.deepEqual(
+        { clusterName: association.inputs.clusterName, principalArn: association.inputs.principalArn, policyArn: association.inputs.policyArn, accessScope: association.inputs.accessScope },
+        { clusterName: 'kit-staging', principalArn, policyArn, accessScope },
+        id,
+      );
+      assert.deepEqual(association.dependsOn, [refOf(entry)], `${id}: the association waits for its entry`);
+    }
+  });
+
+  it('names the deployer and keyAdminArns as the Secrets key\'s administrators, and the cluster role as its only user', () => {
+    const policy = json(one(KMS_KEY, 'staging-secrets'), 'policy');
+    const statement = (sid: string) => policy.Statement.find((s: { Sid: string }) => s.Sid === sid);
+    assert.deepEqual(statement('KeyAdministrators').Principal, { AWS: [DEPLOYER_ARN, STAGING_EDITED_PRINCIPALS.keyAdmin] });
+    assert.deepEqual(statement('KeyUsersCluster').Principal, { AWS: [mockArn('staging-cluster')] });
+  });
+});
+
+describe('prod with a GPU pool', () => {
+  it('runs the GPU pool on the NVIDIA AMI, tainted nvidia.com/gpu=true:NoSchedule and labelled for the device plugin; the other pools stay standard', async () => {
+    const env = editedEnvironment('prod', (cluster) => {
+      cluster.nodePools = [...cluster.nodePools, { name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 }];
+    });
+    await build(env);
+    const gpu = one(NODE_GROUP, 'prod-gpu');
+    assert.equal(gpu.inputs.amiType, 'AL2023_x86_64_NVIDIA');
+    assert.deepEqual(gpu.inputs.taints, [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }]);
+    assert.deepEqual(gpu.inputs.labels, { 'nvidia.com/gpu.present': 'true', 'k8s-platform-kit.dev/pool': 'gpu' });
+    assert.deepEqual(gpu.inputs.instanceTypes, ['g5.xlarge']);
+    assert.equal(gpu.inputs.nodeGroupNamePrefix, 'kit-prod-gpu-');
+    for (const name of ['prod-general', 'prod-spot']) assert.equal(one(NODE_GROUP, name).inputs.amiType, 'AL2023_x86_64_STANDARD', name);
+    const objects = collectObjects(buildApp(env).charts).map((i) => i.object);
+    assert.equal(releaseOf(objects, HelmChart.NVIDIA_DEVICE_PLUGIN).spec.values.nodeSelector?.['nvidia.com/gpu.present'], 'true');
   });
 });
 

@@ -33,7 +33,7 @@ describe('stacks/index.ts', () => {
     engineConfig(config);
     await assert.rejects(main(), {
       name: 'EnvironmentConfigError',
-      message: "Pulumi.test.yaml: 1 configuration problem:\n  k8s-platform-kit:cluster.nodePools[0].desired: (12) is outside [min, max] = [3, 9] in pool 'general'",
+      message: "Pulumi.test.yaml: 1 configuration problem:\n  k8s-platform-kit:cluster.nodePools[0].desired: (12) is outside [min, max] = [4, 9] in pool 'general'",
     });
     await settled();
     assert.deepEqual(recorded, []);

@@ -189,6 +189,17 @@ describe('bad input', () => {
     ]);
   });
 
+  it('rejects principals whose access entries would get the same name, or the deployer\'s', () => {
+    const config = prodConfig();
+    const cluster = config[`${NS}:cluster`];
+    cluster.adminRoleArns = ['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:role/deployer'];
+    cluster.access = [{ principalArn: 'arn:aws:iam::123456789012:user/ops', policy: 'view' }];
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.adminRoleArns[1]: 'arn:aws:iam::123456789012:role/deployer' gives the access entry name 'deployer', already that of the identity running \`pulumi up\`; rename one principal`,
+      `${NS}:cluster.access[0].principalArn: 'arn:aws:iam::123456789012:user/ops' gives the access entry name 'ops', already that of 'arn:aws:iam::123456789012:role/ops'; rename one principal`,
+    ]);
+  });
+
   it('rejects a second entry for one principal, a namespaced cluster-admin, and a node group name prefix EKS would refuse', () => {
     const config = prodConfig();
     const cluster = config[`${NS}:cluster`];
