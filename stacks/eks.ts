@@ -201,7 +201,13 @@ export class EksCluster extends pulumi.ComponentResource {
       // the one-time bootstrap grant (which cannot be changed or seen as a resource).
       accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
       upgradePolicy: { supportType: 'STANDARD' },
-    }, { parent: this, dependsOn: [clusterPolicy, logGroup] });
+    }, {
+      parent: this,
+      dependsOn: [clusterPolicy, logGroup],
+      // EKS can set the bootstrap grant only at creation; a change would replace the cluster
+      // (one created by an earlier kit version has it on: docs/stacks.md).
+      ignoreChanges: ['accessConfig.bootstrapClusterCreatorAdminPermissions'],
+    });
 
     // Identity for workloads: the OIDC provider (IRSA) and the Pod Identity agent.
     const issuer = this.cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? '');
