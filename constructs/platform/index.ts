@@ -12,3 +12,4 @@ export * from './helm-release.js';
 export * from './monitoring-stack.js';
 export * from './controllers.js';
 export * from './aws-controllers.js';
+export type { ResourceRequirements } from './_monitoring-values.js';
