@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import {
   AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
 } from '../constructs/index.js';
-import { GPU_NODE_LABEL, GPU_TAINT, hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
+import { hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
 
 /** Properties of {@link ClusterAddOnsChart}. */
 export interface ClusterAddOnsChartProps extends ChartProps {
@@ -51,10 +51,8 @@ export class ClusterAddOnsChart extends Chart {
     }
     if (addons.velero) this.velero = new Velero(this, 'Velero', { bucket: addons.velero.bucket, region: env.region });
     if (hasGpuPool(env)) {
-      this.gpuPlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', {
-        tolerations: [{ key: GPU_TAINT.key, operator: 'Exists', effect: GPU_TAINT.effect }],
-        nodeSelector: { ...GPU_NODE_LABEL },
-      });
+      // Its defaults tolerate and select what the stack puts on GPU pools (GPU_NODE).
+      this.gpuPlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
     }
   }
 }

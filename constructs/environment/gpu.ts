@@ -4,13 +4,14 @@
  * device plugin, which advertises the `nvidia.com/gpu` resource. The stack, the platform's
  * add-ons and the capacity planner all read these functions, so they agree.
  */
+import { GPU_NODE } from '../policy/capabilities.js';
 import { machineSize, machineTypeOf } from './machine-types.js';
 import { isArmInstanceType } from './rules.js';
 import type { AwsCluster, AwsNodePool, Taint } from './schema.js';
 import type { Environment } from './load.js';
 
 /** The taint every GPU pool carries, as the NVIDIA device plugin's default toleration expects. */
-export const GPU_TAINT: Taint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' };
+export const GPU_TAINT: Taint = { ...GPU_NODE.taint };
 
 /** The number of NVIDIA GPUs on each node of an EKS pool (0 for a pool without GPUs), from the table or the cluster's declared shapes. */
 export function poolGpus(pool: AwsNodePool, cluster: Pick<AwsCluster, 'machineTypes'>): number {
@@ -30,7 +31,7 @@ export function hasGpuPool(env: Environment): boolean {
 }
 
 /** The label GPU nodes carry, which the NVIDIA device plugin's DaemonSet selects (the chart's own convention). */
-export const GPU_NODE_LABEL = { 'nvidia.com/gpu.present': 'true' } as const;
+export const GPU_NODE_LABEL = GPU_NODE.label;
 
 /** A pool's node labels as its nodes carry them: the configured ones, plus {@link GPU_NODE_LABEL} on a GPU pool. */
 export function poolLabels(pool: AwsNodePool, cluster: Pick<AwsCluster, 'machineTypes'>): Readonly<Record<string, string>> {

@@ -24,6 +24,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
+import { GPU_NODE } from '../policy/capabilities.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
 import { propsError, requireValid, shown } from '../workloads/_errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
@@ -104,9 +105,9 @@ export const AWS_CONTROLLER_DEFAULTS = {
   /** EBS snapshots of persistent volumes through the AWS plugin. */
   veleroSnapshots: true,
   /** The taint the kit's GPU pools carry. */
-  gpuTolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  gpuTolerations: [{ key: GPU_NODE.taint.key, operator: 'Exists', effect: GPU_NODE.taint.effect }],
   /** The label the device plugin chart's own affinity accepts for "this node has an NVIDIA GPU"; GPU pools must carry it. */
-  gpuNodeSelector: { 'nvidia.com/gpu.present': 'true' },
+  gpuNodeSelector: GPU_NODE.label,
 } as const;
 
 /**

@@ -33,6 +33,17 @@ export const CAPABILITIES = {
 /** One capability a cluster can provide. */
 export type Capability = keyof typeof CAPABILITIES;
 
+/**
+ * The node conventions of `nvidia-gpu`, shared by the stacks (which put them on GPU pools)
+ * and the NVIDIA device plugin (which tolerates and selects them): GPU nodes carry this
+ * taint, so only pods that ask for GPUs land there, and this label, which the plugin's
+ * chart selects.
+ */
+export const GPU_NODE = {
+  taint: { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' },
+  label: { 'nvidia.com/gpu.present': 'true' },
+} as const;
+
 /** Every capability name, for checks of user input. */
 export const CAPABILITY_NAMES = Object.keys(CAPABILITIES) as Capability[];
 
