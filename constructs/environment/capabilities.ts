@@ -24,7 +24,6 @@ export function environmentCapabilities(env: Environment, options: EnvironmentCa
   const provided: ProvidedCapability[] = [];
   const provide = (capability: Capability, source: string) => provided.push({ capability, source });
   const { cluster } = env;
-  const platform = env.platform === undefined ? `; it is installed by the platform charts, so ${key('platform')} must be set too` : '';
 
   if (env.deploy.mode === 'gitops') provide('flux', `the Flux bootstrap the stack installs (${key('deploy.mode')}: gitops)`);
   else if (options.gitopsOutput) provide('flux', 'the Flux that applies the GitOps directory npm run synth writes');
@@ -41,15 +40,16 @@ export function environmentCapabilities(env: Environment, options: EnvironmentCa
     'metrics-server': `set ${key('platform')} (the monitoring stack installs metrics-server) ${declare('metrics-server')}`,
   };
 
+  // On EKS the controllers are the `addons` chart's (charts/cluster-addons.ts), with or without the platform.
   if (env.cloud === 'aws') {
     const { addons } = env.cluster;
     if (addons.networkPolicy) provide('network-policy', `the VPC CNI's network policy agent (${key('cluster.addons.networkPolicy')})`);
     howToProvide['network-policy'] = set('cluster.addons.networkPolicy', 'true');
-    howToProvide['aws-load-balancer-controller'] = `${set('cluster.addons.loadBalancerController', 'true')}${platform}`;
-    howToProvide['node-autoscaler'] = `${set('cluster.addons.autoscaler', 'cluster-autoscaler')}${platform}`;
-    howToProvide['velero'] = `set ${key('cluster.addons.velero.bucket')} (the stack creates the bucket) in ${env.source}${platform}`;
-    howToProvide['dns-automation'] = `set ${key('cluster.addons.externalDns.hostedZoneId')} in ${env.source}${platform}, ${declare('dns-automation')}`;
-    howToProvide['nvidia-gpu'] = `add a pool of GPU instance types to ${key('cluster.nodePools')} (the stack gives it the NVIDIA AMI, a nvidia.com/gpu taint and the device plugin)${platform}`;
+    howToProvide['aws-load-balancer-controller'] = `${set('cluster.addons.loadBalancerController', 'true')}`;
+    howToProvide['node-autoscaler'] = `${set('cluster.addons.autoscaler', 'cluster-autoscaler')}`;
+    howToProvide['velero'] = `set ${key('cluster.addons.velero.bucket')} (the stack creates the bucket) in ${env.source}`;
+    howToProvide['dns-automation'] = `set ${key('cluster.addons.externalDns.hostedZoneId')} in ${env.source}, ${declare('dns-automation')}`;
+    howToProvide['nvidia-gpu'] = `add a pool of GPU instance types to ${key('cluster.nodePools')} (the stack gives it the NVIDIA AMI, a nvidia.com/gpu taint and the device plugin)`;
   } else {
     provide('network-policy', `AKS network policy '${env.cluster.networkPolicy}' (${key('cluster.networkPolicy')})`);
     provide('metrics-server', 'AKS (every cluster runs metrics-server in kube-system)');
