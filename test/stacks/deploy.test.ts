@@ -43,6 +43,24 @@ describe('validation before deployment', () => {
   });
 });
 
+describe('the capability check before deployment', () => {
+  it('fails pulumi preview when an object needs a controller the environment does not run, before any resource is registered', async () => {
+    reset();
+    const staging = loadEnvironment('staging');
+    if (staging.cloud !== 'aws') throw new Error('staging is expected on AWS');
+    const without = { ...staging, cluster: { ...staging.cluster, addons: { ...staging.cluster.addons, networkPolicy: false } } };
+    await assert.rejects(platformStack(without), (error: unknown) => {
+      assert.ok(error instanceof PolicyViolationError);
+      const unmet = error.report.errors.filter((f) => f.ruleId === 'cluster-capability');
+      assert.ok(unmet.length > 0 && unmet.every((f) => f.object.startsWith('NetworkPolicy/')), error.report.format());
+      assert.equal(unmet[0]?.fix, 'set k8s-platform-kit:cluster.addons.networkPolicy: true in Pulumi.staging.yaml');
+      return true;
+    });
+    await settled();
+    assert.deepEqual(recorded, []);
+  });
+});
+
 describe('the capacity check before deployment', () => {
   it('in strict mode (prod), pods that cannot fit fail the program before any resource is registered', async () => {
     reset();
