@@ -2,7 +2,7 @@
  * EksCluster: an EKS cluster as an environment's config describes it, with what production
  * needs around it: a VPC over the configured zones, secrets encrypted with a KMS key whose
  * policy names its administrators, every control-plane log type, IRSA and Pod Identity,
- * managed node groups that require IMDSv2 and can be replaced, the EKS add-ons at versions
+ * managed node groups (one per pool and zone) that require IMDSv2 and can be replaced, the EKS add-ons at versions
  * that follow the control plane (VPC CNI with prefix delegation and NetworkPolicy
  * enforcement, CoreDNS, kube-proxy, EBS CSI, the Pod Identity agent), access entries per
  * principal, and the cloud half of the controllers the platform installs (docs/stacks.md):
@@ -12,7 +12,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  accessEntryName, DEPLOYER_ACCESS_ENTRY, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, type AwsCluster, type AwsNodePool, type EksManagedAddon,
+  accessEntryName, DEPLOYER_ACCESS_ENTRY, nodeGroupPrefix, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, zoneGroups, type AwsCluster, type AwsNodePool, type EksManagedAddon,
 } from '../constructs/environment/index.js';
 import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
@@ -60,7 +60,11 @@ export class EksCluster extends pulumi.ComponentResource {
   /** The OIDC issuer URL of the cluster (for IRSA trust policies outside the kit). */
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly nodeRole: aws.iam.Role;
-  public readonly nodeGroups: Record<string, aws.eks.NodeGroup> = {};
+  /**
+   * The managed node groups by pool and zone (`nodeGroups.general['eu-west-1a']`): one per
+   * zone of each pool, so the Cluster Autoscaler can add a node in the zone a pod needs.
+   */
+  public readonly nodeGroups: Record<string, Record<string, aws.eks.NodeGroup>> = {};
   public readonly addons: Record<string, aws.eks.Addon> = {};
   /** The controllers' Pod Identity associations, by controller (`aws-load-balancer-controller`, …). */
   public readonly podIdentities: Record<string, aws.eks.PodIdentityAssociation> = {};
@@ -261,15 +265,15 @@ export class EksCluster extends pulumi.ComponentResource {
     const podIdentityAgent = addon('eks-pod-identity-agent');
     addon('kube-proxy');
 
-    // Node groups, one per pool, each from its own launch template.
+    // Node groups, one per pool and zone, each pool's from its own launch template.
     const nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: servicePrincipalPolicy('ec2.amazonaws.com') }, child);
     this.nodeRole = nodeRole;
     const nodePolicies = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly'].map((policy) =>
       new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, { role: nodeRole.name, policyArn: managedPolicy(policy) }, child));
     for (const pool of config.nodePools) {
-      this.nodeGroups[pool.name] = this.nodeGroup(name, clusterName, config, pool, nodeRole, [vpcCni, ...nodePolicies]);
+      this.nodeGroups[pool.name] = this.poolNodeGroups(name, clusterName, config, pool, nodeRole, [vpcCni, ...nodePolicies]);
     }
-    const nodes = Object.values(this.nodeGroups);
+    const nodes = Object.values(this.nodeGroups).flatMap((groups) => Object.values(groups));
     addon('coredns', {}, nodes);
     const ebsRole = irsaRole('ebs-csi', 'kube-system', 'ebs-csi-controller-sa', 'service-role/AmazonEBSCSIDriverPolicy');
     addon('aws-ebs-csi-driver', { serviceAccountRoleArn: ebsRole.role.arn }, [...nodes, ebsRole.attachment]);
@@ -383,14 +387,21 @@ export class EksCluster extends pulumi.ComponentResource {
     return { bucket, key };
   }
 
-  private nodeGroup(
+  /**
+   * A pool's node groups, one per zone (`<name>-<pool>-<zone>`), each in its zone's private
+   * subnet with its share of the pool's min, desired and max (zoneGroups), all from one
+   * launch template. With one Auto Scaling group over several zones the group, not the
+   * Cluster Autoscaler, picks the zone of a new node; a pod that needs one zone (a zonal EBS
+   * volume, a zone spread) could stay Pending while the pool grows elsewhere.
+   */
+  private poolNodeGroups(
     name: string,
     clusterName: string,
     config: AwsCluster,
     pool: AwsNodePool,
     nodeRole: aws.iam.Role,
     dependsOn: pulumi.Resource[],
-  ): aws.eks.NodeGroup {
+  ): Record<string, aws.eks.NodeGroup> {
     const id = `${name}-${pool.name}`;
     const template = new aws.ec2.LaunchTemplate(id, {
       description: `Nodes of pool ${pool.name} in EKS cluster ${clusterName}`,
@@ -404,34 +415,38 @@ export class EksCluster extends pulumi.ComponentResource {
       userData: Buffer.from(nodeUserData(pool.maxPods)).toString('base64'),
       tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${clusterName}-${pool.name}` } }],
     }, { parent: this });
-    const zones = pool.zones ?? config.zones;
     const autoscaled = config.addons.autoscaler === 'cluster-autoscaler';
-    return new aws.eks.NodeGroup(id, {
-      clusterName: this.cluster.name,
-      // A prefix, not a name: changes EKS can only make by replacement (instance types, AMI,
-      // capacity type, subnets) create the new group before deleting the old one.
-      nodeGroupNamePrefix: `${clusterName}-${pool.name}-`,
-      version: pool.version ?? config.version,
-      nodeRoleArn: nodeRole.arn,
-      subnetIds: zones.map((zone) => (this.privateSubnets[zone] as aws.ec2.Subnet).id),
-      instanceTypes: pool.instanceTypes,
-      amiType: amiTypeOf(pool, config),
-      capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
-      scalingConfig: { minSize: pool.min, desiredSize: pool.desired, maxSize: pool.max },
-      updateConfig: { ...pool.updateConfig },
-      labels: { ...poolLabels(pool, config), [POOL_LABEL]: pool.name },
-      taints: poolTaints(pool, config).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
-      launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-      // The Cluster Autoscaler finds its groups by these tags (EKS also puts them on the group's
-      // Auto Scaling group), and reads labels and taints from the group to scale up from zero.
-      ...(autoscaled && { tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } }),
-    }, {
-      parent: this,
-      dependsOn,
-      // The Cluster Autoscaler owns the current size between min and max; without one,
-      // `desired` is the pool's size and a change to it is applied.
-      ...(autoscaled && { ignoreChanges: ['scalingConfig.desiredSize'] }),
-    });
+    const groups: Record<string, aws.eks.NodeGroup> = {};
+    for (const group of zoneGroups(pool, config)) {
+      groups[group.zone] = new aws.eks.NodeGroup(`${id}-${group.zone}`, {
+        clusterName: this.cluster.name,
+        // A prefix, not a name: changes EKS can only make by replacement (instance types, AMI,
+        // capacity type, subnets) create the new group before deleting the old one.
+        nodeGroupNamePrefix: nodeGroupPrefix(clusterName, pool.name, group.suffix),
+        version: pool.version ?? config.version,
+        nodeRoleArn: nodeRole.arn,
+        subnetIds: [(this.privateSubnets[group.zone] as aws.ec2.Subnet).id],
+        instanceTypes: pool.instanceTypes,
+        amiType: amiTypeOf(pool, config),
+        capacityType: pool.capacity === 'spot' ? 'SPOT' : 'ON_DEMAND',
+        scalingConfig: { minSize: group.min, desiredSize: group.desired, maxSize: group.max },
+        updateConfig: { ...pool.updateConfig },
+        labels: { ...poolLabels(pool, config), [POOL_LABEL]: pool.name },
+        taints: poolTaints(pool, config).map((t) => ({ key: t.key, ...(t.value !== undefined && { value: t.value }), effect: TAINT_EFFECTS[t.effect] })),
+        launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+        // The Cluster Autoscaler finds its groups by these tags (EKS also puts them on the group's
+        // Auto Scaling group), and reads labels and taints from the group to scale up from zero;
+        // it balances a pool's zone groups (balance-similar-node-groups) as they differ only by zone.
+        ...(autoscaled && { tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } }),
+      }, {
+        parent: this,
+        dependsOn,
+        // The Cluster Autoscaler owns the current size between min and max; without one,
+        // `desired` is the pool's size and a change to it is applied.
+        ...(autoscaled && { ignoreChanges: ['scalingConfig.desiredSize'] }),
+      });
+    }
+    return groups;
   }
 }
 

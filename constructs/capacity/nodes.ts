@@ -24,6 +24,7 @@ import { isArmInstanceType } from '../environment/rules.js';
 import { poolLabels, poolTaints } from '../environment/gpu.js';
 import { declaredMachineTypeKey, machineSize, machineTypeOf, type MachineSize } from '../environment/machine-types.js';
 import { POOL_LABEL, type AwsNodePool, type AzureNodePool } from '../environment/schema.js';
+import { zoneGroups } from '../environment/zone-groups.js';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -58,8 +59,23 @@ export interface PoolShape {
   readonly max: number;
   /** Whether the pool grows and shrinks between min and max with demand. */
   readonly autoscales: boolean;
+  /**
+   * The pool's node groups by zone, when it has one per zone (EKS, stacks/eks.ts): each
+   * starts with its share of min or desired and grows in its own zone up to its own max.
+   * @default - one group over all the pool's zones (AKS): nodes go to the zones round-robin,
+   *   the zone of a new node chosen by the group, not by the pod that needs it.
+   */
+  readonly zoneGroups?: readonly ZoneShare[];
   /** True for spot capacity, priced and reclaimed differently. */
   readonly spot: boolean;
+}
+
+/** One zone's node group of a pool: its zone label value and its share of min, desired and max. */
+export interface ZoneShare {
+  readonly zone: string;
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
 }
 
 /** One node of a pool. */
@@ -190,6 +206,10 @@ export function poolShape(env: Environment, pool: AwsNodePool | AzureNodePool): 
     // autoscale on; on EKS the Cluster Autoscaler the platform installs (addons.autoscaler).
     autoscales: pool.min < pool.max && (azurePool ? azurePool.autoscale : env.cloud === 'aws' && env.cluster.addons.autoscaler === 'cluster-autoscaler'),
     spot: awsPool?.capacity === 'spot',
+    // EKS pools are a node group per zone, split as the stack splits them.
+    ...(awsPool && env.cloud === 'aws' && {
+      zoneGroups: zoneGroups(awsPool, env.cluster).map(({ zone, min, desired, max }) => ({ zone: zoneLabel(env, zone), min, desired, max })),
+    }),
   };
 }
 
@@ -198,7 +218,10 @@ export function poolShapes(env: Environment): PoolShape[] {
   return env.cluster.nodePools.map((pool) => poolShape(env, pool));
 }
 
-/** Node `index` of a pool: named `<pool>-<index>`, in the pool's zones round-robin, as node groups balance them. */
+/**
+ * Node `index` of a pool: named `<pool>-<index>`, in the given zones round-robin (as a
+ * group over several zones balances them); pass one zone to place it there.
+ */
 export function nodeOf(shape: PoolShape, index: number, zones: readonly string[] = shape.zones): NodeShape {
   const name = `${shape.pool}-${index}`;
   const zone = zones.length > 0 ? zones[index % zones.length] : undefined;
@@ -214,4 +237,23 @@ export function nodeOf(shape: PoolShape, index: number, zones: readonly string[]
     },
     taints: shape.taints,
   };
+}
+
+/**
+ * The nodes a pool starts with at its `min` or `desired`: each zone group's share, handed
+ * out a zone at a time (the same order as round-robin when the shares are even); without
+ * zone groups that many nodes round-robin over the pool's zones.
+ */
+export function startingNodes(shape: PoolShape, size: 'min' | 'desired'): NodeShape[] {
+  if (!shape.zoneGroups) return Array.from({ length: shape[size] }, (_, i) => nodeOf(shape, i));
+  const left = shape.zoneGroups.map((group) => group[size]);
+  const nodes: NodeShape[] = [];
+  while (left.some((n) => n > 0)) {
+    shape.zoneGroups.forEach((group, z) => {
+      if ((left[z] ?? 0) <= 0) return;
+      left[z] = (left[z] ?? 0) - 1;
+      nodes.push(nodeOf(shape, nodes.length, [group.zone]));
+    });
+  }
+  return nodes;
 }

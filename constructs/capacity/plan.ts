@@ -7,7 +7,10 @@
  *   (`desired`). What the first deploy gets.
  * - **peak**: every HorizontalPodAutoscaler at its maximum; pools that autoscale grow from
  *   `min` up to `max` as a cluster autoscaler would (a node at a time, in the pool that
- *   wastes least).
+ *   wastes least). An EKS pool is a node group per zone: it grows in the zone where the
+ *   pending pod fits, trying the zones with the fewest nodes first (balance-similar-node-groups),
+ *   each zone up to its own share of `max`. A pool of one group over several zones (AKS)
+ *   adds nodes to its zones round-robin, wherever the pod needs to be.
  * - **rollout**: each Deployment's rolling update, its `maxSurge` new pods on top of the
  *   steady state. With `maxUnavailable: 0` a surge pod that does not fit stalls the rollout
  *   (and a rollback); otherwise the rollout only slows down, which is reported as a warning.
@@ -22,7 +25,7 @@
 import type { Environment } from '../environment/load.js';
 import type { ManifestObject } from '../policy/finding.js';
 import { clusterAddOns } from './add-ons.js';
-import { UnknownMachineTypeError, nodeOf, poolShapes, type NodeShape, type PoolShape, type Resources } from './nodes.js';
+import { UnknownMachineTypeError, nodeOf, poolShapes, startingNodes, type NodeShape, type PoolShape, type Resources, type ZoneShare } from './nodes.js';
 import { DEFAULT_PRICES, HOURS_PER_MONTH, hourlyPrice, type PriceTable } from './prices.js';
 import { ClusterState, matchesNodeAffinity, untoleratedTaint, type Pod } from './scheduler.js';
 import { workloadsOf, type Uncounted, type Workload } from './workloads.js';
@@ -117,8 +120,8 @@ interface Simulation {
 
 interface SimulationInput {
   readonly shapes: readonly PoolShape[];
-  /** Nodes each pool starts with. */
-  readonly start: (shape: PoolShape) => number;
+  /** Which size each pool starts with (split over its zone groups, when it has them). */
+  readonly start: (shape: PoolShape) => 'min' | 'desired';
   /** Whether a pool may add nodes (up to its max) when a pod does not fit. */
   readonly grows: (shape: PoolShape) => boolean;
   readonly lostZone?: string;
@@ -134,16 +137,21 @@ function podOf(workload: Workload, index: number, name: string, revision = 'curr
   return { workload: workload.id, name, template: workload.template, labels, ...(node !== undefined && { node }) };
 }
 
-/** Whether a pod could run on a pool's nodes at all (node selector, affinity, taints). */
+/** Whether a pod could run on a pool's nodes at all, in one of its zones (node selector, affinity, taints). */
 function poolAccepts(shape: PoolShape, pod: Pod): boolean {
-  const node = nodeOf(shape, 0);
-  return matchesNodeAffinity({ ...pod, node: undefined }, node) && untoleratedTaint(shape.taints, pod.template.tolerations) === undefined;
+  if (untoleratedTaint(shape.taints, pod.template.tolerations) !== undefined) return false;
+  const zones = shape.zones.length > 0 ? shape.zones.map((zone) => [zone]) : [shape.zones];
+  return zones.some((zone) => matchesNodeAffinity({ ...pod, node: undefined }, nodeOf(shape, 0, zone)));
 }
+
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 class Simulator {
   readonly state = new ClusterState();
   readonly pending: PendingPod[] = [];
   readonly counts = new Map<string, number>();
+  /** Nodes per pool and zone (`<pool> <zone>`), for the zone groups' maxes. */
+  private readonly zoneCounts = new Map<string, number>();
   private readonly nextIndex = new Map<string, number>();
   private readonly daemons: { workload: Workload; index: number }[];
 
@@ -158,12 +166,11 @@ class Simulator {
   /** Starts each pool; nodes in a lost zone are gone. */
   startNodes(): void {
     for (const shape of this.input.shapes) {
-      const count = this.input.start(shape);
-      this.nextIndex.set(shape.pool, count);
+      const nodes = startingNodes(shape, this.input.start(shape));
+      this.nextIndex.set(shape.pool, nodes.length);
       this.counts.set(shape.pool, 0);
-      for (let i = 0; i < count; i++) {
-        const node = nodeOf(shape, i);
-        if (this.input.lostZone !== undefined && node.labels['topology.kubernetes.io/zone'] === this.input.lostZone) continue;
+      for (const node of nodes) {
+        if (this.input.lostZone !== undefined && node.labels[ZONE_LABEL] === this.input.lostZone) continue;
         this.addNode(this.state, node);
       }
     }
@@ -171,7 +178,11 @@ class Simulator {
 
   private addNode(state: ClusterState, node: NodeShape, record = true): void {
     state.addNode(node);
-    if (record) this.counts.set(node.pool, (this.counts.get(node.pool) ?? 0) + 1);
+    if (record) {
+      this.counts.set(node.pool, (this.counts.get(node.pool) ?? 0) + 1);
+      const zoneKey = `${node.pool} ${node.labels[ZONE_LABEL] ?? ''}`;
+      this.zoneCounts.set(zoneKey, (this.zoneCounts.get(zoneKey) ?? 0) + 1);
+    }
     for (const { workload, index } of this.daemons) {
       const pod = podOf(workload, index, `${workload.name}-${node.name}`, 'current', node.name);
       if (!matchesNodeAffinity(pod, node) || untoleratedTaint(node.taints, pod.template.tolerations)) continue;
@@ -185,19 +196,50 @@ class Simulator {
     this.pending.push({ pod: pod.name, workload: pod.workload, pools, message });
   }
 
+  /**
+   * The zone groups of a pool that may add a node, fewest nodes first (the autoscaler
+   * keeps similar groups balanced), ties in zone order: round-robin while they stay even.
+   */
+  private growableZones(shape: PoolShape, groups: readonly ZoneShare[]): ZoneShare[] {
+    const count = (group: ZoneShare) => this.zoneCounts.get(`${shape.pool} ${group.zone}`) ?? 0;
+    return groups
+      .filter((group) => group.zone !== this.input.lostZone && count(group) < group.max)
+      .map((group, order) => ({ group, order, count: count(group) }))
+      .sort((a, b) => a.count - b.count || a.order - b.order)
+      .map(({ group }) => group);
+  }
+
+  /**
+   * The node a pool would add for the pod: with zone groups, a node in the first zone
+   * (growableZones' order) where the pod fits; otherwise the next node round-robin, if the
+   * pod fits on it. Undefined when the pool cannot add one that takes the pod.
+   */
+  private poolNodeFor(shape: PoolShape, pod: Pod): { node: NodeShape; trial: ClusterState } | undefined {
+    const index = this.nextIndex.get(shape.pool) ?? 0;
+    const candidates: NodeShape[] = [];
+    if (shape.zoneGroups) {
+      for (const group of this.growableZones(shape, shape.zoneGroups)) candidates.push(nodeOf(shape, index, [group.zone]));
+    } else {
+      const zones = this.zonesOf(shape);
+      if ((this.counts.get(shape.pool) ?? 0) >= shape.max || (shape.zones.length > 0 && zones.length === 0)) return undefined;
+      candidates.push(nodeOf(shape, index, zones));
+    }
+    for (const node of candidates) {
+      const trial = this.state.clone();
+      this.addNode(trial, node, false);
+      if (trial.fits(pod, node.name)) return { node, trial };
+    }
+    return undefined;
+  }
+
   /** A new node of the pool that would take the pod, the one wasting least; undefined when none. */
   private growFor(pod: Pod): NodeShape | undefined {
     let best: { node: NodeShape; waste: number } | undefined;
     for (const shape of this.input.shapes) {
-      if (!this.input.grows(shape) || (this.counts.get(shape.pool) ?? 0) >= shape.max) continue;
-      const zones = this.zonesOf(shape);
-      if (shape.zones.length > 0 && zones.length === 0) continue;
-      if (!poolAccepts(shape, pod)) continue;
-      const index = this.nextIndex.get(shape.pool) ?? 0;
-      const node = nodeOf(shape, index, zones);
-      const trial = this.state.clone();
-      this.addNode(trial, node, false);
-      if (!trial.fits(pod, node.name)) continue;
+      if (!this.input.grows(shape) || !poolAccepts(shape, pod)) continue;
+      const found = this.poolNodeFor(shape, pod);
+      if (!found) continue;
+      const { node, trial } = found;
       const used = trial.usage(node.name);
       const waste = (node.allocatable.cpu - used.cpu - pod.template.requests.cpu) / node.allocatable.cpu +
         (node.allocatable.memory - used.memory - pod.template.requests.memory) / node.allocatable.memory;
@@ -364,10 +406,10 @@ export function planCapacity(env: Environment, objects: readonly ManifestObject[
   const steadyReplicas = (w: Workload) => w.replicas;
   const peakReplicas = (w: Workload) => w.peakReplicas;
 
-  const steady = simulate({ ...common, start: (s) => s.desired, grows: () => false, replicas: steadyReplicas });
-  const peak = simulate({ ...common, start: (s) => (s.autoscales ? s.min : s.desired), grows: (s) => s.autoscales, replicas: peakReplicas });
-  const sizing = simulate({ ...common, start: (s) => s.min, grows: () => true, replicas: steadyReplicas });
-  const peakSizing = simulate({ ...common, start: (s) => s.min, grows: () => true, replicas: peakReplicas });
+  const steady = simulate({ ...common, start: () => 'desired', grows: () => false, replicas: steadyReplicas });
+  const peak = simulate({ ...common, start: (s) => (s.autoscales ? 'min' : 'desired'), grows: (s) => s.autoscales, replicas: peakReplicas });
+  const sizing = simulate({ ...common, start: () => 'min', grows: () => true, replicas: steadyReplicas });
+  const peakSizing = simulate({ ...common, start: () => 'min', grows: () => true, replicas: peakReplicas });
 
   const scenarios: ScenarioResult[] = [
     scenario('steady', 'error', 'pods stay Pending on the nodes the pools start with', steady),
@@ -381,7 +423,7 @@ export function planCapacity(env: Environment, objects: readonly ManifestObject[
   const zones = [...new Set(shapes.flatMap((s) => s.zones))].filter((z) => z !== '0');
   if (zones.length >= 2) {
     for (const zone of zones) {
-      const lost = simulate({ ...common, start: (s) => s.desired, grows: (s) => s.autoscales, lostZone: zone, replicas: steadyReplicas });
+      const lost = simulate({ ...common, start: () => 'desired', grows: (s) => s.autoscales, lostZone: zone, replicas: steadyReplicas });
       scenarios.push(scenario(`zone ${zone} lost`, env.tier === 'prod' ? 'error' : 'warning', `with zone ${zone} down, pods stay Pending even with the other zones' pools at their max`, lost));
     }
   }

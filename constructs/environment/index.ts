@@ -7,3 +7,4 @@ export * from './cidr.js';
 export * from './platform.js';
 export * from './capabilities.js';
 export * from './gpu.js';
+export * from './zone-groups.js';

@@ -5,6 +5,7 @@
 import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Tier } from './schema.js';
 import { cidrContains, cidrsOverlap } from './cidr.js';
 import { versionSkewProblem } from './versions.js';
+import { zoneGroups } from './zone-groups.js';
 
 /** A problem with one configuration key (a dotted path under the kit's namespace). */
 export interface ConfigProblem {
@@ -25,6 +26,11 @@ export function accessEntryName(arn: string): string {
 /** The longest node group name prefix EKS accepts (63 characters less its 26-character unique suffix). */
 export const NODE_GROUP_PREFIX_MAX = 37;
 
+/** The name prefix of a pool's node group in one zone: `kit-prod-general-a-`. */
+export function nodeGroupPrefix(clusterName: string, poolName: string, zoneSuffix: string): string {
+  return `${clusterName}-${poolName}-${zoneSuffix}-`;
+}
+
 /** Problems in an EKS environment's cluster settings. */
 export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Tier): ConfigProblem[] {
   const problems = [...poolProblems(cluster.nodePools, cluster.version, cluster.zones)];
@@ -37,10 +43,11 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     problems.push({ key: 'cluster.vpcCidr', message: `'${cluster.vpcCidr}' is a /${vpcPrefix}; expected a /16 to /20 (each zone gets a private /19-equivalent eighth and a public /22-equivalent)` });
   }
   cluster.nodePools.forEach((pool, i) => {
-    // EKS appends 26 characters to a node group's name prefix, and a name has at most 63.
-    const prefix = `${cluster.name}-${pool.name}-`;
+    // A node group per zone, named by a prefix `<cluster>-<pool>-<zone letter>-`: EKS appends
+    // 26 characters to the prefix, and a name has at most 63.
+    const prefix = zoneGroups(pool, cluster).map((group) => nodeGroupPrefix(cluster.name, pool.name, group.suffix)).reduce((a, b) => (b.length > a.length ? b : a));
     if (prefix.length > NODE_GROUP_PREFIX_MAX) {
-      problems.push({ key: `cluster.nodePools[${i}].name`, message: `'${pool.name}' makes the node group name prefix '${prefix}' ${prefix.length} characters long; cluster name and pool name together must leave it at most ${NODE_GROUP_PREFIX_MAX}` });
+      problems.push({ key: `cluster.nodePools[${i}].name`, message: `'${pool.name}' makes the node group name prefix '${prefix}' ${prefix.length} characters long; cluster name, pool name and zone letter together must leave it at most ${NODE_GROUP_PREFIX_MAX}` });
     }
     const arm = pool.instanceTypes.map(isArmInstanceType);
     if (arm.some((a) => a !== arm[0])) {

@@ -41,7 +41,7 @@ describe('npm run capacity', () => {
     // The platform's releases count: Prometheus, Alertmanager, Grafana, the operator, kube-state-metrics,
     // node-exporter on each node, metrics-server, cert-manager, the Envoy Gateway controller, and the EKS
     // controllers (the AWS Load Balancer Controller, the Cluster Autoscaler, external-dns).
-    assert.match(stdout, /^general\s+m6i\.xlarge\s+3\/3\/6\s+3\.92\/14\.5Gi\/110\s+8\.01\/11\.76 \(68%\)\s+16\.4Gi\/43\.4Gi \(38%\)\s+64\/330 \(19%\)\s+3 node\(s\)\s+3 node\(s\)$/m);
+    assert.match(stdout, /^general\s+m6i\.xlarge\s+3\/3\/8\s+3\.92\/14\.5Gi\/110\s+8\.01\/11\.76 \(68%\)\s+16\.4Gi\/43\.4Gi \(38%\)\s+64\/330 \(19%\)\s+3 node\(s\)\s+3 node\(s\)$/m);
     assert.match(stdout, /^Not counted:\n {2}Gateway\/edge\/edge: its proxy pods are created by its Gateway controller \(Envoy Gateway: an Envoy Deployment per Gateway\)\n\n/m);
     assert.match(stdout, /^ {2}fits {4}zone eu-west-1b lost \(nodes: general=3\)$/m);
     assert.match(stdout, /^total\s+542 USD/m);

@@ -44,6 +44,8 @@ const HELM_RELEASE = 'kubernetes:helm.sh/v3:Release';
 const K8S_PROVIDER = 'pulumi:providers:kubernetes';
 const EKS_COMPONENT = 'k8s-platform-kit:aws:EksCluster';
 const NS = 'k8s-platform-kit';
+/** prod's zones, each with a node group of every pool. */
+const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
 /** The role the mocked caller (an assumed-role session of `kit-deployer`) resolves to through `aws.iam.getSessionContext`. */
 const DEPLOYER_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/kit-deployer`;
@@ -200,21 +202,44 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(one('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'prod-ebs-csi').inputs.policyArn, 'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy');
   });
 
-  it('creates one managed node group per pool, sized, labelled and tainted from config', () => {
-    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), ['prod-general', 'prod-spot']);
-    const general = one(NODE_GROUP, 'prod-general');
-    assert.equal(general.inputs.nodeGroupNamePrefix, 'kit-prod-general-');
-    assert.equal(general.inputs.nodeGroupName, undefined, 'a prefix, not a fixed name, so a replacement can be created before the old group is deleted');
-    assert.equal(general.inputs.version, '1.34');
-    assert.equal(general.inputs.capacityType, 'ON_DEMAND');
-    assert.deepEqual(general.inputs.scalingConfig, { minSize: 4, desiredSize: 4, maxSize: 9 });
-    assert.deepEqual(general.inputs.instanceTypes, ['m6i.xlarge']);
-    assert.equal(general.inputs.amiType, 'AL2023_x86_64_STANDARD');
-    assert.equal(general.inputs.subnetIds.length, 3);
-    const spot = one(NODE_GROUP, 'prod-spot');
-    assert.equal(spot.inputs.capacityType, 'SPOT');
-    assert.deepEqual(spot.inputs.taints, [{ key: 'capacity', value: 'spot', effect: 'NO_SCHEDULE' }]);
-    assert.deepEqual(spot.inputs.labels, { capacity: 'spot', 'k8s-platform-kit.dev/pool': 'spot' });
+  it('creates one managed node group per pool and zone, labelled and tainted from config', () => {
+    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), [...ZONES.map((z) => `prod-general-${z}`), ...ZONES.map((z) => `prod-spot-${z}`)]);
+    for (const zone of ZONES) {
+      const general = one(NODE_GROUP, `prod-general-${zone}`);
+      assert.equal(general.inputs.nodeGroupName, undefined, 'a prefix, not a fixed name, so a replacement can be created before the old group is deleted');
+      assert.equal(general.inputs.version, '1.34');
+      assert.equal(general.inputs.capacityType, 'ON_DEMAND');
+      assert.deepEqual(general.inputs.instanceTypes, ['m6i.xlarge']);
+      assert.equal(general.inputs.amiType, 'AL2023_x86_64_STANDARD');
+      assert.deepEqual(general.inputs.labels, { 'k8s-platform-kit.dev/pool': 'general' }, 'no zone label of its own: the zone groups of a pool stay similar for the autoscaler');
+      const spot = one(NODE_GROUP, `prod-spot-${zone}`);
+      assert.equal(spot.inputs.capacityType, 'SPOT');
+      assert.deepEqual(spot.inputs.taints, [{ key: 'capacity', value: 'spot', effect: 'NO_SCHEDULE' }]);
+      assert.deepEqual(spot.inputs.labels, { capacity: 'spot', 'k8s-platform-kit.dev/pool': 'spot' });
+    }
+  });
+
+  it("puts each zone's node group in that zone's private subnet only", () => {
+    for (const pool of ['general', 'spot']) {
+      for (const zone of ZONES) assert.deepEqual(one(NODE_GROUP, `prod-${pool}-${zone}`).inputs.subnetIds, [`prod-private-${zone}-id`], `${pool} ${zone}`);
+    }
+  });
+
+  it("splits each pool's min, desired and max over its zones, earlier zones getting the remainder, every max at least 1", () => {
+    const scaling = (pool: string) => ZONES.map((zone) => one(NODE_GROUP, `prod-${pool}-${zone}`).inputs.scalingConfig);
+    assert.deepEqual(scaling('general'), [
+      { minSize: 2, desiredSize: 2, maxSize: 3 },
+      { minSize: 1, desiredSize: 1, maxSize: 3 },
+      { minSize: 1, desiredSize: 1, maxSize: 3 },
+    ], 'general: 4/4/9 over three zones');
+    assert.deepEqual(scaling('spot'), ZONES.map(() => ({ minSize: 0, desiredSize: 0, maxSize: 2 })), 'spot: 0/0/6 over three zones');
+  });
+
+  it("keeps one launch template per pool, shared by the pool's zone groups", () => {
+    assert.deepEqual(ofType('aws:ec2/launchTemplate:LaunchTemplate').map((t) => t.name).sort(), ['prod-general', 'prod-spot']);
+    for (const zone of ZONES) {
+      assert.deepEqual(one(NODE_GROUP, `prod-general-${zone}`).inputs.launchTemplate, { id: 'prod-general-id', version: one(NODE_GROUP, 'prod-general-eu-west-1a').inputs.launchTemplate.version });
+    }
   });
 
   it('requires IMDSv2 with hop limit 1, encrypts the root volume and sets max-pods in every launch template', () => {
@@ -228,8 +253,10 @@ describe('prod (EKS, three zones)', () => {
   });
 
   it('parents every cloud resource to the EksCluster component', async () => {
-    const urn = await valueOf(eks.nodeGroups.general!.urn);
-    assert.match(urn, /::k8s-platform-kit:aws:EksCluster\$aws:eks\/nodeGroup:NodeGroup::prod-general$/);
+    assert.deepEqual(Object.keys(eks.nodeGroups), ['general', 'spot']);
+    assert.deepEqual(Object.keys(eks.nodeGroups.general ?? {}), ZONES);
+    const urn = await valueOf(eks.nodeGroups.general!['eu-west-1b']!.urn);
+    assert.match(urn, /::k8s-platform-kit:aws:EksCluster\$aws:eks\/nodeGroup:NodeGroup::prod-general-eu-west-1b$/);
     assert.match(await valueOf(eks.cluster.urn), /k8s-platform-kit:aws:EksCluster\$aws:eks\/cluster:Cluster::prod-cluster$/);
   });
 
@@ -251,12 +278,14 @@ describe('prod (EKS, three zones)', () => {
     assert.equal(recorded.filter((r) => r.type === 'kubernetes:yaml/v2:ConfigGroup').length, 1, 'the apps themselves come from Git, not from Pulumi');
   });
 
-  it('names each node group by a prefix (<cluster>-<pool>-) and replaces its nodes one at a time by default', () => {
+  it('names each node group by a prefix (<cluster>-<pool>-<zone letter>-) and replaces its nodes one at a time by default', () => {
     for (const pool of ['general', 'spot']) {
-      const group = one(NODE_GROUP, `prod-${pool}`);
-      assert.equal(group.inputs.nodeGroupNamePrefix, `kit-prod-${pool}-`);
-      assert.equal(group.inputs.nodeGroupName, undefined);
-      assert.deepEqual(group.inputs.updateConfig, { maxUnavailable: 1 }, `${pool}: the schema's default updateConfig`);
+      for (const [zone, letter] of ZONES.map((z) => [z, z.slice(-1)] as const)) {
+        const group = one(NODE_GROUP, `prod-${pool}-${zone}`);
+        assert.equal(group.inputs.nodeGroupNamePrefix, `kit-prod-${pool}-${letter}-`);
+        assert.equal(group.inputs.nodeGroupName, undefined);
+        assert.deepEqual(group.inputs.updateConfig, { maxUnavailable: 1 }, `${pool}: the schema's default updateConfig`);
+      }
     }
   });
 
@@ -382,7 +411,7 @@ describe('prod (EKS, three zones)', () => {
     const provider = one(K8S_PROVIDER, 'prod-k8s');
     assert.deepEqual(provider.dependsOn, [`${EKS_COMPONENT}::prod`]);
     const children = childrenOf(`${EKS_COMPONENT}::prod`).map(refOf);
-    for (const ref of [`${ADDON}::prod-coredns`, `${NODE_GROUP}::prod-general`, `${ACCESS_POLICY}::prod-access-deployer`, `${POD_IDENTITY}::prod-velero`]) {
+    for (const ref of [`${ADDON}::prod-coredns`, `${NODE_GROUP}::prod-general-eu-west-1a`, `${ACCESS_POLICY}::prod-access-deployer`, `${POD_IDENTITY}::prod-velero`]) {
       assert.ok(children.includes(ref), `${ref} is a child of the component the provider waits for`);
     }
     for (const r of recorded.filter((x) => x.type.startsWith('kubernetes:'))) {
@@ -513,14 +542,19 @@ describe('staging with its EKS options changed (no autoscaler, no LBC, no Networ
     eks = (await build(env)).cluster as EksCluster;
   });
 
-  it('sizes a fixed pool as configured: no Cluster Autoscaler tags, desired size applied (no ignoreChanges), updateConfig as a percentage', () => {
-    const group = one(NODE_GROUP, 'staging-general');
-    assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 3 });
-    assert.equal(group.inputs.tags, undefined);
-    assert.deepEqual(group.ignoreChanges, []);
-    assert.deepEqual(group.inputs.updateConfig, { maxUnavailablePercentage: 34 });
-    assert.equal(group.inputs.nodeGroupNamePrefix, 'kit-staging-general-');
-    assert.ok(group.dependsOn.includes(`${ADDON}::staging-vpc-cni`));
+  it('sizes a fixed pool as configured, split over its zones: no Cluster Autoscaler tags, desired size applied (no ignoreChanges), updateConfig as a percentage', () => {
+    const sizes = { 'eu-west-1a': 2, 'eu-west-1b': 1 };
+    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), ['staging-general-eu-west-1a', 'staging-general-eu-west-1b']);
+    for (const [zone, size] of Object.entries(sizes)) {
+      const group = one(NODE_GROUP, `staging-general-${zone}`);
+      assert.deepEqual(group.inputs.scalingConfig, { minSize: size, desiredSize: size, maxSize: size }, `3/3/3 over two zones: ${zone}`);
+      assert.equal(group.inputs.tags, undefined);
+      assert.deepEqual(group.ignoreChanges, []);
+      assert.deepEqual(group.inputs.updateConfig, { maxUnavailablePercentage: 34 });
+      assert.equal(group.inputs.nodeGroupNamePrefix, `kit-staging-general-${zone.slice(-1)}-`);
+      assert.deepEqual(group.inputs.subnetIds, [`staging-private-${zone}-id`]);
+      assert.ok(group.dependsOn.includes(`${ADDON}::staging-vpc-cni`));
+    }
   });
 
   it('creates no role, policy or Pod Identity association for the Cluster Autoscaler or the LBC, and the App runs neither', () => {
@@ -584,13 +618,16 @@ describe('prod with a GPU pool', () => {
       cluster.nodePools = [...cluster.nodePools, { name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 }];
     });
     await build(env);
-    const gpu = one(NODE_GROUP, 'prod-gpu');
-    assert.equal(gpu.inputs.amiType, 'AL2023_x86_64_NVIDIA');
-    assert.deepEqual(gpu.inputs.taints, [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }]);
-    assert.deepEqual(gpu.inputs.labels, { 'nvidia.com/gpu.present': 'true', 'k8s-platform-kit.dev/pool': 'gpu' });
-    assert.deepEqual(gpu.inputs.instanceTypes, ['g5.xlarge']);
-    assert.equal(gpu.inputs.nodeGroupNamePrefix, 'kit-prod-gpu-');
-    for (const name of ['prod-general', 'prod-spot']) assert.equal(one(NODE_GROUP, name).inputs.amiType, 'AL2023_x86_64_STANDARD', name);
+    for (const zone of ZONES) {
+      const gpu = one(NODE_GROUP, `prod-gpu-${zone}`);
+      assert.equal(gpu.inputs.amiType, 'AL2023_x86_64_NVIDIA');
+      assert.deepEqual(gpu.inputs.taints, [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NO_SCHEDULE' }]);
+      assert.deepEqual(gpu.inputs.labels, { 'nvidia.com/gpu.present': 'true', 'k8s-platform-kit.dev/pool': 'gpu' });
+      assert.deepEqual(gpu.inputs.instanceTypes, ['g5.xlarge']);
+      assert.equal(gpu.inputs.nodeGroupNamePrefix, `kit-prod-gpu-${zone.slice(-1)}-`);
+      assert.deepEqual(gpu.inputs.scalingConfig, { minSize: 0, desiredSize: 0, maxSize: 1 }, 'max 2 over three zones: 1, 1, 0 raised to 1');
+      for (const name of ['prod-general', 'prod-spot']) assert.equal(one(NODE_GROUP, `${name}-${zone}`).inputs.amiType, 'AL2023_x86_64_STANDARD', name);
+    }
     const objects = collectObjects(buildApp(env).charts).map((i) => i.object);
     assert.equal(releaseOf(objects, HelmChart.NVIDIA_DEVICE_PLUGIN).spec.values.nodeSelector?.['nvidia.com/gpu.present'], 'true');
   });
@@ -601,18 +638,24 @@ describe('blue/green node pools (the seed 000 upgrade)', () => {
     const base = loadEnvironment('prod');
     if (base.cloud !== 'aws') throw new Error('prod is expected on AWS');
     const [blue, spot] = base.cluster.nodePools as [AwsNodePool, AwsNodePool];
+    const groupsOf = (...pools: string[]) => pools.flatMap((pool) => ZONES.map((zone) => `prod-${pool}-${zone}`)).sort();
     await build(base);
-    const before = one(NODE_GROUP, 'prod-general');
+    const before = Object.fromEntries(ZONES.map((zone) => [zone, one(NODE_GROUP, `prod-general-${zone}`).inputs]));
 
     const green = { ...blue, name: 'general-135', version: '1.35' };
     const pinnedBlue = { ...blue, version: '1.34' };
     await build({ ...base, cluster: { ...base.cluster, version: '1.35', nodePools: [pinnedBlue, spot, green] } });
     assert.equal(one(CLUSTER, 'prod-cluster').inputs.version, '1.35');
-    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), ['prod-general', 'prod-general-135', 'prod-spot']);
-    assert.deepEqual(one(NODE_GROUP, 'prod-general').inputs, before.inputs, 'the old pool keeps its name and inputs');
-    assert.equal(one(NODE_GROUP, 'prod-general-135').inputs.version, '1.35');
+    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), groupsOf('general', 'general-135', 'spot'));
+    for (const zone of ZONES) {
+      assert.deepEqual(one(NODE_GROUP, `prod-general-${zone}`).inputs, before[zone], `the old pool's ${zone} group keeps its name and inputs`);
+      const greenGroup = one(NODE_GROUP, `prod-general-135-${zone}`);
+      assert.equal(greenGroup.inputs.version, '1.35');
+      assert.equal(greenGroup.inputs.nodeGroupNamePrefix, `kit-prod-general-135-${zone.slice(-1)}-`);
+    }
+    assert.deepEqual(ofType('aws:ec2/launchTemplate:LaunchTemplate').map((t) => t.name).sort(), ['prod-general', 'prod-general-135', 'prod-spot']);
 
     await build({ ...base, cluster: { ...base.cluster, version: '1.35', nodePools: [spot, green] } });
-    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), ['prod-general-135', 'prod-spot']);
+    assert.deepEqual(ofType(NODE_GROUP).map((n) => n.name).sort(), groupsOf('general-135', 'spot'));
   });
 });

@@ -16,6 +16,7 @@ import {
   planCapacity,
   poolShape,
   poolShapes,
+  startingNodes,
   UnknownMachineTypeError,
 } from '../../../constructs/capacity/index.js';
 import { machineSize, parseEnvironment, readStackConfig } from '../../../constructs/environment/index.js';
@@ -107,6 +108,24 @@ describe('pool shapes of the repository environments', () => {
     const nodes = [0, 1, 2, 3].map((i) => nodeOf(general!, i));
     assert.deepEqual(nodes.map((n) => n.labels['topology.kubernetes.io/zone']), ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1a']);
     assert.deepEqual(nodes.map((n) => n.labels['kubernetes.io/hostname']), ['general-0', 'general-1', 'general-2', 'general-3']);
+  });
+
+  it('prod: each EKS pool is a node group per zone, split as the stack splits it, and starts with its zones\' shares', () => {
+    const [general, spot] = poolShapes(loadEnvironment('prod'));
+    assert.deepEqual(general?.zoneGroups, [
+      { zone: 'eu-west-1a', min: 2, desired: 2, max: 3 },
+      { zone: 'eu-west-1b', min: 1, desired: 1, max: 3 },
+      { zone: 'eu-west-1c', min: 1, desired: 1, max: 3 },
+    ]);
+    assert.deepEqual(spot?.zoneGroups?.map((g) => [g.min, g.max]), [[0, 2], [0, 2], [0, 2]]);
+    const zonesOf = (size: 'min' | 'desired') => startingNodes(general!, size).map((n) => n.labels['topology.kubernetes.io/zone']);
+    assert.deepEqual(zonesOf('desired'), ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1a']);
+    assert.deepEqual(startingNodes(general!, 'min').map((n) => n.name), ['general-0', 'general-1', 'general-2', 'general-3']);
+    assert.deepEqual(startingNodes(spot!, 'min'), []);
+  });
+
+  it('AKS pools are one group over their zones: no zone groups, nodes round-robin', () => {
+    assert.ok(poolShapes(loadEnvironment('dev')).every((p) => p.zoneGroups === undefined));
   });
 
   it('EKS pools grow only where the Cluster Autoscaler is installed: with addons.autoscaler none, prod stays at its fixed sizes even at peak', () => {

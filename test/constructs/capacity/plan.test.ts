@@ -18,6 +18,7 @@ import {
   objectsOf,
   planCapacity,
   type CapacityPlan,
+  type PoolShape,
 } from '../../../constructs/capacity/index.js';
 import { machineSize, parseEnvironment, readStackConfig } from '../../../constructs/environment/index.js';
 import { deployment, environment, helmRelease, hpa, pool } from './_fixtures.js';
@@ -172,6 +173,51 @@ describe('peaks, pools that grow, and zone loss', () => {
   });
 });
 
+describe('a node group per zone (EKS)', () => {
+  const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+  /** Three nodes, one per zone, each group growing to 2 (max 6); the single-group twin for comparison. */
+  const single = pool('general', { cpu: 2, memoryGiB: 8, pods: 110, count: 3, max: 6, autoscales: true, zones: ZONES });
+  const perZone: PoolShape = { ...single, zoneGroups: ZONES.map((zone) => ({ zone, min: 1, desired: 1, max: 2 })) };
+  // Fills each starting node, then asks for pods that must run in eu-west-1c.
+  const filler = deployment('filler', { replicas: 3, cpu: '1500m' });
+  const pinned = (replicas: number, zone = 'eu-west-1c', name = 'pinned') => deployment(name, {
+    replicas,
+    cpu: '1500m',
+    pod: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: [zone] }] }] } } } },
+  });
+
+  it('a zone-pinned pod gets a new node in its zone at peak', () => {
+    const plan = planCapacity(staging, [filler, pinned(1)], { ...none, pools: [perZone] });
+    const peak = scenario(plan, 'peak');
+    assert.equal(peak.fits, true);
+    assert.deepEqual(peak.nodes, { general: 4 });
+  });
+
+  it('one group over the zones adds the node where its round-robin lands (eu-west-1a), and the pinned pod stays Pending', () => {
+    const peak = scenario(planCapacity(staging, [filler, pinned(1)], { ...none, pools: [single] }), 'peak');
+    assert.equal(peak.fits, false);
+    assert.deepEqual(peak.pending.map((p) => [p.pod, p.pools]), [['pinned-0', ['general']]]);
+  });
+
+  it("a zone grows only to its own share of max, though the pool's total is below it", () => {
+    const peak = scenario(planCapacity(staging, [filler, pinned(2)], { ...none, pools: [perZone] }), 'peak');
+    assert.equal(peak.fits, false);
+    assert.deepEqual(peak.nodes, { general: 4 });
+    assert.deepEqual(peak.pending.map((p) => p.pod), ['pinned-1']);
+  });
+
+  it('a pod that fits anywhere gets its node in the zone with the fewest nodes, keeping the groups balanced', () => {
+    // Starts eu-west-1a ×1, eu-west-1c ×2, filled; the node for `any` goes to eu-west-1b (none
+    // yet; eu-west-1a, first in order, has one), so only one more eu-west-1b node is left for
+    // the two pods pinned there.
+    const lopsided: PoolShape = { ...single, zoneGroups: [1, 0, 2].map((count, i) => ({ zone: ZONES[i]!, min: count, desired: count, max: 2 })) };
+    const objects = [filler, deployment('any', { replicas: 1, cpu: '1500m' }), pinned(2, 'eu-west-1b', 'pinned-b')];
+    const peak = scenario(planCapacity(staging, objects, { ...none, pools: [lopsided] }), 'peak');
+    assert.deepEqual(peak.nodes, { general: 5 });
+    assert.deepEqual(peak.pending.map((p) => p.pod), ['pinned-b-1']);
+  });
+});
+
 describe('pods declared by HelmReleases', () => {
   const general = pool('general', { cpu: 2, memoryGiB: 8, pods: 110, count: 2 });
   const spot = pool('spot', { cpu: 2, memoryGiB: 8, pods: 110, count: 1, taints: [{ key: 'capacity', value: 'spot', effect: 'NoSchedule' }] });
@@ -220,10 +266,11 @@ describe('pods declared by HelmReleases', () => {
 
 describe('the repository environments', () => {
   for (const name of ['dev', 'staging', 'prod']) {
-    it(`${name}: fits at rest, at peak and through every rollout, and prices every pool`, () => {
+    it(`${name}: fits at rest, at peak, through every rollout and every zone loss, and prices every pool`, () => {
       const env = loadEnvironment(name);
       const plan = planCapacity(env, objectsOf(buildApp(env)));
       assert.deepEqual(plan.problems, []);
+      assert.equal(plan.fits, true);
       assert.ok(plan.pools.every((p) => p.hourly !== undefined), 'every pool has a price');
       assert.ok(scenario(plan, 'rollout Deployment/todo/todoapi').fits);
       assert.match(fillChart(plan), /^<svg[^>]*>[\s\S]*<\/svg>\n$/);

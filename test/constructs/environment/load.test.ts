@@ -208,7 +208,7 @@ describe('bad input', () => {
     cluster.name = 'kit-production-europe-west';
     cluster.nodePools[1].name = 'spot-burst';
     assert.deepEqual(problems(config), [
-      `${NS}:cluster.nodePools[1].name: 'spot-burst' makes the node group name prefix 'kit-production-europe-west-spot-burst-' 38 characters long; cluster name and pool name together must leave it at most 37`,
+      `${NS}:cluster.nodePools[1].name: 'spot-burst' makes the node group name prefix 'kit-production-europe-west-spot-burst-a-' 40 characters long; cluster name, pool name and zone letter together must leave it at most 37`,
       `${NS}:cluster.access[0].principalArn: duplicate principal 'arn:aws:iam::123456789012:role/ops' (also at index 0)`,
       `${NS}:cluster.access[0].namespaces: is ["todo"]; cluster-admin is cluster-wide: use policy admin for namespace administrators, or leave namespaces out`,
     ]);
