@@ -49,6 +49,11 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
     if (prefix.length > NODE_GROUP_PREFIX_MAX) {
       problems.push({ key: `cluster.nodePools[${i}].name`, message: `'${pool.name}' makes the node group name prefix '${prefix}' ${prefix.length} characters long; cluster name, pool name and zone letter together must leave it at most ${NODE_GROUP_PREFIX_MAX}` });
     }
+    // One node group per zone (zone-groups.ts), and EKS needs a max of at least 1 in each.
+    const zoneCount = (pool.zones ?? cluster.zones).length;
+    if (pool.max < zoneCount) {
+      problems.push({ key: `cluster.nodePools[${i}].max`, message: `(${pool.max}) is below the ${zoneCount} zones of pool '${pool.name}'; each zone's node group needs a max of at least 1: raise max to ${zoneCount}, or list fewer zones in the pool's zones` });
+    }
     const arm = pool.instanceTypes.map(isArmInstanceType);
     if (arm.some((a) => a !== arm[0])) {
       problems.push({ key: `cluster.nodePools[${i}].instanceTypes`, message: `${JSON.stringify(pool.instanceTypes)} mixes Graviton (arm64) and x86_64 types; one pool runs one AMI` });

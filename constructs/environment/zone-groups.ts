@@ -15,7 +15,7 @@ export interface ZoneGroup {
   readonly suffix: string;
   readonly min: number;
   readonly desired: number;
-  /** At least 1: EKS rejects a node group whose max is 0. */
+  /** At least 1: EKS rejects a node group whose max is 0 (the loader requires a pool's max to reach its zone count). */
   readonly max: number;
 }
 
@@ -35,10 +35,10 @@ export function zoneSuffix(zone: string): string {
 /**
  * The node groups of an EKS pool, one per zone of the pool (its `zones`, or the cluster's),
  * in zone order. The pool's min, desired and max are each split evenly over the zones,
- * earlier zones getting the remainder (min 4 over three zones: 2, 1, 1). EKS rejects a max
- * of 0, so a zone whose share of max is 0 gets 1: the groups' maxes add up to the pool's
- * max, or to the zone count when max is smaller than that (max 2 over three zones: 1, 1, 1).
- * Min and desired never exceed a zone's max, as their shares are never larger than max's.
+ * earlier zones getting the remainder (min 4 over three zones: 2, 1, 1), so the groups add
+ * up to the pool's sizes. EKS rejects a max of 0; the loader refuses a pool whose max is
+ * below its zone count, so every group's max is at least 1. Min and desired never exceed a
+ * zone's max, as their shares are never larger than max's.
  */
 export function zoneGroups(pool: AwsNodePool, cluster: AwsCluster): ZoneGroup[] {
   const zones = pool.zones ?? cluster.zones;

@@ -116,7 +116,7 @@ describe('an environment that lacks a capability', () => {
       'Job/ml/train: add a pool of GPU instance types to k8s-platform-kit:cluster.nodePools (the stack gives it the NVIDIA AMI, a nvidia.com/gpu taint and the device plugin)',
     ]);
     const withGpus = environment('prod', (s) => {
-      s.cluster.nodePools.push({ name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 });
+      s.cluster.nodePools.push({ name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 3 });
     });
     assert.deepEqual(await check(withGpus), []);
     const plugin = collectObjects(buildApp(withGpus).charts).map((i) => i.object).find((o) => o.kind === 'HelmRelease' && o.metadata?.name === 'nvidia-device-plugin');

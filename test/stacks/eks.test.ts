@@ -615,7 +615,7 @@ describe('staging with its EKS options changed (no autoscaler, no LBC, no Networ
 describe('prod with a GPU pool', () => {
   it('runs the GPU pool on the NVIDIA AMI, tainted nvidia.com/gpu=true:NoSchedule and labelled for the device plugin; the other pools stay standard', async () => {
     const env = editedEnvironment('prod', (cluster) => {
-      cluster.nodePools = [...cluster.nodePools, { name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 }];
+      cluster.nodePools = [...cluster.nodePools, { name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 3 }];
     });
     await build(env);
     for (const zone of ZONES) {
@@ -625,7 +625,7 @@ describe('prod with a GPU pool', () => {
       assert.deepEqual(gpu.inputs.labels, { 'nvidia.com/gpu.present': 'true', 'k8s-platform-kit.dev/pool': 'gpu' });
       assert.deepEqual(gpu.inputs.instanceTypes, ['g5.xlarge']);
       assert.equal(gpu.inputs.nodeGroupNamePrefix, `kit-prod-gpu-${zone.slice(-1)}-`);
-      assert.deepEqual(gpu.inputs.scalingConfig, { minSize: 0, desiredSize: 0, maxSize: 1 }, 'max 2 over three zones: 1, 1, 0 raised to 1');
+      assert.deepEqual(gpu.inputs.scalingConfig, { minSize: 0, desiredSize: 0, maxSize: 1 }, 'max 3 over three zones: 1, 1, 1');
       for (const name of ['prod-general', 'prod-spot']) assert.equal(one(NODE_GROUP, `${name}-${zone}`).inputs.amiType, 'AL2023_x86_64_STANDARD', name);
     }
     const objects = collectObjects(buildApp(env).charts).map((i) => i.object);

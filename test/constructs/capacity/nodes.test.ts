@@ -133,17 +133,17 @@ describe('pool shapes of the repository environments', () => {
     const cluster = config['k8s-platform-kit:cluster'];
     cluster.addons.autoscaler = 'none';
     cluster.nodePools[0] = { ...cluster.nodePools[0], min: 4, desired: 4, max: 4 };
-    cluster.nodePools[1] = { ...cluster.nodePools[1], min: 1, desired: 1, max: 1 };
+    cluster.nodePools[1] = { ...cluster.nodePools[1], min: 3, desired: 3, max: 3 };
     const fixed = parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'Pulumi.prod.yaml' });
     assert.deepEqual(poolShapes(fixed).map((p) => p.autoscales), [false, false]);
     assert.deepEqual(poolShapes(loadEnvironment('prod')).map((p) => p.autoscales), [true, true]);
     const peak = planCapacity(fixed, objectsOf(buildApp(fixed))).scenarios.find((s) => s.name === 'peak');
-    assert.deepEqual(peak?.nodes, { general: 4, spot: 1 });
+    assert.deepEqual(peak?.nodes, { general: 4, spot: 3 });
   });
 
   it('a GPU pool carries the nvidia.com/gpu taint and the GPU node label the device plugin selects', () => {
     const config = structuredClone(readStackConfig('Pulumi.prod.yaml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    config['k8s-platform-kit:cluster'].nodePools.push({ name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 });
+    config['k8s-platform-kit:cluster'].nodePools.push({ name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 3 });
     const gpu = poolShapes(parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'Pulumi.prod.yaml' }))[2];
     assert.deepEqual(gpu?.taints, [{ key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' }]);
     assert.equal(gpu?.labels['nvidia.com/gpu.present'], 'true');

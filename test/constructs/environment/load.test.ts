@@ -189,6 +189,16 @@ describe('bad input', () => {
     ]);
   });
 
+  it('rejects a pool whose max is below its zone count (each zone\'s node group needs max >= 1)', () => {
+    const config = prodConfig();
+    config[`${NS}:cluster`].nodePools.push({ name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: 0, max: 2 });
+    assert.deepEqual(problems(config), [
+      `${NS}:cluster.nodePools[2].max: (2) is below the 3 zones of pool 'gpu'; each zone's node group needs a max of at least 1: raise max to 3, or list fewer zones in the pool's zones`,
+    ]);
+    config[`${NS}:cluster`].nodePools[2].zones = ['eu-west-1a', 'eu-west-1b'];
+    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+  });
+
   it('rejects principals whose access entries would get the same name, or the deployer\'s', () => {
     const config = prodConfig();
     const cluster = config[`${NS}:cluster`];

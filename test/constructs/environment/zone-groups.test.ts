@@ -50,11 +50,6 @@ describe('zoneGroups', () => {
     assert.deepEqual(sizesOf(sized({ min: 0, desired: 0, max: 6 })), [[0, 0, 2], [0, 0, 2], [0, 0, 2]]);
   });
 
-  it("gives every zone a max of at least 1 (EKS rejects 0), so a max below the zone count reaches one node per zone", () => {
-    assert.deepEqual(sizesOf(sized({ min: 1, desired: 1, max: 1 })), [[1, 1, 1], [0, 0, 1], [0, 0, 1]]);
-    assert.deepEqual(sizesOf(sized({ min: 2, desired: 2, max: 2 })), [[1, 1, 1], [1, 1, 1], [0, 0, 1]]);
-  });
-
   it("keeps the pool's total max whenever it is at least the zone count", () => {
     for (const max of [3, 4, 5, 9, 10]) {
       const groups = zoneGroups(sized({ min: 3, desired: 3, max }), cluster);
