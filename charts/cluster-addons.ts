@@ -40,11 +40,11 @@ export class ClusterAddOnsChart extends Chart {
     if (addons.autoscaler === 'cluster-autoscaler') {
       this.autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', { clusterName, region: env.region });
     }
-    if (addons.externalDns) {
+    // The loader requires the platform (its domain) wherever externalDns is set.
+    if (addons.externalDns && env.platform) {
       this.externalDns = new ExternalDns(this, 'ExternalDns', {
         hostedZoneId: addons.externalDns.hostedZoneId,
-        // The loader requires the platform's domain wherever externalDns is set.
-        domainFilters: env.platform ? [env.platform.domain] : [],
+        domainFilters: [env.platform.domain],
         txtOwnerId: clusterName,
         region: env.region,
       });

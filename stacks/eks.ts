@@ -14,7 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   accessEntryName, DEPLOYER_ACCESS_ENTRY, nodeGroupPrefix, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, zoneGroups, type AwsCluster, type AwsNodePool, type EksManagedAddon,
 } from '../constructs/environment/index.js';
-import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero } from '../constructs/index.js';
+import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero, goDurationSeconds } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
@@ -38,10 +38,14 @@ const ACCESS_POLICIES = {
   'view': 'AmazonEKSViewPolicy',
 } as const;
 
-/** Days of a Go duration of whole hours (`720h` → 30), rounded up; 30 for anything else. */
-export function retentionDays(duration: string): number {
-  const hours = /^(\d+)h$/.exec(duration);
-  return hours ? Math.max(1, Math.ceil(Number(hours[1]) / 24)) : 30;
+/**
+ * Whole days a backup retention (a Go duration, as BackupSchedule checks it) covers, rounded
+ * up: `720h` is 30, `36h` is 2.
+ */
+export function retentionDays(retention: string): number {
+  const seconds = goDurationSeconds(retention);
+  if (!(seconds > 0)) throw new Error(`backupRetention (${JSON.stringify(retention)}) is not a Go duration of hours, minutes and seconds; expected e.g. '720h'`);
+  return Math.ceil(seconds / 86_400);
 }
 
 /** Every control-plane log type EKS has; all are enabled. */

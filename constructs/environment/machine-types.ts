@@ -109,6 +109,11 @@ function knownTypesRejected(known: Readonly<Record<string, MachineSize>>) {
   };
 }
 
+/** The form of an EC2 instance type name: `m7i.xlarge`. */
+export const INSTANCE_TYPE_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+/** The form of an Azure VM size name: `Standard_D4s_v5`. */
+export const VM_SIZE_NAME = /^Standard_[A-Za-z0-9_]+$/;
+
 /** A map of declared shapes: names matching `name`, shapes of `value`, none the kit knows. */
 function declaredShapes<Value extends z.ZodType>(name: RegExp, nameExpected: string, value: Value, fields: string, known: Readonly<Record<string, MachineSize>>) {
   return z
@@ -128,8 +133,8 @@ function declaredShapes<Value extends z.ZodType>(name: RegExp, nameExpected: str
  * for, by type name. Declaring a type the kit knows is an error.
  */
 export const declaredMachineTypes = {
-  aws: declaredShapes(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "expected an EC2 instance type such as 'm7i.xlarge'", declaredEc2Type, 'cpu, memoryGiB, maxPods', EC2_INSTANCE_TYPES),
-  azure: declaredShapes(/^Standard_[A-Za-z0-9_]+$/, "expected an Azure VM size such as 'Standard_D4s_v5'", declaredAzureSize, 'cpu, memoryGiB', AZURE_VM_SIZES),
+  aws: declaredShapes(INSTANCE_TYPE_NAME, "expected an EC2 instance type such as 'm7i.xlarge'", declaredEc2Type, 'cpu, memoryGiB, maxPods', EC2_INSTANCE_TYPES),
+  azure: declaredShapes(VM_SIZE_NAME, "expected an Azure VM size such as 'Standard_D4s_v5'", declaredAzureSize, 'cpu, memoryGiB', AZURE_VM_SIZES),
 };
 
 export type DeclaredEc2Type = z.output<typeof declaredEc2Type>;

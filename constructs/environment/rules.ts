@@ -5,7 +5,7 @@
 import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Tier } from './schema.js';
 import { cidrContains, cidrsOverlap } from './cidr.js';
 import { versionSkewProblem } from './versions.js';
-import { zoneGroups } from './zone-groups.js';
+import { zoneSuffix } from './zone-groups.js';
 
 /** A problem with one configuration key (a dotted path under the kit's namespace). */
 export interface ConfigProblem {
@@ -45,7 +45,7 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
   cluster.nodePools.forEach((pool, i) => {
     // A node group per zone, named by a prefix `<cluster>-<pool>-<zone letter>-`: EKS appends
     // 26 characters to the prefix, and a name has at most 63.
-    const prefix = zoneGroups(pool, cluster).map((group) => nodeGroupPrefix(cluster.name, pool.name, group.suffix)).reduce((a, b) => (b.length > a.length ? b : a));
+    const prefix = (pool.zones ?? cluster.zones).map((zone) => nodeGroupPrefix(cluster.name, pool.name, zoneSuffix(zone))).reduce((a, b) => (b.length > a.length ? b : a));
     if (prefix.length > NODE_GROUP_PREFIX_MAX) {
       problems.push({ key: `cluster.nodePools[${i}].name`, message: `'${pool.name}' makes the node group name prefix '${prefix}' ${prefix.length} characters long; cluster name, pool name and zone letter together must leave it at most ${NODE_GROUP_PREFIX_MAX}` });
     }

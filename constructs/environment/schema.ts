@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
+import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../policy/_aws-names.js';
 import { CAPABILITY_NAMES, type Capability } from '../policy/capabilities.js';
 import { platformSettings } from './platform.js';
-import { declaredMachineTypes } from './machine-types.js';
+import { declaredMachineTypes, INSTANCE_TYPE_NAME, VM_SIZE_NAME } from './machine-types.js';
 import { strictObject } from './_strict.js';
 import { parseKubernetesVersion } from './versions.js';
 
@@ -68,7 +69,6 @@ const poolCommon = {
 };
 
 const AWS_POOL_NAME = /^[a-z][a-z0-9-]{0,23}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 
 /** An EKS managed node group. */
 export const awsNodePool = strictObject({
@@ -76,7 +76,7 @@ export const awsNodePool = strictObject({
   /** The kubelet version; the control plane's when omitted. */
   version: minorVersion.optional(),
   /** EC2 instance types, most preferred first (several help spot capacity). */
-  instanceTypes: z.array(z.string().regex(INSTANCE_TYPE, { error: "expected an EC2 instance type such as 'm6i.large'" })).min(1, { error: 'expected at least one instance type' }),
+  instanceTypes: z.array(z.string().regex(INSTANCE_TYPE_NAME, { error: "expected an EC2 instance type such as 'm6i.large'" })).min(1, { error: 'expected at least one instance type' }),
   capacity: z.enum(['on-demand', 'spot']).default('on-demand'),
   /** Root volume size (gp3, encrypted). */
   diskSizeGiB: z.int().min(20, { error: 'expected at least 20 GiB' }).max(16384, { error: 'expected at most 16384 GiB' }).default(50),
@@ -94,7 +94,6 @@ export const awsNodePool = strictObject({
 });
 
 const AZURE_POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
-const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
 
 /** An AKS agent pool. */
 export const azureNodePool = strictObject({
@@ -103,7 +102,7 @@ export const azureNodePool = strictObject({
   version: aksVersion.optional(),
   /** System pools run the cluster's own add-ons; every AKS cluster needs one. */
   mode: z.enum(['system', 'user']).default('user'),
-  vmSize: z.string().regex(VM_SIZE, { error: "expected an Azure VM size such as 'Standard_D4s_v5'" }),
+  vmSize: z.string().regex(VM_SIZE_NAME, { error: "expected an Azure VM size such as 'Standard_D4s_v5'" }),
   /** Scale between min and max with the cluster autoscaler; when false the pool stays at `desired`. */
   autoscale: z.boolean().default(true),
   osDiskSizeGiB: z.int().min(30, { error: 'expected at least 30 GiB' }).max(2048, { error: 'expected at most 2048 GiB' }).default(128),
@@ -131,19 +130,8 @@ const addonVersion = z.union([
   z.string().regex(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/, { error: "expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'" }),
 ], { error: "expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'" });
 
-/** An S3 bucket name (the rules of general purpose buckets). */
-export function s3BucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long; expected 3 to 63`;
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'expected lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit';
-  if (name.includes('..') || name.includes('.-') || name.includes('-.')) return 'has two adjacent periods, or a period next to a hyphen';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'is formatted as an IP address';
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name) || /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return 'uses a prefix or suffix S3 reserves';
-  return undefined;
-}
-
-const bucketName = z.string().superRefine((name, ctx) => {
-  const problem = s3BucketNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', input: name, message: `${problem} (an S3 bucket name)` });
+const bucketName = z.string().refine((name) => s3BucketNameProblem(name) === undefined, {
+  error: (issue) => `expected an S3 bucket name: it ${s3BucketNameProblem(String(issue.input))}`,
 });
 
 /** The controllers and add-ons of an EKS cluster. */
@@ -159,7 +147,7 @@ const eksAddons = strictObject({
   networkPolicy: z.boolean().default(true),
   /** DNS records for the edge's hosts, in this Route 53 hosted zone (external-dns, TXT ownership). */
   externalDns: strictObject({
-    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { error: "expected a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'" }),
+    hostedZoneId: z.string().refine((id) => route53ZoneIdProblem(id) === undefined, { error: "expected a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'" }),
   }).optional(),
   /** Velero, with an S3 bucket of this name (KMS-encrypted, versioned, private) the stack creates. */
   velero: strictObject({ bucket: bucketName }).optional(),
@@ -281,7 +269,7 @@ export const TIERS = ['dev', 'staging', 'prod'] as const;
 export const CLOUDS = ['aws', 'azure'] as const;
 
 const region = {
-  aws: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "expected an AWS region such as 'eu-west-1'" }),
+  aws: z.string().regex(AWS_REGION, { error: "expected an AWS region such as 'eu-west-1'" }),
   azure: z.string().regex(/^[a-z][a-z0-9]+$/, { error: "expected an Azure region such as 'westeurope'" }),
 };
 

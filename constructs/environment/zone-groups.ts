@@ -15,7 +15,7 @@ export interface ZoneGroup {
   readonly suffix: string;
   readonly min: number;
   readonly desired: number;
-  /** At least 1: EKS rejects a node group whose max is 0 (the loader requires a pool's max to reach its zone count). */
+  /** At least 1: EKS rejects a node group whose max is 0, so a pool's max must reach its zone count. */
   readonly max: number;
 }
 
@@ -45,8 +45,11 @@ export function zoneGroups(pool: AwsNodePool, cluster: AwsCluster): ZoneGroup[] 
   const min = splitEvenly(pool.min, zones.length);
   const desired = splitEvenly(pool.desired, zones.length);
   const max = splitEvenly(pool.max, zones.length);
+  if (pool.max < zones.length) {
+    throw new Error(`pool '${pool.name}': max (${pool.max}) is below its ${zones.length} zones; each zone's node group needs a max of at least 1 (the loader reports this as a configuration problem)`);
+  }
   return zones.map((zone, i) => {
-    const zoneMax = Math.max(1, max[i] ?? 0);
+    const zoneMax = max[i] ?? 0;
     return {
       zone,
       suffix: zoneSuffix(zone),

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import { addPolicyException } from '../policy/exceptions.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
-import { POD_SECURITY_VERSION } from './app-namespace.js';
+import { privilegedNamespace } from './app-namespace.js';
 import { TLS_SECRETS } from './_efk-elasticsearch.js';
 import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, type ResolvedEfk } from './_efk-shared.js';
 
@@ -101,21 +101,7 @@ export function fluentBitConfig(efk: ResolvedEfk): string {
 export function addCollector(scope: Construct, efk: ResolvedEfk): void {
   const ns = efk.collectorNamespace;
   const labels = { ...COLLECTOR_LABELS };
-  new ApiObject(scope, 'CollectorNamespace', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: ns,
-      labels: {
-        'pod-security.kubernetes.io/enforce': 'privileged',
-        'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
-        // Audit and warn still measure against restricted, so the gap stays visible.
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/warn': 'restricted',
-      },
-      annotations: { 'k8s-platform-kit.dev/pod-security-reason': COLLECTOR_POD_SECURITY_REASON },
-    },
-  });
+  privilegedNamespace(scope, 'CollectorNamespace', ns, COLLECTOR_POD_SECURITY_REASON);
 
   new ApiObject(scope, 'CollectorServiceAccount', {
     apiVersion: 'v1',

@@ -45,3 +45,29 @@ export class AppNamespace extends Construct {
     });
   }
 }
+
+/**
+ * A Namespace for a node agent that only the privileged Pod Security level admits (hostPath
+ * volumes, root): it enforces `privileged`, still audits and warns against `restricted` so
+ * the gap stays visible, and carries the reason as the `k8s-platform-kit.dev/pod-security-reason`
+ * annotation. The log collector and the NVIDIA device plugin use it.
+ */
+export function privilegedNamespace(scope: Construct, id: string, name: string, reason: string): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      },
+      annotations: { [POD_SECURITY_REASON_ANNOTATION]: reason },
+    },
+  });
+}
+
+/** The annotation that says why a namespace enforces less than the restricted profile. */
+export const POD_SECURITY_REASON_ANNOTATION = 'k8s-platform-kit.dev/pod-security-reason';

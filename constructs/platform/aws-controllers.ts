@@ -21,15 +21,15 @@
  * defaults fall short. The NVIDIA device plugin is the exception: it mounts the kubelet's
  * device-plugin directory from the host, which only the privileged level admits.
  */
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
 import { GPU_NODE } from '../policy/capabilities.js';
+import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../policy/_aws-names.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { propsError, requireReplicas, requireValid, shown } from '../workloads/_errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
 import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
-import { AppNamespace, POD_SECURITY_VERSION } from './app-namespace.js';
+import { AppNamespace, privilegedNamespace } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues, type ReleaseToleration, type ReleaseWorkload } from './helm-release.js';
 
 /** The ServiceAccount a controller's pods run as: what the EKS stack binds an IAM role to with Pod Identity. */
@@ -40,51 +40,8 @@ export interface ControllerIdentity {
 
 // ------------------------------------------------------------------------ pure checks ---
 
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-
-/** Why `value` is not an AWS region name (the environment schema's rule), or undefined. */
-export function awsRegionProblem(value: string): string | undefined {
-  return AWS_REGION.test(value) ? undefined : "is not an AWS region; expected e.g. 'eu-west-1'";
-}
-
-/** Why `value` is not an EKS cluster name (EKS CreateCluster's rule), or undefined. */
-export function eksClusterNameProblem(value: string): string | undefined {
-  if (value === '') return "is empty; expected the EKS cluster's name";
-  if (value.length > 100 || !/^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(value)) {
-    return "is not an EKS cluster name; expected letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
-  }
-  return undefined;
-}
-
-const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
-const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
-
-/**
- * Why `value` is not a valid name for an S3 general purpose bucket, or undefined.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
- */
-export function s3BucketNameProblem(value: string): string | undefined {
-  if (value.length < 3 || value.length > 63) return `must be 3 to 63 characters long (got ${value.length})`;
-  if (!/^[a-z0-9.-]+$/.test(value)) return "may contain only lower-case letters, digits, '.' and '-'";
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) return 'must begin and end with a lower-case letter or a digit';
-  if (value.includes('..')) return 'must not contain two adjacent periods';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) return 'must not be formatted as an IP address';
-  const prefix = RESERVED_BUCKET_PREFIXES.find((p) => value.startsWith(p));
-  if (prefix) return `must not start with the reserved prefix '${prefix}'`;
-  const suffix = RESERVED_BUCKET_SUFFIXES.find((s) => value.endsWith(s));
-  if (suffix) return `must not end with the reserved suffix '${suffix}'`;
-  return undefined;
-}
-
-/** Why `value` is not a Route 53 hosted zone id (`Z` and upper-case letters and digits), or undefined. */
-export function route53ZoneIdProblem(value: string): string | undefined {
-  if (/^Z[A-Z0-9]+$/.test(value) && value.length <= 32) return undefined;
-  return "is not a Route 53 hosted zone id; expected 'Z' followed by upper-case letters and digits, e.g. 'Z0123456789ABCDEFGHIJ', without the '/hostedzone/' prefix";
-}
-
-function checkReplicas(kind: string, scope: Construct, replicas: number): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
-}
+// The AWS name rules, shared with the environment schema (policy/_aws-names.ts).
+export { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem };
 
 function checkRegion(kind: string, scope: Construct, region: string): void {
   requireValid(kind, scope, 'region', region, awsRegionProblem);
@@ -260,7 +217,7 @@ export class AwsLoadBalancerController extends Construct {
     checkRegion(kind, this, props.region);
     checkVpcTags(this, props.vpcTags);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.loadBalancerControllerReplicas;
-    checkReplicas(kind, this, this.replicas);
+    requireReplicas(kind, this, this.replicas);
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.loadBalancerController);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -353,7 +310,7 @@ export class ClusterAutoscaler extends Construct {
     requireValid(kind, this, 'clusterName', props.clusterName, eksClusterNameProblem);
     checkRegion(kind, this, props.region);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.clusterAutoscalerReplicas;
-    checkReplicas(kind, this, this.replicas);
+    requireReplicas(kind, this, this.replicas);
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.clusterAutoscaler);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -680,21 +637,7 @@ export class NvidiaDevicePlugin extends Construct {
     const problem = releaseWorkloadsProblem([workload]);
     if (problem) throw fail(problem.replace(/^workloads\[0\]\./, ''));
 
-    new ApiObject(this, 'Namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: this.namespace,
-        labels: {
-          'pod-security.kubernetes.io/enforce': 'privileged',
-          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
-          // Audit and warn still measure against restricted, so the gap stays visible.
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/warn': 'restricted',
-        },
-        annotations: { 'k8s-platform-kit.dev/pod-security-reason': DEVICE_PLUGIN_POD_SECURITY_REASON },
-      },
-    });
+    privilegedNamespace(this, 'Namespace', this.namespace, DEVICE_PLUGIN_POD_SECURITY_REASON);
     const values: HelmValues = {
       fullnameOverride: 'nvidia-device-plugin',
       image: { ...AWS_CONTROLLER_IMAGES.nvidiaDevicePlugin },

@@ -36,8 +36,8 @@ export interface BackupScheduleProps {
 
 const GO_DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 
-/** Seconds in a Go duration of hours, minutes and seconds (`720h`, `1h30m`); NaN when it is not one. */
-function durationSeconds(value: string): number {
+/** Seconds in a Go duration of hours, minutes and seconds (`720h`, `1h30m`), as a backup retention takes it; NaN when it is not one. */
+export function goDurationSeconds(value: string): number {
   const match = GO_DURATION.exec(value);
   if (!match || value === '') return Number.NaN;
   const [, h = '0h', m = '0m', s = '0s'] = match;
@@ -47,7 +47,7 @@ function durationSeconds(value: string): number {
 function scheduleProblem(schedule: string): string | undefined {
   if (/^@every \S+$/.test(schedule)) {
     const duration = schedule.slice('@every '.length);
-    return durationSeconds(duration) > 0 ? undefined : 'has an @every duration that is not a Go duration such as 6h or 30m';
+    return goDurationSeconds(duration) > 0 ? undefined : 'has an @every duration that is not a Go duration such as 6h or 30m';
   }
   return cronScheduleProblem(schedule) && "is not a five-field cron schedule or '@every <duration>'";
 }
@@ -66,7 +66,7 @@ export class BackupSchedule extends Construct {
     const cronProblem = scheduleProblem(cron);
     if (cronProblem) throw fail(`schedule (${shown(cron)}) ${cronProblem}; expected e.g. '0 1 * * *'`);
     const retention = props.retention ?? '720h';
-    if (!(durationSeconds(retention) > 0)) {
+    if (!(goDurationSeconds(retention) > 0)) {
       throw fail(`retention (${shown(retention)}) is not a positive Go duration; expected e.g. 720h for 30 days`);
     }
     for (const [field, list] of [['includedNamespaces', props.includedNamespaces], ['excludedNamespaces', props.excludedNamespaces]] as const) {

@@ -18,14 +18,9 @@ import { Construct } from 'constructs';
 import { GatewayClass } from '../imports/gateway-api.js';
 import { dns1123SubdomainProblem } from '../policy/_names.js';
 import { addConstructWarning } from '../policy/warnings.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { requireReplicas, requireValid } from '../workloads/_errors.js';
 import { AppNamespace } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
-
-/** Replicas of a controller: 1 for a small environment, 2 or more where a restart must not stop it. */
-function checkReplicas(kind: string, scope: Construct, replicas: number): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
-}
 
 /** A PodDisruptionBudget only when a drain can still evict one replica. */
 const budget = (replicas: number) => (replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false });
@@ -70,7 +65,7 @@ export class CertManager extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'cert-manager';
     const replicas = props.replicas ?? 1;
-    checkReplicas('CertManager', this, replicas);
+    requireReplicas('CertManager', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.CERT_MANAGER,
@@ -113,7 +108,7 @@ export class EnvoyGateway extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'envoy-gateway-system';
     const replicas = props.replicas ?? 1;
-    checkReplicas('EnvoyGateway', this, replicas);
+    requireReplicas('EnvoyGateway', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = { deployment: { replicas }, ...(replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }) };
     // The controller only: the Envoy proxy Deployment of each Gateway is created by the
@@ -168,7 +163,7 @@ export class IngressNginx extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'ingress-nginx';
     const replicas = props.replicas ?? 2;
-    checkReplicas('IngressNginx', this, replicas);
+    requireReplicas('IngressNginx', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.INGRESS_NGINX,

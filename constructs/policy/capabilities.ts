@@ -103,7 +103,7 @@ export function capabilityNeeds(object: ManifestObject): CapabilityNeed[] {
   const spec = (object.spec ?? {}) as Record<string, unknown>;
 
   if (kind === 'NetworkPolicy' && apiGroup === 'networking.k8s.io') {
-    needs.push({ capability: 'network-policy', because: 'it is a NetworkPolicy, which only a policy-enforcing CNI applies', path: 'kind' });
+    needs.push({ capability: 'network-policy', because: 'its kind NetworkPolicy, which only a policy-enforcing CNI applies', path: 'kind' });
   }
   if (kind === 'Service' || kind === 'Ingress') {
     needs.push(...loadBalancerNeeds(annotations, 'metadata.annotations'));
@@ -143,7 +143,7 @@ export function capabilityNeeds(object: ManifestObject): CapabilityNeed[] {
     const resources = (container.container.resources ?? {}) as { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
     const field = resources.limits?.['nvidia.com/gpu'] !== undefined ? 'limits' : resources.requests?.['nvidia.com/gpu'] !== undefined ? 'requests' : undefined;
     if (field) {
-      needs.push({ capability: 'nvidia-gpu', because: `container ${container.container.name ?? ''} asks for nvidia.com/gpu`, path: `${container.path}.resources.${field}["nvidia.com/gpu"]` });
+      needs.push({ capability: 'nvidia-gpu', because: `the nvidia.com/gpu ${field === 'limits' ? 'limit' : 'request'} of container ${container.container.name ?? ''}`, path: `${container.path}.resources.${field}["nvidia.com/gpu"]` });
     }
   }
   const declared = annotations[REQUIRES_ANNOTATION];
@@ -229,7 +229,7 @@ export function checkCapabilities(object: ManifestObject, cluster: ClusterCapabi
       ruleId: CAPABILITY_RULE_ID,
       severity: Severity.ERROR,
       path: need.path,
-      message: `needs ${need.capability} (${CAPABILITIES[need.capability]}) because of ${need.because}, which ${cluster.name} does not provide`,
+      message: `needs ${need.capability} (${CAPABILITIES[need.capability]}) because of ${need.because}; ${cluster.name} does not provide it`,
       fix: how ?? 'this environment cannot provide it: remove the object or the field that needs it',
     });
   }

@@ -18,3 +18,8 @@ export function requireValid(kind: string, scope: IConstruct, field: string, val
   const problem = check(value);
   if (problem) throw propsError(kind, scope, `${field} (${shown(value)}) ${problem}`);
 }
+
+/** Throws the construct's props error unless `replicas` is a whole number >= 1 (a controller's replicas, say). */
+export function requireReplicas(kind: string, scope: IConstruct, replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
+}

@@ -183,7 +183,7 @@ describe('bad input', () => {
     cluster.adminRoleArns = ['arn:aws:iam::123456789012:role/ops'];
     assert.deepEqual(problems(config), [
       `${NS}:cluster.addons.externalDns.hostedZoneId: got 'example.com'; expected a Route 53 hosted zone id such as 'Z0123456789ABCDEFGHIJ'`,
-      `${NS}:cluster.addons.velero.bucket: got 'Acme_Backups'; expected lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit (an S3 bucket name)`,
+      `${NS}:cluster.addons.velero.bucket: got 'Acme_Backups'; expected an S3 bucket name: it may contain only lower-case letters, digits, '.' and '-'`,
       `${NS}:cluster.addons.versions.coredns: got 'v1.11'; expected 'latest' or an EKS add-on version such as 'v1.20.4-eksbuild.1'`,
       `${NS}:cluster.addons.versions["kube-dns"]: unknown key; expected one of vpc-cni, kube-proxy, coredns, aws-ebs-csi-driver, eks-pod-identity-agent`,
     ]);

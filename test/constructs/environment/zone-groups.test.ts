@@ -1,6 +1,6 @@
 /**
  * zoneGroups: an EKS pool as one node group per zone, its min, desired and max split evenly
- * with the remainder to the earlier zones, every group's max at least 1.
+ * with the remainder to the earlier zones; a max below the zone count is refused.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -48,6 +48,12 @@ describe('zoneGroups', () => {
 
   it('a pool of 0 nodes is 0 in every zone, min and desired', () => {
     assert.deepEqual(sizesOf(sized({ min: 0, desired: 0, max: 6 })), [[0, 0, 2], [0, 0, 2], [0, 0, 2]]);
+  });
+
+  it('refuses a pool whose max is below its zone count, since EKS rejects a group with max 0', () => {
+    assert.throws(() => zoneGroups(sized({ min: 1, desired: 1, max: 2 }), cluster),
+      /^Error: pool 'general': max \(2\) is below its 3 zones; each zone's node group needs a max of at least 1/);
+    assert.deepEqual(sizesOf(sized({ min: 1, desired: 1, max: 2, zones: ['eu-west-1a', 'eu-west-1b'] })), [[1, 1, 1], [0, 0, 1]]);
   });
 
   it("keeps the pool's total max whenever it is at least the zone count", () => {

@@ -69,7 +69,7 @@ describe('checkCapabilities', () => {
       ruleId: CAPABILITY_RULE_ID,
       severity: 'error',
       path: 'kind',
-      message: "needs network-policy (NetworkPolicy enforcement by the CNI) because of it is a NetworkPolicy, which only a policy-enforcing CNI applies, which environment 'test' (EKS cluster kit-test) does not provide",
+      message: "needs network-policy (NetworkPolicy enforcement by the CNI) because of its kind NetworkPolicy, which only a policy-enforcing CNI applies; environment 'test' (EKS cluster kit-test) does not provide it",
       fix: 'set k8s-platform-kit:cluster.addons.networkPolicy: true in Pulumi.test.yaml',
     }]);
   });
