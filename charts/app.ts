@@ -1,6 +1,6 @@
 import { App, Chart, type AppProps } from 'cdk8s';
 import { AppNamespace, type IngressRoute } from '../constructs/index.js';
-import { ClusterAddOnsChart } from './cluster-addons.js';
+import { BackupLocationsChart, ClusterAddOnsChart } from './cluster-addons.js';
 import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
 import { FleetmanChart } from './fleetman.js';
@@ -24,9 +24,14 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
   // The cluster's own controllers (EKS): everything else waits for them.
   const addons = env.cloud === 'aws' ? new ClusterAddOnsChart(app, 'addons', { env }) : undefined;
+  // Velero's locations need the CRDs its release installs.
+  const locations = addons?.velero && new BackupLocationsChart(app, 'backup-locations', { velero: addons.velero });
+  locations?.addDependency(addons!);
   const namespaces = new Chart(app, 'namespaces');
   new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
   const platform = env.platform && addPlatformCharts(app, env, env.platform);
+  // Backups go to the default location.
+  if (locations) platform?.backups?.addDependency(locations);
   const gatewayNamespace = env.platform?.ingress.controller === 'ingress-nginx' ? 'ingress-nginx' : GATEWAY_NAMESPACE;
   const storageClass = platform ? { storageClass: PLATFORM_STORAGE_CLASS } : {};
   const apps: Chart[] = [];

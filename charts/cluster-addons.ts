@@ -9,7 +9,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
+  AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero, VeleroLocations,
 } from '../constructs/index.js';
 import { hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
 
@@ -54,5 +54,23 @@ export class ClusterAddOnsChart extends Chart {
       // Its defaults tolerate and select what the stack puts on GPU pools (GPU_NODE).
       this.gpuPlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
     }
+  }
+}
+
+/** Properties of {@link BackupLocationsChart}. */
+export interface BackupLocationsChartProps extends ChartProps {
+  readonly velero: Velero;
+}
+
+/**
+ * Velero's storage and snapshot locations, in a chart of their own: their CRDs come with the
+ * Velero release, so this chart waits for the `addons` chart.
+ */
+export class BackupLocationsChart extends Chart {
+  public readonly locations: VeleroLocations;
+
+  constructor(scope: Construct, id: string, props: BackupLocationsChartProps) {
+    super(scope, id, props);
+    this.locations = new VeleroLocations(this, 'Locations', { velero: props.velero });
   }
 }

@@ -7,7 +7,7 @@
  *   Gateway or the legacy ingress-nginx, kube-prometheus-stack, metrics-server);
  * - `cluster`: what needs their CRDs or comes after them: the GatewayClass, the
  *   monitoring rules and dashboards, EFK logging, team namespaces;
- * - `backups` (when configured): the Velero schedule, for a Velero installed outside the kit.
+ * - `backups` (when configured): the Velero schedule; Velero is the `addons` chart's on EKS, else installed outside the kit.
  *
  * Sizes follow the tier: prod runs two replicas of each controller, Prometheus and three
  * Alertmanagers; dev and staging one of each. Everything else is in the stack file.
@@ -74,8 +74,8 @@ export class PlatformConfigChart extends Chart {
 
 /**
  * The Velero schedule, in a chart of its own: Velero (its CRDs, its namespace and its
- * storage location) is installed outside the kit, and until it is, only this chart fails
- * to apply.
+ * storage location) comes from the `addons` and `backup-locations` charts on EKS, or from
+ * outside the kit; until it is there, only this chart fails to apply.
  */
 export class BackupsChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformChartProps & { readonly backups: NonNullable<PlatformSettings['backups']> }) {

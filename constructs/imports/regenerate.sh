@@ -13,7 +13,7 @@ imports=(
   "flux-source.ts flux/source-controller/crds/source.toolkit.fluxcd.io_gitrepositories.yaml"
   "flux-kustomize.ts flux/kustomize-controller/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml"
   "prometheus-operator.ts kube-prometheus-stack/crds/crd-servicemonitors.yaml"
-  "velero.ts velero/crds/velero.io_schedules.yaml"
+  "velero.ts velero/crds/velero.io_schedules.yaml velero/crds/velero.io_backupstoragelocations.yaml velero/crds/velero.io_volumesnapshotlocations.yaml"
   "gateway-api.ts gateway-api/crds/gateway.networking.k8s.io_gatewayclasses.yaml gateway-api/crds/gateway.networking.k8s.io_gateways.yaml gateway-api/crds/gateway.networking.k8s.io_httproutes.yaml gateway-api/crds/gateway.networking.k8s.io_referencegrants.yaml"
   "envoy-gateway.ts envoy-gateway/crds/gateway.envoyproxy.io_securitypolicies.yaml envoy-gateway/crds/gateway.envoyproxy.io_clienttrafficpolicies.yaml"
   "cert-manager.ts cert-manager/crds/cert-manager.io_clusterissuers.yaml cert-manager/crds/cert-manager.io_issuers.yaml cert-manager/crds/cert-manager.io_certificates.yaml"
@@ -23,6 +23,8 @@ imports=(
 # spine (constructs/policy/crd-schemas.ts registers them).
 schema_crds=(
   velero/crds/velero.io_schedules.yaml
+  velero/crds/velero.io_backupstoragelocations.yaml
+  velero/crds/velero.io_volumesnapshotlocations.yaml
   gateway-api/crds/gateway.networking.k8s.io_gatewayclasses.yaml
   gateway-api/crds/gateway.networking.k8s.io_gateways.yaml
   gateway-api/crds/gateway.networking.k8s.io_httproutes.yaml

@@ -23,6 +23,7 @@
  */
 import { Construct } from 'constructs';
 import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
+import { BackupStorageLocation, VolumeSnapshotLocation } from '../imports/velero.js';
 import { GPU_NODE } from '../policy/capabilities.js';
 import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../policy/_aws-names.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
@@ -507,7 +508,12 @@ export interface VeleroProps {
 export class Velero extends Construct {
   /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'velero', serviceAccount: 'velero-server' };
+  /** The name of the BackupStorageLocation (and VolumeSnapshotLocation) {@link VeleroLocations} writes: Velero's default location. */
+  public static readonly LOCATION = 'default';
   public readonly namespace = Velero.IDENTITY.namespace;
+  public readonly bucket: string;
+  public readonly region: string;
+  public readonly prefix?: string;
   public readonly snapshots: boolean;
   /** The server's (and the plugin init container's) `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
@@ -525,6 +531,9 @@ export class Velero extends Construct {
       requireValid(kind, this, 'prefix', props.prefix, (value) => (value !== '' && !value.startsWith('/') && !value.endsWith('/')
         ? undefined : "is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"));
     }
+    this.bucket = props.bucket;
+    this.region = props.region;
+    if (props.prefix !== undefined) this.prefix = props.prefix;
     this.snapshots = props.snapshots ?? AWS_CONTROLLER_DEFAULTS.veleroSnapshots;
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.velero);
 
@@ -544,14 +553,9 @@ export class Velero extends Construct {
       serviceAccount: { server: { create: true, name: Velero.IDENTITY.serviceAccount } },
       // Credentials from Pod Identity (the SDK's default chain): no Secret, no key file.
       credentials: { useSecret: false },
-      configuration: {
-        backupStorageLocation: [{
-          name: 'default', provider: 'aws', bucket: props.bucket, default: true,
-          ...(props.prefix !== undefined && { prefix: props.prefix }),
-          config: { region: props.region },
-        }],
-        ...(this.snapshots && { volumeSnapshotLocation: [{ name: 'default', provider: 'aws', config: { region: props.region } }] }),
-      },
+      // The locations are the kit's own objects (VeleroLocations), typed and validated against
+      // the pinned CRDs and applied after the chart has installed them; the chart makes none.
+      configuration: { backupStorageLocation: [], volumeSnapshotLocation: [] },
       snapshotsEnabled: this.snapshots,
       deployNodeAgent: false,
       // No CRD upgrade hook Job (a kubectl pod): Flux applies the chart's crds/ on install and
@@ -571,6 +575,45 @@ export class Velero extends Construct {
       provides: ['velero'],
       workloads: [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { ...this.resources.requests } }],
     });
+  }
+}
+
+/** Properties of {@link VeleroLocations}. */
+export interface VeleroLocationsProps {
+  /** The Velero release whose bucket, prefix, region and snapshot setting the locations carry. */
+  readonly velero: Velero;
+}
+
+/**
+ * Velero's default BackupStorageLocation (the release's S3 bucket and prefix) and, when the
+ * release takes snapshots, its default VolumeSnapshotLocation (EBS, in the release's region),
+ * both named {@link Velero.LOCATION}. Typed from the pinned CRDs (constructs/imports/velero.ts)
+ * and validated against them like every other object. Place it in a chart that waits for the
+ * Velero release's chart: the CRDs come with the release.
+ */
+export class VeleroLocations extends Construct {
+  public readonly backupStorageLocation: BackupStorageLocation;
+  public readonly volumeSnapshotLocation?: VolumeSnapshotLocation;
+
+  constructor(scope: Construct, id: string, props: VeleroLocationsProps) {
+    super(scope, id);
+    const { velero } = props;
+    const metadata = { name: Velero.LOCATION, namespace: velero.namespace };
+    this.backupStorageLocation = new BackupStorageLocation(this, 'Backups', {
+      metadata,
+      spec: {
+        provider: 'aws',
+        default: true,
+        objectStorage: { bucket: velero.bucket, ...(velero.prefix !== undefined && { prefix: velero.prefix }) },
+        config: { region: velero.region },
+      },
+    });
+    if (velero.snapshots) {
+      this.volumeSnapshotLocation = new VolumeSnapshotLocation(this, 'Snapshots', {
+        metadata,
+        spec: { provider: 'aws', config: { region: velero.region } },
+      });
+    }
   }
 }
 

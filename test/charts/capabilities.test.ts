@@ -51,6 +51,22 @@ describe('capabilities of the shipped environments', () => {
     assert.ok(!releases('staging').includes('velero'));
     assert.ok(!releases('dev').includes('aws-load-balancer-controller'), 'AKS gets no AWS controller');
   });
+
+  it('prod: Velero\'s default locations are kit objects in a chart after the release, and the backups follow them', () => {
+    const app = buildApp(loadEnvironment('prod'));
+    const chart = (id: string) => app.charts.find((c) => c.node.id === id);
+    const locations = chart('backup-locations');
+    assert.ok(locations);
+    assert.deepEqual(locations.node.dependencies.map((c) => c.node.id), ['addons']);
+    assert.deepEqual(chart('backups')?.node.dependencies.map((c) => c.node.id), ['backup-locations']);
+    const objects = collectObjects([locations]).map((i) => i.object);
+    assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`), [
+      'BackupStorageLocation/velero/default', 'VolumeSnapshotLocation/velero/default',
+    ]);
+    const env = loadEnvironment('prod');
+    assert.equal((objects[0] as unknown as { spec: { objectStorage: { bucket: string } } }).spec.objectStorage.bucket, env.cloud === 'aws' ? env.cluster.addons.velero?.bucket : undefined);
+    assert.equal(chart('backup-locations') && buildApp(loadEnvironment('staging')).charts.some((c) => c.node.id === 'backup-locations'), false, 'staging runs no Velero');
+  });
 });
 
 describe('an environment that lacks a capability', () => {

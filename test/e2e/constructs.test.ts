@@ -18,6 +18,8 @@ import {
   ReadOnlyAccess,
   StatefulMongo,
   TeamNamespace,
+  Velero,
+  VeleroLocations,
   assertValid,
   type ManifestObject,
 } from '../../constructs/index.js';
@@ -121,15 +123,28 @@ describe('platform constructs on a real API server', () => {
     assert.equal(sts.spec.replicas, 3);
   });
 
-  it('BackupSchedule: accepted by the API server with the pinned Velero CRD', () => {
+  it('BackupSchedule and Velero\'s locations: accepted by the API server with the pinned Velero CRDs, and valid by the kit\'s own check', async () => {
     const thirdParty = process.env.KIT_THIRD_PARTY ?? join('..', 'shared', 'third-party');
-    kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(thirdParty, 'velero', 'crds', 'velero.io_schedules.yaml')]);
-    kubectl(['wait', '--for=condition=Established', 'crd/schedules.velero.io', '--timeout=60s']);
+    for (const crd of ['schedules', 'backupstoragelocations', 'volumesnapshotlocations']) {
+      kubectl(['apply', '--server-side', '--force-conflicts', '-f', join(thirdParty, 'velero', 'crds', `velero.io_${crd}.yaml`)]);
+      kubectl(['wait', '--for=condition=Established', `crd/${crd}.velero.io`, '--timeout=60s']);
+    }
+    // The Velero release (its chart creates the namespace) in one chart, its locations in the next, as buildApp places them.
+    const app = new App();
+    const velero = new Velero(new Chart(app, 'addons'), 'Velero', { bucket: 'e2e-backups', region: 'eu-west-1', prefix: 'clusters/e2e' });
+    new VeleroLocations(new Chart(app, 'backup-locations'), 'Locations', { velero });
+    new BackupSchedule(new Chart(app, 'backups'), 'nightly', { name: 'nightly', includedNamespaces: ['todo'], volumes: 'filesystem' });
+    const objects = app.charts.flatMap((chart) => chart.toJson() as ManifestObject[]);
+    await assertValid(app);
     kubectl(['create', 'namespace', 'velero']);
     cleanup.push(['namespace', 'velero']);
-    applyBoth(objectsOf((chart) => new BackupSchedule(chart, 'nightly', { name: 'nightly', includedNamespaces: ['todo'], volumes: 'filesystem' })));
+    applyBoth(objects.filter((o) => o.apiVersion === 'velero.io/v1'));
     const schedule = getJson<{ spec: { template: { ttl: string; defaultVolumesToFsBackup: boolean } } }>(['get', 'schedules.velero.io', 'nightly', '-n', 'velero']);
     assert.equal(schedule.spec.template.ttl, '720h');
     assert.equal(schedule.spec.template.defaultVolumesToFsBackup, true);
+    const location = getJson<{ spec: { default: boolean; objectStorage: { bucket: string; prefix: string } } }>(['get', 'backupstoragelocations.velero.io', 'default', '-n', 'velero']);
+    assert.deepEqual([location.spec.default, location.spec.objectStorage], [true, { bucket: 'e2e-backups', prefix: 'clusters/e2e' }]);
+    const snapshots = getJson<{ spec: { provider: string; config: { region: string } } }>(['get', 'volumesnapshotlocations.velero.io', 'default', '-n', 'velero']);
+    assert.deepEqual([snapshots.spec.provider, snapshots.spec.config.region], ['aws', 'eu-west-1']);
   });
 });

@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import type { Construct } from 'constructs';
 import {
-  AWS_CONTROLLER_DEFAULTS, AWS_CONTROLLER_IMAGES, AWS_CONTROLLER_REQUESTS, AWS_CONTROLLER_RESOURCES, AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero,
+  AWS_CONTROLLER_DEFAULTS, AWS_CONTROLLER_IMAGES, AWS_CONTROLLER_REQUESTS, AWS_CONTROLLER_RESOURCES, AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero, VeleroLocations,
   awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem,
   type AwsLoadBalancerControllerProps, type ClusterAutoscalerProps, type ExternalDnsProps, type NvidiaDevicePluginProps, type VeleroProps,
 } from '../../../constructs/platform/aws-controllers.js';
@@ -21,6 +21,7 @@ import { HelmChart, unknownValueKeys, type HelmValues } from '../../../construct
 import { RESTRICTED_POD_SECURITY_LABELS } from '../../../constructs/platform/app-namespace.js';
 import { validateManifests } from '../../../constructs/policy/validate.js';
 import type { ManifestObject } from '../../../constructs/policy/finding.js';
+import type { ClusterCapabilities } from '../../../constructs/policy/capabilities.js';
 import { helmReleasesOf } from '../../../stacks/_flux-releases.js';
 
 interface Rendered {
@@ -47,6 +48,17 @@ function render(build: (scope: Construct) => void): Rendered {
     annotations: (release.metadata?.annotations ?? {}) as Record<string, string>,
     values: release.spec.values,
   };
+}
+
+/** A cluster that runs Velero (and nothing else the locations could need). */
+const WITH_VELERO: ClusterCapabilities = { name: 'cluster test', provided: [{ capability: 'velero', source: 'test' }], howToProvide: {} };
+
+/** A chart holding the locations of `velero`. */
+class VeleroLocationsChart extends Chart {
+  constructor(scope: Construct, velero: Velero) {
+    super(scope, 'backup-locations');
+    new VeleroLocations(this, 'Locations', { velero });
+  }
 }
 
 const workloadsOf = (r: Rendered) => JSON.parse(r.annotations['k8s-platform-kit.dev/workloads'] ?? 'null') as unknown;
@@ -317,10 +329,7 @@ describe('Velero', () => {
       }],
       serviceAccount: { server: { create: true, name: 'velero-server' } },
       credentials: { useSecret: false },
-      configuration: {
-        backupStorageLocation: [{ name: 'default', provider: 'aws', bucket: 'prod-backups', default: true, config: { region: 'eu-west-1' } }],
-        volumeSnapshotLocation: [{ name: 'default', provider: 'aws', config: { region: 'eu-west-1' } }],
-      },
+      configuration: { backupStorageLocation: [], volumeSnapshotLocation: [] },
       snapshotsEnabled: true,
       deployNodeAgent: false,
       upgradeCRDs: false,
@@ -333,12 +342,48 @@ describe('Velero', () => {
     assert.deepEqual(workloadsOf(r), [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { cpu: '500m', memory: '128Mi' } }]);
   });
 
-  it('a prefix, and no snapshots: no VolumeSnapshotLocation', () => {
-    const r = render(build({ prefix: 'clusters/prod', snapshots: false }));
-    assert.deepEqual(r.values.configuration, {
-      backupStorageLocation: [{ name: 'default', provider: 'aws', bucket: 'prod-backups', default: true, prefix: 'clusters/prod', config: { region: 'eu-west-1' } }],
-    });
-    assert.equal(r.values.snapshotsEnabled, false);
+  /** The locations of a Velero release, rendered in a chart of their own as buildApp places them. */
+  function locations(over: Partial<VeleroProps> = {}): ManifestObject[] {
+    const app = Testing.app();
+    const velero = new Velero(new Chart(app, 'addons'), 'velero', { ...props, ...over });
+    return Testing.synth(new VeleroLocationsChart(app, velero)) as ManifestObject[];
+  }
+
+  it('locations: the default BackupStorageLocation on the bucket and an EBS VolumeSnapshotLocation, valid against the pinned CRDs, needing velero', async () => {
+    const objects = locations();
+    assert.deepEqual(objects, [
+      {
+        apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation', metadata: { name: 'default', namespace: 'velero' },
+        spec: { provider: 'aws', default: true, objectStorage: { bucket: 'prod-backups' }, config: { region: 'eu-west-1' } },
+      },
+      {
+        apiVersion: 'velero.io/v1', kind: 'VolumeSnapshotLocation', metadata: { name: 'default', namespace: 'velero' },
+        spec: { provider: 'aws', config: { region: 'eu-west-1' } },
+      },
+    ]);
+    assert.equal(Velero.LOCATION, 'default');
+    const valid = await validateManifests(objects.map((object) => ({ object })), { cluster: WITH_VELERO });
+    assert.deepEqual(valid.errors, []);
+    const unmet = await validateManifests(objects.map((object) => ({ object })), { cluster: { ...WITH_VELERO, provided: [] } });
+    assert.deepEqual(unmet.errors.map((f) => [f.ruleId, f.object]), [
+      ['cluster-capability', 'BackupStorageLocation/velero/default'],
+      ['cluster-capability', 'VolumeSnapshotLocation/velero/default'],
+    ]);
+  });
+
+  it('locations are checked against the pinned CRD schema: a location without objectStorage is an error', async () => {
+    const [location] = locations();
+    const spec = { ...(location as unknown as { spec: Record<string, unknown> }).spec };
+    delete spec.objectStorage;
+    const report = await validateManifests([{ object: { ...location!, spec } as ManifestObject }], { cluster: WITH_VELERO });
+    assert.ok(report.errors.some((f) => f.object === 'BackupStorageLocation/velero/default' && /objectStorage/.test(f.message)), JSON.stringify(report.errors));
+  });
+
+  it('a prefix, and no snapshots: the location carries the prefix, no VolumeSnapshotLocation', () => {
+    const objects = locations({ prefix: 'clusters/prod', snapshots: false });
+    assert.deepEqual(objects.map((o) => o.kind), ['BackupStorageLocation']);
+    assert.deepEqual((objects[0] as unknown as { spec: { objectStorage: unknown } }).spec.objectStorage, { bucket: 'prod-backups', prefix: 'clusters/prod' });
+    assert.equal(render(build({ prefix: 'clusters/prod', snapshots: false })).values.snapshotsEnabled, false);
   });
 
   it('resources: the server and the plugin init container get them; the pod is declared with them', () => {
