@@ -1,5 +1,5 @@
 export * from './workloads/index.js';
 export * from './platform/index.js';
 export * from './policy/index.js';
-export { EnvValue, ServiceType, Secret, ConfigMap } from './_plus.js';
+export { EnvValue, ServiceType, Secret, ConfigMap } from './core/plus.js';
 export * from './data/index.js';

@@ -7,7 +7,7 @@
  * not their last millicore. Measure a real cluster with `kubectl describe node` and pass your
  * own figures through the planner's `addOns` option when a plan is tight.
  */
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 import type { Environment } from '../environment/load.js';
 
 interface AddOn {

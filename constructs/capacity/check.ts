@@ -5,7 +5,7 @@
  */
 import type { App } from 'cdk8s';
 import type { Environment } from '../environment/load.js';
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 import { renderApp, renderedObjects } from '../gitops/render.js';
 import { planCapacity, type CapacityOptions, type CapacityPlan } from './plan.js';
 

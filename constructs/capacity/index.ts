@@ -1,6 +1,6 @@
 export * from './nodes.js';
 export * from './workloads.js';
-export * from './release-workloads.js';
+export * from '../core/release-workloads.js';
 export * from './scheduler.js';
 export * from './add-ons.js';
 export * from './prices.js';

@@ -23,7 +23,7 @@
  * monthly cost from an on-demand price table.
  */
 import type { Environment } from '../environment/load.js';
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 import { clusterAddOns } from './add-ons.js';
 import { UnknownMachineTypeError, nodeOf, poolShapes, startingNodes, type NodeShape, type PoolShape, type Resources, type ZoneShare } from './nodes.js';
 import { DEFAULT_PRICES, HOURS_PER_MONTH, hourlyPrice, type PriceTable } from './prices.js';

@@ -12,7 +12,7 @@
  * PreferNoSchedule taints. Not modelled: preemption, volumes, host ports, priorities.
  */
 import type { INodeSelectorRequirement, INodeSelectorTerm, IPodAffinityTerm, ITopologySpreadConstraint, IToleration } from 'kubernetes-models/v1';
-import { matchesSelector, type ILabelSelector } from '../policy/rules/_selector.js';
+import { matchesSelector, type ILabelSelector } from '../core/selector.js';
 import type { NodeShape, Taint } from './nodes.js';
 import type { PodTemplate, Requests } from './workloads.js';
 

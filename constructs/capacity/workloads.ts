@@ -5,10 +5,10 @@
  * declare in their `k8s-platform-kit.dev/workloads` annotation (release-workloads.ts).
  */
 import type { IPodSpec, IResourceRequirements, ITopologySpreadConstraint, IPodAffinityTerm, INodeSelectorTerm, IToleration } from 'kubernetes-models/v1';
-import type { ManifestObject } from '../policy/finding.js';
-import { describeObject, podSpecOf } from '../policy/_pod.js';
-import { parseQuantity } from '../workloads/quantity.js';
-import { RELEASE_WORKLOADS_ANNOTATION, parseReleaseWorkloads, type ReleaseWorkload } from './release-workloads.js';
+import type { ManifestObject } from '../core/manifest.js';
+import { describeObject, podSpecOf } from '../core/pod.js';
+import { parseQuantity } from '../core/quantity.js';
+import { RELEASE_WORKLOADS_ANNOTATION, parseReleaseWorkloads, type ReleaseWorkload } from '../core/release-workloads.js';
 
 /** CPU (millicores) and memory (bytes) a pod asks for. */
 export interface Requests {

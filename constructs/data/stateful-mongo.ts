@@ -17,11 +17,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
-import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
-import { compareQuantities, isQuantity } from '../workloads/quantity.js';
-import { memberPlacement } from './_placement.js';
+import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
+import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
+import { compareQuantities, isQuantity } from '../core/quantity.js';
+import { memberPlacement } from '../core/placement.js';
+import type { SecretKeyRef } from '../core/secret-ref.js';
 
 /** The official image, pinned. */
 export const MONGO_IMAGE = 'mongo:8.0.4';
@@ -29,11 +30,7 @@ const PORT = 27017;
 /** The mongodb user of the official image. */
 const MONGO_UID = 999;
 
-/** A reference to one key of a Secret. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
+export type { SecretKeyRef };
 
 /** Properties of {@link StatefulMongo}. */
 export interface StatefulMongoProps {

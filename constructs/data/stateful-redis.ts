@@ -18,14 +18,14 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { EXCEPTION_ANNOTATION_PREFIX } from '../policy/exceptions.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
-import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
-import { compareQuantities, isQuantity, parseQuantity } from '../workloads/quantity.js';
-import type { SecretKeyRef } from './stateful-mongo.js';
-import { memberPlacement } from './_placement.js';
+import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
+import { compareQuantities, isQuantity, parseQuantity } from '../core/quantity.js';
+import type { SecretKeyRef } from '../core/secret-ref.js';
+import { memberPlacement } from '../core/placement.js';
 
 /** The official image, pinned. */
 export const REDIS_IMAGE = 'redis:8.8.3';

@@ -4,7 +4,7 @@
  * is installed. The platform charts' releases add theirs through the provides annotation
  * (HelmChartRelease `provides`), counted by the validator itself.
  */
-import type { Capability, ClusterCapabilities, ProvidedCapability } from '../policy/capabilities.js';
+import type { Capability, ClusterCapabilities, ProvidedCapability } from '../core/capabilities.js';
 import { CONFIG_NAMESPACE, type Environment } from './load.js';
 
 /** Options of {@link environmentCapabilities}. */

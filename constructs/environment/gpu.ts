@@ -4,7 +4,7 @@
  * device plugin, which advertises the `nvidia.com/gpu` resource. The stack, the platform's
  * add-ons and the capacity planner all read these functions, so they agree.
  */
-import { GPU_NODE } from '../policy/capabilities.js';
+import { GPU_NODE } from '../core/capabilities.js';
 import { machineSize, machineTypeOf } from './machine-types.js';
 import { isArmInstanceType } from './rules.js';
 import type { AwsCluster, AwsNodePool, Taint } from './schema.js';

@@ -5,8 +5,8 @@
  * (quantities, durations, PromQL) and name the construct path when one is wrong.
  */
 import { z } from 'zod';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { isQuantity } from '../workloads/quantity.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { isQuantity } from '../core/quantity.js';
 import { strictObject } from './_strict.js';
 
 /** A namespace or other DNS-1123 label. */

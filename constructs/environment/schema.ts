@@ -4,9 +4,9 @@
  * (min <= desired <= max, version skew, production hardening) are in `rules.ts`.
  */
 import { z } from 'zod';
-import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
-import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../policy/_aws-names.js';
-import { CAPABILITY_NAMES, type Capability } from '../policy/capabilities.js';
+import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
+import { CAPABILITY_NAMES, type Capability } from '../core/capabilities.js';
 import { platformSettings } from './platform.js';
 import { declaredMachineTypes, INSTANCE_TYPE_NAME, VM_SIZE_NAME } from './machine-types.js';
 import { strictObject } from './_strict.js';

@@ -7,9 +7,9 @@
  */
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
-import { FLUX_GIT_SYNC_DEFAULTS } from '../platform/flux-git-sync.js';
-import { dns1123LabelProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
+import { dns1123LabelProblem } from '../core/names.js';
+import { propsError, shown } from '../core/errors.js';
 
 /** One chart directory to apply. */
 export interface ChartDirectory {

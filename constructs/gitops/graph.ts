@@ -4,9 +4,9 @@
  * ConfigMaps and Secrets each workload reads, and which Services a ServiceMonitor
  * scrapes. One box per namespace; nothing is drawn that the manifests do not say.
  */
-import type { ManifestObject } from '../policy/finding.js';
-import { podSpecOf } from '../policy/_pod.js';
-import { matchesSelector } from '../policy/rules/_selector.js';
+import type { ManifestObject } from '../core/manifest.js';
+import { podSpecOf } from '../core/pod.js';
+import { matchesSelector } from '../core/selector.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

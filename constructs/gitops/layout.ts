@@ -10,7 +10,7 @@
  * in that same legacy order, and the listed order and what `kubectl kustomize` builds agree.
  */
 import { stringify } from 'yaml';
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 
 /**
  * The kinds kustomize's legacy sort puts first, in its order (kustomize v5

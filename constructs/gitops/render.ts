@@ -13,7 +13,7 @@
  */
 import { ApiObject, Chart, DependencyGraph, Names, type App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 
 /** One rendered object and the construct that produced it. */
 export interface RenderedObject {

@@ -26,7 +26,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import type { ManifestObject } from '../policy/finding.js';
+import type { ManifestObject } from '../core/manifest.js';
 import type { ValidationInput } from '../policy/validate.js';
 import { ChartKustomizations } from './chart-kustomizations.js';
 import { MANIFEST_SUFFIX, SYNTH_FILES_MARKER, filesDrift, recordedFiles, type Drift } from './drift.js';

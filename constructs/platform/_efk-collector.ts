@@ -4,9 +4,9 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { addPolicyException } from '../policy/exceptions.js';
+import { addPolicyException } from '../core/exceptions.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
-import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
+import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { privilegedNamespace } from './app-namespace.js';
 import { TLS_SECRETS } from './_efk-elasticsearch.js';
 import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, type ResolvedEfk } from './_efk-shared.js';

@@ -7,9 +7,9 @@ import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecUsages, ClusterIssuer, Issuer } from '../imports/cert-manager.js';
 import { HashedConfigMap, contentHash } from '../workloads/hashed-config-map.js';
-import { QOS_CLASS_ANNOTATION, QosClass } from '../workloads/qos.js';
-import { parseQuantity } from '../workloads/quantity.js';
-import { memberPlacement } from '../data/_placement.js';
+import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
+import { parseQuantity } from '../core/quantity.js';
+import { memberPlacement } from '../core/placement.js';
 import {
   COLLECTOR_LABELS, CURL_IMAGE, CURL_UID, DATA_VIEW_LABELS, ELASTICSEARCH_IMAGE, ES_LABELS, ES_UID, INDEX_PREFIX, JSON_ESCAPE_FN, NAMES, PORTS,
   SETUP_LABELS, elasticsearchUrl, partLabels, restrictedContainer, restrictedPod, type ResolvedEfk,

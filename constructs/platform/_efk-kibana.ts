@@ -4,11 +4,11 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import * as kplus from '../_plus.js';
+import * as kplus from '../core/plus.js';
 import { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import { IngressPeer } from '../workloads/exposure.js';
 import { Probe } from '../workloads/probe.js';
-import { QosClass } from '../workloads/qos.js';
+import { QosClass } from '../core/qos.js';
 import { TLS_SECRETS, curlJobPod, jobName } from './_efk-elasticsearch.js';
 import { DATA_VIEW_LABELS, ES_UID, INDEX_PREFIX, KIBANA_IMAGE, NAMES, PORTS, elasticsearchUrl, type ResolvedEfk } from './_efk-shared.js';
 

@@ -2,7 +2,7 @@
  * What the parts of {@link EfkLogging} share: object names, labels, pinned images, the
  * resolved props and the hardened security contexts.
  */
-import type { SecretKeyRef } from '../data/stateful-mongo.js';
+import type { SecretKeyRef } from '../core/secret-ref.js';
 import type { IngressPeer } from '../workloads/exposure.js';
 
 /** Elasticsearch, pinned (the official image; Kibana must run the same version). */

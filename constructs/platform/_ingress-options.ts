@@ -2,7 +2,7 @@
  * The option types of IngressWithAuth (re-exported by ingress-with-auth.ts): the
  * controller, basic-auth users, TLS, the cloud load balancer, and routes.
  */
-import type * as kplus from '../_plus.js';
+import type * as kplus from '../core/plus.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import type { Autoscaling } from '../workloads/availability.js';
 import type { CertificateIssuer } from './cert-issuers.js';

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { IConstruct } from 'constructs';
-import * as kplus from '../_plus.js';
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import * as kplus from '../core/plus.js';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 import { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import { htpasswdUsernameProblem, isBcryptHash } from './htpasswd.js';
 import type { CertificateIssuer } from './cert-issuers.js';

@@ -8,7 +8,7 @@
  * headers, goes back to the client, so a 401 carries the `WWW-Authenticate` challenge.
  */
 import type { Construct } from 'constructs';
-import * as kplus from '../_plus.js';
+import * as kplus from '../core/plus.js';
 import { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import { IngressPeer } from '../workloads/exposure.js';
 import { Probe } from '../workloads/probe.js';

@@ -5,9 +5,9 @@
  *
  * @see https://prometheus.io/docs/alerting/latest/configuration/
  */
-import { dns1123SubdomainProblem } from '../policy/_names.js';
-import { shown } from '../workloads/_errors.js';
-import type { SecretKeyRef } from '../data/stateful-mongo.js';
+import { dns1123SubdomainProblem } from '../core/names.js';
+import { shown } from '../core/errors.js';
+import type { SecretKeyRef } from '../core/secret-ref.js';
 import { ESCALATION_LABEL, prometheusDurationMs, type AlertSeverity } from './_monitoring-rules.js';
 
 // Secrets referenced here live in the monitoring namespace.

@@ -3,11 +3,11 @@
  * metrics-server 3.13.1), typed for the keys the kit sets, the validation of the sizes
  * and resources that go into them, and the pods those values make the charts run.
  */
-import type { ReleaseWorkload } from '../capacity/release-workloads.js';
-import { shown } from '../workloads/_errors.js';
+import type { ReleaseWorkload } from '../core/release-workloads.js';
+import { shown } from '../core/errors.js';
 import { MONITORING_LABELS } from '../workloads/metrics.js';
 import type { WorkloadResources } from '../workloads/options.js';
-import { compareQuantities, isQuantity, parseQuantity, parseQuantityNanos } from '../workloads/quantity.js';
+import { compareQuantities, isQuantity, parseQuantity, parseQuantityNanos } from '../core/quantity.js';
 import { prometheusDurationMs, REPLACED_DEFAULT_ALERTS } from './_monitoring-rules.js';
 
 /** The components whose requests and limits MonitoringStack sets. */

@@ -5,8 +5,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem } from '../policy/_names.js';
-import { propsError, requireValid } from '../workloads/_errors.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem } from '../core/names.js';
+import { propsError, requireValid } from '../core/errors.js';
 import { rbacSubject, type Subject } from './team-namespace.js';
 
 const RBAC = 'rbac.authorization.k8s.io';

@@ -4,8 +4,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { dns1123LabelProblem } from '../core/names.js';
+import { propsError, shown } from '../core/errors.js';
 
 /** Properties of {@link AppNamespace}. */
 export interface AppNamespaceProps {

@@ -22,12 +22,12 @@
  * device-plugin directory from the host, which only the privileged level admits.
  */
 import { Construct } from 'constructs';
-import { releaseWorkloadsProblem } from '../capacity/release-workloads.js';
+import { releaseWorkloadsProblem } from '../core/release-workloads.js';
 import { BackupStorageLocation, VolumeSnapshotLocation } from '../imports/velero.js';
-import { GPU_NODE } from '../policy/capabilities.js';
-import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../policy/_aws-names.js';
-import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
-import { propsError, requireReplicas, requireValid, shown } from '../workloads/_errors.js';
+import { GPU_NODE } from '../core/capabilities.js';
+import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
+import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { propsError, requireReplicas, requireValid, shown } from '../core/errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
 import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
 import { AppNamespace, privilegedNamespace } from './app-namespace.js';

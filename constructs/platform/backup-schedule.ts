@@ -5,8 +5,8 @@
  */
 import { Construct } from 'constructs';
 import { Schedule } from '../imports/velero.js';
-import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 
 /** Properties of {@link BackupSchedule}. */
 export interface BackupScheduleProps {

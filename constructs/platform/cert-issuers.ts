@@ -9,8 +9,8 @@
  */
 import { Construct } from 'constructs';
 import { ClusterIssuer, type ClusterIssuerSpecAcmeSolversHttp01 } from '../imports/cert-manager.js';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 
 /** The ACME directories of Let's Encrypt. */
 export const LETS_ENCRYPT_SERVERS = {

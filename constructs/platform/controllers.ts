@@ -16,9 +16,9 @@
  */
 import { Construct } from 'constructs';
 import { GatewayClass } from '../imports/gateway-api.js';
-import { dns1123SubdomainProblem } from '../policy/_names.js';
-import { addConstructWarning } from '../policy/warnings.js';
-import { requireReplicas, requireValid } from '../workloads/_errors.js';
+import { dns1123SubdomainProblem } from '../core/names.js';
+import { addConstructWarning } from '../core/warnings.js';
+import { requireReplicas, requireValid } from '../core/errors.js';
 import { AppNamespace } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
 

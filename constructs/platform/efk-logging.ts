@@ -12,12 +12,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { SecretKeyRef } from '../data/stateful-mongo.js';
-import { dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import type { SecretKeyRef } from '../core/secret-ref.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import type { IngressPeer } from '../workloads/exposure.js';
-import { compareQuantities, isQuantity } from '../workloads/quantity.js';
+import { compareQuantities, isQuantity } from '../core/quantity.js';
 import { RESTRICTED_POD_SECURITY_LABELS } from './app-namespace.js';
 import { addCollector } from './_efk-collector.js';
 import { addElasticsearch, elasticsearchHeap } from './_efk-elasticsearch.js';

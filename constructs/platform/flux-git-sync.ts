@@ -6,8 +6,9 @@
 import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-source.js';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
-import { dns1123LabelProblem } from '../policy/_names.js';
-import { propsError, shown } from '../workloads/_errors.js';
+import { dns1123LabelProblem } from '../core/names.js';
+import { propsError, shown } from '../core/errors.js';
+import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
 
 /** Properties of {@link FluxGitSync}. */
 export interface FluxGitSyncProps {
@@ -31,15 +32,7 @@ export interface FluxGitSyncProps {
   readonly timeout?: string;
 }
 
-/** Defaults of {@link FluxGitSyncProps}. */
-export const FLUX_GIT_SYNC_DEFAULTS = {
-  branch: 'main',
-  interval: '5m',
-  name: 'platform',
-  namespace: 'flux-system',
-  prune: true,
-  timeout: '10m',
-} as const;
+export { FLUX_GIT_SYNC_DEFAULTS };
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 

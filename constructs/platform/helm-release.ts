@@ -26,14 +26,14 @@ import { CHART_VALUE_KEYS, type ValuesKeyTree } from '../imports/chart-values.js
 import {
   RELEASE_WORKLOADS_ANNOTATION, normalizeReleaseWorkload, releaseWorkloadsProblem,
   type ReleaseToleration, type ReleaseWorkload, type ReleaseWorkloadKind,
-} from '../capacity/release-workloads.js';
+} from '../core/release-workloads.js';
 
 export type { ValuesKeyTree };
 export { RELEASE_WORKLOADS_ANNOTATION };
 export type { ReleaseToleration, ReleaseWorkload, ReleaseWorkloadKind };
-import { dns1123LabelProblem } from '../policy/_names.js';
-import { CAPABILITIES, CAPABILITY_NAMES, PROVIDES_ANNOTATION, type Capability } from '../policy/capabilities.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { dns1123LabelProblem } from '../core/names.js';
+import { CAPABILITIES, CAPABILITY_NAMES, PROVIDES_ANNOTATION, type Capability } from '../core/capabilities.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 
 /** Helm values: a tree of maps, lists and scalars, as values.yaml holds them. */
 export type HelmValues = Readonly<Record<string, unknown>>;

@@ -28,7 +28,7 @@ import {
 } from './_ingress-options.js';
 import { IngressResolver, INGRESS_DEFAULTS, type ResolvedAuth, type ResolvedRoute, type ResolvedTls } from './_ingress-resolve.js';
 import { addVerifier, VERIFIER_DEFAULTS } from './_ingress-verifier.js';
-import { addConstructWarning } from '../policy/warnings.js';
+import { addConstructWarning } from '../core/warnings.js';
 
 export * from './_ingress-options.js';
 export { INGRESS_DEFAULTS, AWS_TLS_POLICY, backendNamespace, hostProblem, pathProblem } from './_ingress-resolve.js';

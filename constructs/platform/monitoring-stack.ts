@@ -11,8 +11,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 import { MONITORING_LABELS } from '../workloads/metrics.js';
 import { buildAlerting, resolveEscalation, type Alerting } from './_monitoring-alerting.js';
 import { dashboardQueries, redDashboard, useDashboard } from './_monitoring-dashboards.js';

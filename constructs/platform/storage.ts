@@ -6,8 +6,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isIPv4 } from 'node:net';
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 
 /** Disk kinds per cloud: EBS volume types, Azure disk SKUs. */
 export const DISK_TYPES = {

@@ -7,10 +7,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from '../workloads/_errors.js';
-import { compareQuantities, isQuantity } from '../workloads/quantity.js';
-import { addPolicyException } from '../policy/exceptions.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
+import { compareQuantities, isQuantity } from '../core/quantity.js';
+import { addPolicyException } from '../core/exceptions.js';
 import { POD_SECURITY_VERSION } from './app-namespace.js';
 
 /** Who is granted access: a user, a group, or a ServiceAccount. */

@@ -3,13 +3,12 @@
  * says why. `exceptions.k8s-platform-kit.dev/pss-host-path-volumes: "reads /var/log/pods"`.
  * A missing reason, or an exception for a rule that does not exist, is itself an error.
  */
-import { ApiObject } from 'cdk8s';
-import type { IConstruct } from 'constructs';
 import { Severity, type Finding, type ManifestObject } from './finding.js';
-import { describeObject } from './_pod.js';
+import { describeObject } from '../core/pod.js';
 
-/** The annotation key prefix; the rule id follows the slash. */
-export const EXCEPTION_ANNOTATION_PREFIX = 'exceptions.k8s-platform-kit.dev/';
+import { EXCEPTION_ANNOTATION_PREFIX, addPolicyException } from '../core/exceptions.js';
+
+export { EXCEPTION_ANNOTATION_PREFIX, addPolicyException };
 
 /** The id under which malformed exceptions are reported. They cannot themselves be waived. */
 export const EXCEPTION_RULE_ID = 'policy-exception';
@@ -44,13 +43,4 @@ export function checkExceptions(object: ManifestObject, knownRuleIds: ReadonlySe
     }
   }
   return findings;
-}
-
-/**
- * Declares on a synthesized object (an `ApiObject`, or a construct whose default child is
- * one, such as every cdk8s-plus resource) that it is excepted from `ruleId`, and why.
- */
-export function addPolicyException(target: IConstruct, ruleId: string, reason: string): void {
-  const apiObject = ApiObject.isApiObject(target) ? target : ApiObject.of(target);
-  apiObject.metadata.addAnnotation(`${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`, reason);
 }

@@ -3,19 +3,9 @@
  * reports and the shape of a policy rule.
  */
 
-/** A Kubernetes object as it leaves the library (plain JSON, after synthesis). */
-export interface ManifestObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: {
-    readonly name?: string;
-    readonly namespace?: string;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly annotations?: Readonly<Record<string, string>>;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
-}
+import type { ManifestObject } from '../core/manifest.js';
+
+export type { ManifestObject };
 
 /** How much a finding matters. Errors fail synthesis; warnings are reported. */
 export enum Severity {

@@ -9,10 +9,10 @@
  * checks done in Go. Only a real API server sees those (`kubectl apply --dry-run=server`).
  */
 import { Severity, type Finding, type ManifestObject } from './finding.js';
-import { describeObject } from './_pod.js';
+import { describeObject } from '../core/pod.js';
 import {
   NAME_CHECKS, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
-} from './_names.js';
+} from '../core/names.js';
 
 /** The id under which schema findings are reported. Schema findings cannot be waived. */
 export const SCHEMA_RULE_ID = 'schema';

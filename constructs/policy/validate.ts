@@ -10,7 +10,7 @@ import { checkSchema, SCHEMA_RULE_ID } from './schema.js';
 // Registers the schemas of custom resources that have no model package (Velero).
 import './crd-schemas.js';
 import { DEFAULT_RULES } from './rules/default-rules.js';
-import { describeObject } from './_pod.js';
+import { describeObject } from '../core/pod.js';
 import { checkCapabilities, releasedCapabilities, type ClusterCapabilities } from './capabilities.js';
 
 /** One object to validate, with where it came from. */

@@ -7,16 +7,16 @@ import { ApiObject, Duration, Names } from 'cdk8s';
 import { addFinalTransform } from './_final-patch.js';
 import type { Construct } from 'constructs';
 import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
-import * as kplus from '../_plus.js';
-import { EXCEPTION_ANNOTATION_PREFIX } from '../policy/exceptions.js';
-import { dns1035LabelProblem, dns1123LabelProblem } from '../policy/_names.js';
-import { propsError, shown } from './_errors.js';
+import * as kplus from '../core/plus.js';
+import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
+import { dns1035LabelProblem, dns1123LabelProblem } from '../core/names.js';
+import { propsError, shown } from '../core/errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
-import { imagePinProblem } from './image.js';
+import { imagePinProblem } from '../core/image.js';
 import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
 import type { Probe } from './probe.js';
-import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from './qos.js';
-import { compareQuantities, QuantityError, parseQuantity } from './quantity.js';
+import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
+import { compareQuantities, QuantityError, parseQuantity } from '../core/quantity.js';
 
 /** The defaults of {@link HardenedPodProps}, resolved once. */
 export const POD_DEFAULTS = {

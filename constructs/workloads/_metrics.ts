@@ -1,7 +1,7 @@
 /**
  * Validation of the `metrics` prop of a workload and the resolution of its defaults.
  */
-import { shown } from './_errors.js';
+import { shown } from '../core/errors.js';
 import { IngressPeer } from './exposure.js';
 import { METRICS_DEFAULTS, type Metrics } from './metrics.js';
 import type { WorkloadPort } from './options.js';

@@ -7,8 +7,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem } from '../policy/_names.js';
-import { propsError, requireValid, shown } from './_errors.js';
+import { dns1123LabelProblem } from '../core/names.js';
+import { propsError, requireValid, shown } from '../core/errors.js';
 import { HardenedDeployment, type HardenedDeploymentProps } from './hardened-deployment.js';
 
 /** The two copies of a blue/green workload. */

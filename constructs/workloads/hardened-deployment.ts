@@ -2,9 +2,9 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
-import * as kplus from '../_plus.js';
+import * as kplus from '../core/plus.js';
 import { ServiceMonitor } from '../imports/prometheus-operator.js';
-import { propsError, shown } from './_errors.js';
+import { propsError, shown } from '../core/errors.js';
 import { NAME_LABEL, applyPodHardening, podProps, resolvePod } from './_hardening.js';
 import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
 import type { Cloud, IngressPeer } from './exposure.js';
@@ -12,8 +12,8 @@ import type { HashedConfigMap } from './hashed-config-map.js';
 import { resolveMetrics, type ResolvedMetrics } from './_metrics.js';
 import { MONITORING_LABELS, type Metrics } from './metrics.js';
 import type { HardenedPodProps, WorkloadPort } from './options.js';
-import type { QosClass } from './qos.js';
-import { parseQuantity } from './quantity.js';
+import type { QosClass } from '../core/qos.js';
+import { parseQuantity } from '../core/quantity.js';
 
 /** The defaults of {@link HardenedDeploymentProps}, resolved once in the constructor. */
 export const DEPLOYMENT_DEFAULTS = {

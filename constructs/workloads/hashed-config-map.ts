@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as kplus from '../_plus.js';
-import { dns1123SubdomainProblem } from '../policy/_names.js';
-import { propsError } from './_errors.js';
+import * as kplus from '../core/plus.js';
+import { dns1123SubdomainProblem } from '../core/names.js';
+import { propsError } from '../core/errors.js';
 
 /** Properties of {@link HashedConfigMap}. */
 export interface HashedConfigMapProps {

@@ -2,9 +2,9 @@
  * Options shared by every hardened workload (Deployment now; StatefulSet, DaemonSet, Job
  * and CronJob reuse them).
  */
-import type * as kplus from '../_plus.js';
+import type * as kplus from '../core/plus.js';
 import type { Probe } from './probe.js';
-import type { QosClass } from './qos.js';
+import type { QosClass } from '../core/qos.js';
 
 /** A port the container listens on. */
 export interface WorkloadPort {

@@ -4,8 +4,8 @@
  */
 import type { Finding, FindingDetails, ManifestObject, PolicyRule } from '../finding.js';
 import { finding } from '../finding.js';
-import type { PodSpecLocation } from '../_pod.js';
-import { describeObject, podSpecOf } from '../_pod.js';
+import type { PodSpecLocation } from '../../core/pod.js';
+import { describeObject, podSpecOf } from '../../core/pod.js';
 
 /** What a pod check sees. */
 export interface PodCheckInput {

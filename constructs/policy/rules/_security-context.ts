@@ -4,8 +4,8 @@
  */
 import type { IPodSecurityContext, ISecurityContext } from 'kubernetes-models/v1';
 import type { FindingDetails } from '../finding.js';
-import type { ContainerList, ContainerLocation, PodSpecLocation } from '../_pod.js';
-import { containersOf } from '../_pod.js';
+import type { ContainerList, ContainerLocation, PodSpecLocation } from '../../core/pod.js';
+import { containersOf } from '../../core/pod.js';
 
 /** The securityContext fields that exist both on the pod and on containers. */
 export type SharedSecurityContext = Pick<

@@ -16,7 +16,7 @@
  */
 import type { FindingDetails } from '../finding.js';
 import { Severity } from '../finding.js';
-import type { PodSpecLocation } from '../_pod.js';
+import type { PodSpecLocation } from '../../core/pod.js';
 import { podRule } from './_pod-rule.js';
 import type { SharedSecurityContext } from './_security-context.js';
 import {

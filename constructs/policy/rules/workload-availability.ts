@@ -6,7 +6,7 @@ import type { IHorizontalPodAutoscalerSpec } from 'kubernetes-models/autoscaling
 import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyContext, PolicyRule } from '../finding.js';
-import { describeObject, podSpecOf } from '../_pod.js';
+import { describeObject, podSpecOf } from '../../core/pod.js';
 import {
   findByKey, findNamed, formatLabels, groupOf, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath, selectorsMatching,
 } from './_selector.js';

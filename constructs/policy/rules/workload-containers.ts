@@ -2,13 +2,13 @@
  * Workload rules about each container: health probes, resource requests and limits, and
  * pinned images.
  */
-import { imagePinProblem, parseImageReference } from '../../workloads/image.js';
+import { imagePinProblem, parseImageReference } from '../../core/image.js';
 import type { IContainer } from 'kubernetes-models/v1';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyRule } from '../finding.js';
-import { LONG_RUNNING_KINDS, containersOf, describeObject, podSpecOf } from '../_pod.js';
-import type { ContainerLocation } from '../_pod.js';
-import { compareQuantities, isQuantity } from '../../workloads/quantity.js';
+import { LONG_RUNNING_KINDS, containersOf, describeObject, podSpecOf } from '../../core/pod.js';
+import type { ContainerLocation } from '../../core/pod.js';
+import { compareQuantities, isQuantity } from '../../core/quantity.js';
 
 /** The name of a container for messages; its position (`containers[0]`) when it has none. */
 function containerName(location: ContainerLocation): string {

@@ -4,10 +4,10 @@
 import type { IContainer } from 'kubernetes-models/v1';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyRule } from '../finding.js';
-import { containersOf, describeObject, podSpecOf } from '../_pod.js';
-import { QOS_CLASS_ANNOTATION, QosClass, explainQosClass } from '../../workloads/qos.js';
-import type { QosExplanation } from '../../workloads/qos.js';
-import { isQuantity } from '../../workloads/quantity.js';
+import { containersOf, describeObject, podSpecOf } from '../../core/pod.js';
+import { QOS_CLASS_ANNOTATION, QosClass, explainQosClass } from '../../core/qos.js';
+import type { QosExplanation } from '../../core/qos.js';
+import { isQuantity } from '../../core/quantity.js';
 import { podMetadataPath } from './_selector.js';
 
 /** The classes a workload may declare: BestEffort pods are evicted first and are never wanted. */

@@ -6,7 +6,7 @@ import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1'
 import type { IServiceSpec } from 'kubernetes-models/v1';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyContext, PolicyRule } from '../finding.js';
-import { describeObject, podSpecOf } from '../_pod.js';
+import { describeObject, podSpecOf } from '../../core/pod.js';
 import type { ILabelSelector } from './_selector.js';
 import {
   formatLabels, isEmptySelector, matchesSelector, namespaceOf, namespacePhrase, podBearersSelectedBy, podMetadataPath, selectorsMatching,

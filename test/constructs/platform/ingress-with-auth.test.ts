@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
 import { validateManifests } from '../../../constructs/policy/validate.js';
-import { constructWarnings } from '../../../constructs/policy/warnings.js';
+import { constructWarnings } from '../../../constructs/core/warnings.js';
 import type { ManifestObject } from '../../../constructs/policy/finding.js';
 import {
   BasicAuthUsers, IngressController, IngressLoadBalancer, IngressWithAuth, VERIFIER_IMAGE, verifierNginxConf,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { containersOf, podSpecOf } from '../../../constructs/policy/_pod.js';
+import { containersOf, podSpecOf } from '../../../constructs/core/pod.js';
 
 describe('podSpecOf', () => {
   it('finds the pod spec of a CronJob', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { QOS_CLASS_ANNOTATION, QosClass, computeQosClass, explainQosClass } from '../../../constructs/workloads/qos.js';
-import { QuantityError } from '../../../constructs/workloads/quantity.js';
+import { QOS_CLASS_ANNOTATION, QosClass, computeQosClass, explainQosClass } from '../../../constructs/core/qos.js';
+import { QuantityError } from '../../../constructs/core/quantity.js';
 
 const exact = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   QuantityError, compareQuantities, isQuantity, parseQuantity, parseQuantityNanos,
-} from '../../../constructs/workloads/quantity.js';
+} from '../../../constructs/core/quantity.js';
 
 const message = (value: string): string => `'${value}' is not a Kubernetes quantity: expected a number with an optional suffix `
   + '(Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, E), e.g. 256Mi, 0.5 or 500m';

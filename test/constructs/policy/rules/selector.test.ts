@@ -6,7 +6,7 @@ import {
 } from '../../../../constructs/policy/rules/_selector.js';
 import type { ManifestObject } from '../../../../constructs/policy/finding.js';
 import { DEFAULT_RULES } from '../../../../constructs/policy/rules/default-rules.js';
-import { podSpecOf } from '../../../../constructs/policy/_pod.js';
+import { podSpecOf } from '../../../../constructs/core/pod.js';
 import { asCronJob, asPod, deployment, hpa, networkPolicy, pdb, service } from './_workload-fixtures.js';
 
 const labels = { app: 'web', tier: 'api' };

@@ -6,7 +6,7 @@ import {
 import {
   asCronJob, asKind, asPod, check, compliantContainer, deployment, mainContainer, podOf, summarize,
 } from './_workload-fixtures.js';
-import { imagePinProblem, parseImageReference } from '../../../../constructs/workloads/image.js';
+import { imagePinProblem, parseImageReference } from '../../../../constructs/core/image.js';
 
 const C0 = 'spec.template.spec.containers[0]';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { KIT_QOS_DECLARED } from '../../../../constructs/policy/rules/workload-qos.js';
-import { QOS_CLASS_ANNOTATION } from '../../../../constructs/workloads/qos.js';
+import { QOS_CLASS_ANNOTATION } from '../../../../constructs/core/qos.js';
 import type { TestWorkload } from './_workload-fixtures.js';
 import { asCronJob, asPod, check, deployment, mainContainer, podOf, summarize } from './_workload-fixtures.js';
 

@@ -11,8 +11,8 @@
  * Both sides check the same rules (`releaseWorkloadsProblem`): the construct throws on a bad
  * declaration, the planner lists a HelmRelease with a bad annotation as not counted.
  */
-import { dns1123SubdomainProblem } from '../policy/_names.js';
-import { isQuantity, parseQuantityNanos } from '../workloads/quantity.js';
+import { dns1123SubdomainProblem } from './names.js';
+import { isQuantity, parseQuantityNanos } from './quantity.js';
 
 /** The annotation on a HelmRelease that declares the pods its chart runs (a JSON list of {@link ReleaseWorkload}). */
 export const RELEASE_WORKLOADS_ANNOTATION = 'k8s-platform-kit.dev/workloads';

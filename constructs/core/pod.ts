@@ -3,7 +3,7 @@
  * Typed with the kubernetes-models interfaces so rules read fields by their real names.
  */
 import type { IContainer, IPodSpec, IEphemeralContainer } from 'kubernetes-models/v1';
-import type { ManifestObject } from './finding.js';
+import type { ManifestObject } from './manifest.js';
 
 /** A pod spec and the dotted path at which it sits in its object. */
 export interface PodSpecLocation {
