@@ -1,11 +1,29 @@
+/**
+ * The one way constructs refuse bad input: a {@link PropsValidator} per construct, whose
+ * checks throw a {@link PropsError} naming the construct, its path, the field, the value
+ * received and what was expected, in one format:
+ *
+ * `HardenedDeployment 'todoapi/api': resources.memory.limit ('128Mi') is below resources.memory.request (256Mi); expected a limit >= the request`
+ */
 import type { IConstruct } from 'constructs';
 
-/**
- * Builds the error thrown for bad construct input:
- * `HardenedDeployment 'todoapi/api': resources.memory.limit (128Mi) is below resources.memory.request (256Mi)`.
- */
-export function propsError(kind: string, scope: IConstruct, message: string): Error {
-  return new Error(`${kind} '${scope.node.path}': ${message}`);
+/** What is wrong with one prop. */
+export interface PropsProblem {
+  /** The prop's path in the construct's props, e.g. `resources.memory.limit` or `routes[2].host`. */
+  readonly field: string;
+  /**
+   * The value received. Left out when the problem is that there is none, or when the value
+   * must not be shown (a secret).
+   * @default - no value is shown
+   */
+  readonly value?: unknown;
+  /** What is wrong, as the rest of a sentence about the field: `is below resources.memory.request (256Mi)`. */
+  readonly problem: string;
+  /**
+   * What would be accepted, e.g. `a whole number >= 1` or `e.g. 'eu-west-1'`.
+   * @default - the problem says it
+   */
+  readonly expected?: string;
 }
 
 /** Shows a received value in an error message: strings quoted, everything else as JSON. */
@@ -13,13 +31,81 @@ export function shown(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
 
+/** The message of a {@link PropsProblem}, after the construct's kind and path. */
+function problemText(problem: PropsProblem): string {
+  const value = Object.hasOwn(problem, 'value') ? ` (${shown(problem.value)})` : '';
+  return `${problem.field}${value} ${problem.problem}${problem.expected !== undefined ? `; expected ${problem.expected}` : ''}`;
+}
+
+/** Thrown for bad construct input: which construct, which field, what was received and what is expected. */
+export class PropsError extends Error {
+  /** The construct's kind, e.g. `HardenedDeployment`. */
+  public readonly kind: string;
+  /** The construct's path in the tree, e.g. `todoapi/api`. */
+  public readonly constructPath: string;
+  /** The field, or `undefined` for a problem of the props as a whole (two props that conflict, say). */
+  public readonly field: string | undefined;
+  /** The value received, when the message shows one. */
+  public readonly value: unknown;
+  /** What would be accepted, when the message says so separately. */
+  public readonly expected: string | undefined;
+
+  constructor(kind: string, scope: IConstruct, problem: PropsProblem | string) {
+    const structured = typeof problem === 'string' ? undefined : problem;
+    super(`${kind} '${scope.node.path}': ${structured ? problemText(structured) : problem}`);
+    this.name = 'PropsError';
+    this.kind = kind;
+    this.constructPath = scope.node.path;
+    this.field = structured?.field;
+    this.value = structured?.value;
+    this.expected = structured?.expected;
+  }
+}
+
+/** A construct's checks of its props; every failed check throws (or returns, for `throw`) a {@link PropsError}. */
+export class PropsValidator {
+  constructor(public readonly kind: string, public readonly scope: IConstruct) {}
+
+  /** The error for one problem, to throw. */
+  error(problem: PropsProblem): PropsError {
+    return new PropsError(this.kind, this.scope, problem);
+  }
+
+  /** The error for a problem that concerns several props at once, as a sentence, to throw. */
+  conflict(message: string): PropsError {
+    return new PropsError(this.kind, this.scope, message);
+  }
+
+  /** Throws when `check` finds a problem with `value` (its answer is the rest of a sentence: `is not a DNS-1123 label`). */
+  check<T>(field: string, value: T, check: (value: T) => string | undefined, expected?: string): void {
+    const problem = check(value);
+    if (problem) throw this.error({ field, value, problem, ...(expected !== undefined && { expected }) });
+  }
+
+  /** Throws unless `value` is a whole number in `[min, max]`. */
+  wholeNumber(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw this.error({ field, value, problem: `must be a whole number ${range}` });
+    }
+  }
+}
+
+/**
+ * Builds the error thrown for bad construct input from a message that is already a sentence
+ * about the props: `HardenedDeployment 'todoapi/api': resources.memory.limit (128Mi) is below resources.memory.request (256Mi)`.
+ * Prefer {@link PropsValidator}, which also records the field, value and expectation.
+ */
+export function propsError(kind: string, scope: IConstruct, message: string): PropsError {
+  return new PropsError(kind, scope, message);
+}
+
 /** Throws the construct's props error `field (value) problem` when `check` finds a problem with `value`. */
 export function requireValid(kind: string, scope: IConstruct, field: string, value: string, check: (value: string) => string | undefined): void {
-  const problem = check(value);
-  if (problem) throw propsError(kind, scope, `${field} (${shown(value)}) ${problem}`);
+  new PropsValidator(kind, scope).check(field, value, check);
 }
 
 /** Throws the construct's props error unless `replicas` is a whole number >= 1 (a controller's replicas, say). */
 export function requireReplicas(kind: string, scope: IConstruct, replicas: number): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw propsError(kind, scope, `replicas (${shown(replicas)}) must be a whole number >= 1`);
+  new PropsValidator(kind, scope).wholeNumber('replicas', replicas, 1);
 }
