@@ -6,7 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem } from '../core/names.js';
-import { propsError, requireValid } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { rbacSubject, type Subject } from './team-namespace.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -52,8 +52,9 @@ export class ReadOnlyAccess extends Construct {
   constructor(scope: Construct, id: string, props: ReadOnlyAccessProps) {
     super(scope, id);
     const name = props.name ?? 'k8s-platform-kit:read-only';
-    requireValid('ReadOnlyAccess', this, 'name', name, pathSegmentNameProblem);
-    if (props.subjects.length === 0) throw propsError('ReadOnlyAccess', this, 'subjects is empty; expected at least one user, group or ServiceAccount');
+    const v = new PropsValidator('ReadOnlyAccess', this);
+    v.check('name', name, pathSegmentNameProblem);
+    if (props.subjects.length === 0) throw v.error({ field: 'subjects', problem: 'is empty', expected: 'at least one user, group or ServiceAccount' });
     this.roleName = name;
     new ApiObject(this, 'Role', { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name }, rules: READ_ONLY_RULES });
     new ApiObject(this, 'Binding', {
@@ -82,13 +83,13 @@ export class CiDeployer extends Construct {
 
   constructor(scope: Construct, id: string, props: CiDeployerProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('CiDeployer', this, message);
-    requireValid('CiDeployer', this, 'name', props.name, dns1123SubdomainProblem);
-    requireValid('CiDeployer', this, 'namespace', props.namespace, dns1123LabelProblem);
-    props.targetNamespaces.forEach((ns, i) => requireValid('CiDeployer', this, `targetNamespaces[${i}]`, ns, dns1123LabelProblem));
-    if (props.targetNamespaces.length === 0) throw fail('targetNamespaces is empty; expected the namespaces it deploys to (a CI deployer is never cluster-wide)');
+    const v = new PropsValidator('CiDeployer', this);
+    v.check('name', props.name, dns1123SubdomainProblem);
+    v.check('namespace', props.namespace, dns1123LabelProblem);
+    props.targetNamespaces.forEach((ns, i) => v.check(`targetNamespaces[${i}]`, ns, dns1123LabelProblem));
+    if (props.targetNamespaces.length === 0) throw v.error({ field: 'targetNamespaces', problem: 'is empty', expected: 'the namespaces it deploys to (a CI deployer is never cluster-wide)' });
     const duplicate = props.targetNamespaces.find((ns, i) => props.targetNamespaces.indexOf(ns) !== i);
-    if (duplicate) throw fail(`targetNamespaces lists '${duplicate}' twice`);
+    if (duplicate) throw v.error({ field: 'targetNamespaces', problem: `lists '${duplicate}' twice` });
 
     this.serviceAccountName = props.name;
     new ApiObject(this, 'ServiceAccount', {

@@ -27,7 +27,7 @@ import { BackupStorageLocation, VolumeSnapshotLocation } from '../imports/velero
 import { GPU_NODE } from '../core/capabilities.js';
 import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
-import { propsError, requireReplicas, requireValid, shown } from '../core/errors.js';
+import { PropsValidator, shown } from '../core/errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
 import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
 import { AppNamespace, privilegedNamespace } from './app-namespace.js';
@@ -44,8 +44,8 @@ export interface ControllerIdentity {
 // The AWS name rules, shared with the environment schema (policy/_aws-names.ts).
 export { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem };
 
-function checkRegion(kind: string, scope: Construct, region: string): void {
-  requireValid(kind, scope, 'region', region, awsRegionProblem);
+function checkRegion(v: PropsValidator, region: string): void {
+  v.check('region', region, awsRegionProblem);
 }
 
 // ---------------------------------------------------------------- defaults and pins ---
@@ -161,7 +161,8 @@ export const AWS_CONTROLLER_RESOURCES = {
  * the capacity planner is told about.
  */
 function controllerResources(kind: string, scope: Construct, resources: WorkloadResources): ResourceRequirements {
-  return resourceRequirements((message) => propsError(kind, scope, message), 'resources', resources);
+  const v = new PropsValidator(kind, scope);
+  return resourceRequirements((message) => v.conflict(message), 'resources', resources);
 }
 
 /** What the restricted Pod Security profile asks of every container, beyond running as non-root. */
@@ -214,11 +215,12 @@ export class AwsLoadBalancerController extends Construct {
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
     super(scope, id);
     const kind = 'AwsLoadBalancerController';
-    requireValid(kind, this, 'clusterName', props.clusterName, eksClusterNameProblem);
-    checkRegion(kind, this, props.region);
+    const v = new PropsValidator(kind, this);
+    v.check('clusterName', props.clusterName, eksClusterNameProblem);
+    checkRegion(v, props.region);
     checkVpcTags(this, props.vpcTags);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.loadBalancerControllerReplicas;
-    requireReplicas(kind, this, this.replicas);
+    v.wholeNumber('replicas', this.replicas, 1);
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.loadBalancerController);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -256,15 +258,15 @@ export class AwsLoadBalancerController extends Construct {
 
 /** The chart passes the tags as one `--aws-vpc-tags=k=v,k=v` flag, so neither may hold a comma. */
 function checkVpcTags(scope: Construct, tags: Readonly<Record<string, string>>): void {
-  const fail = (message: string) => propsError('AwsLoadBalancerController', scope, message);
-  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw fail(`vpcTags (${shown(tags)}) is not a map of tag names to values`);
+  const v = new PropsValidator('AwsLoadBalancerController', scope);
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags)) throw v.error({ field: 'vpcTags', value: tags, problem: 'is not a map of tag names to values' });
   const entries = Object.entries(tags);
   if (entries.length === 0) {
-    throw fail("vpcTags is empty; expected the VPC's tags, e.g. { Name: 'my-cluster' }: the controller finds its VPC by them, as pods cannot read instance metadata");
+    throw v.error({ field: 'vpcTags', problem: 'is empty', expected: "the VPC's tags, e.g. { Name: 'my-cluster' }: the controller finds its VPC by them, as pods cannot read instance metadata" });
   }
   for (const [key, value] of entries) {
-    if (key === '' || /[,=]/.test(key)) throw fail(`vpcTags key ${shown(key)} is not a tag name the controller can be given; expected a non-empty name without ',' or '='`);
-    if (typeof value !== 'string' || value.includes(',')) throw fail(`vpcTags['${key}'] (${shown(value)}) is not a tag value the controller can be given; expected a string without ','`);
+    if (key === '' || /[,=]/.test(key)) throw v.error({ field: `vpcTags key ${shown(key)}`, problem: 'is not a tag name the controller can be given', expected: "a non-empty name without ',' or '='" });
+    if (typeof value !== 'string' || value.includes(',')) throw v.error({ field: `vpcTags['${key}']`, value, problem: 'is not a tag value the controller can be given', expected: "a string without ','" });
   }
 }
 
@@ -308,10 +310,11 @@ export class ClusterAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
     super(scope, id);
     const kind = 'ClusterAutoscaler';
-    requireValid(kind, this, 'clusterName', props.clusterName, eksClusterNameProblem);
-    checkRegion(kind, this, props.region);
+    const v = new PropsValidator(kind, this);
+    v.check('clusterName', props.clusterName, eksClusterNameProblem);
+    checkRegion(v, props.region);
     this.replicas = props.replicas ?? AWS_CONTROLLER_DEFAULTS.clusterAutoscalerReplicas;
-    requireReplicas(kind, this, this.replicas);
+    v.wholeNumber('replicas', this.replicas, 1);
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.clusterAutoscaler);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -426,21 +429,21 @@ export class ExternalDns extends Construct {
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id);
     const kind = 'ExternalDns';
-    const fail = (message: string) => propsError(kind, this, message);
+    const v = new PropsValidator(kind, this);
     if (!Array.isArray(props.domainFilters) || props.domainFilters.length === 0) {
-      throw fail(`domainFilters (${shown(props.domainFilters)}) is empty; expected the DNS names of the hosts' zones, e.g. ['example.com']`);
+      throw v.error({ field: 'domainFilters', value: props.domainFilters, problem: 'is empty', expected: "the DNS names of the hosts' zones, e.g. ['example.com']" });
     }
-    props.domainFilters.forEach((domain, i) => requireValid(kind, this, `domainFilters[${i}]`, domain, dns1123SubdomainProblem));
-    requireValid(kind, this, 'hostedZoneId', props.hostedZoneId, route53ZoneIdProblem);
-    requireValid(kind, this, 'txtOwnerId', props.txtOwnerId, (value) => (/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(value)
+    props.domainFilters.forEach((domain, i) => v.check(`domainFilters[${i}]`, domain, dns1123SubdomainProblem));
+    v.check('hostedZoneId', props.hostedZoneId, route53ZoneIdProblem);
+    v.check('txtOwnerId', props.txtOwnerId, (value) => (/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(value)
       ? undefined : "is not an owner id; expected letters, digits, '.', '_' and '-', e.g. the cluster's name"));
-    checkRegion(kind, this, props.region);
+    checkRegion(v, props.region);
     this.sources = [...(props.sources ?? AWS_CONTROLLER_DEFAULTS.externalDnsSources)];
-    if (this.sources.length === 0) throw fail(`sources is empty; expected e.g. ['gateway-httproute']`);
+    if (this.sources.length === 0) throw v.error({ field: 'sources', problem: 'is empty', expected: "e.g. ['gateway-httproute']" });
     const unknown = this.sources.find((source) => !(EXTERNAL_DNS_SOURCES as readonly string[]).includes(source));
-    if (unknown !== undefined) throw fail(`sources (${shown(unknown)}) is not an ExternalDNS 0.21 source; expected one of: ${EXTERNAL_DNS_SOURCES.join(', ')}`);
+    if (unknown !== undefined) throw v.error({ field: 'sources', value: unknown, problem: 'is not an ExternalDNS 0.21 source', expected: `one of: ${EXTERNAL_DNS_SOURCES.join(', ')}` });
     this.policy = props.policy ?? AWS_CONTROLLER_DEFAULTS.externalDnsPolicy;
-    if (!EXTERNAL_DNS_POLICIES.includes(this.policy)) throw fail(`policy (${shown(this.policy)}) is not 'sync', 'upsert-only' or 'create-only'`);
+    if (!EXTERNAL_DNS_POLICIES.includes(this.policy)) throw v.error({ field: 'policy', value: this.policy, problem: "is not 'sync', 'upsert-only' or 'create-only'" });
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.externalDns);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -522,13 +525,14 @@ export class Velero extends Construct {
   constructor(scope: Construct, id: string, props: VeleroProps) {
     super(scope, id);
     const kind = 'Velero';
-    requireValid(kind, this, 'bucket', props.bucket, (value) => {
+    const v = new PropsValidator(kind, this);
+    v.check('bucket', props.bucket, (value) => {
       const problem = s3BucketNameProblem(value);
       return problem && `is not a valid S3 bucket name: it ${problem}`;
     });
-    checkRegion(kind, this, props.region);
+    checkRegion(v, props.region);
     if (props.prefix !== undefined) {
-      requireValid(kind, this, 'prefix', props.prefix, (value) => (value !== '' && !value.startsWith('/') && !value.endsWith('/')
+      v.check('prefix', props.prefix, (value) => (value !== '' && !value.startsWith('/') && !value.endsWith('/')
         ? undefined : "is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"));
     }
     this.bucket = props.bucket;
@@ -664,13 +668,13 @@ export class NvidiaDevicePlugin extends Construct {
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
     super(scope, id);
-    const fail = (message: string) => propsError('NvidiaDevicePlugin', this, message);
+    const v = new PropsValidator('NvidiaDevicePlugin', this);
     this.nodeSelector = { ...(props.nodeSelector ?? AWS_CONTROLLER_DEFAULTS.gpuNodeSelector) };
     const labels = Object.entries(this.nodeSelector);
-    if (labels.length === 0) throw fail("nodeSelector is empty; expected the labels of the GPU nodes, e.g. { 'nvidia.com/gpu.present': 'true' }");
+    if (labels.length === 0) throw v.error({ field: 'nodeSelector', problem: 'is empty', expected: "the labels of the GPU nodes, e.g. { 'nvidia.com/gpu.present': 'true' }" });
     for (const [key, value] of labels) {
       const problem = qualifiedNameProblem(key) ?? labelValueProblem(String(value));
-      if (problem) throw fail(`nodeSelector['${key}'] (${shown(value)}) is not a valid node label: ${problem}`);
+      if (problem) throw v.error({ field: `nodeSelector['${key}']`, value, problem: `is not a valid node label: ${problem}` });
     }
     this.tolerations = (props.tolerations ?? AWS_CONTROLLER_DEFAULTS.gpuTolerations).map((t) => ({ ...t }));
     this.resources = controllerResources('NvidiaDevicePlugin', this, props.resources ?? AWS_CONTROLLER_RESOURCES.nvidiaDevicePlugin);
@@ -678,7 +682,7 @@ export class NvidiaDevicePlugin extends Construct {
     // The release checks its workloads with the planner's rules; checked here too, so the
     // error names this construct and its `tolerations` field.
     const problem = releaseWorkloadsProblem([workload]);
-    if (problem) throw fail(problem.replace(/^workloads\[0\]\./, ''));
+    if (problem) throw v.conflict(problem.replace(/^workloads\[0\]\./, ''));
 
     privilegedNamespace(this, 'Namespace', this.namespace, DEVICE_PLUGIN_POD_SECURITY_REASON);
     const values: HelmValues = {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-source.js';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
 import { dns1123LabelProblem } from '../core/names.js';
-import { propsError, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
 
 /** Properties of {@link FluxGitSync}. */
@@ -43,17 +43,17 @@ export class FluxGitSync extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxGitSyncProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('FluxGitSync', this, message);
+    const v = new PropsValidator('FluxGitSync', this);
     const settings = { ...FLUX_GIT_SYNC_DEFAULTS, ...definedOnly(props) };
-    if (!/^(https|ssh):\/\/\S+$/.test(settings.url)) throw fail(`url (${shown(settings.url)}) must start with https:// or ssh://`);
-    if (!/^\.\/\S*$/.test(settings.path)) throw fail(`path (${shown(settings.path)}) must be relative to the repository root and start with './'`);
-    if (settings.branch.trim() === '') throw fail('branch is empty; expected a branch name such as main');
+    if (!/^(https|ssh):\/\/\S+$/.test(settings.url)) throw v.error({ field: 'url', value: settings.url, problem: 'must start with https:// or ssh://' });
+    if (!/^\.\/\S*$/.test(settings.path)) throw v.error({ field: 'path', value: settings.path, problem: "must be relative to the repository root and start with './'" });
+    if (settings.branch.trim() === '') throw v.error({ field: 'branch', problem: 'is empty', expected: 'a branch name such as main' });
     for (const key of ['interval', 'timeout'] as const) {
-      if (!DURATION.test(settings[key])) throw fail(`${key} (${shown(settings[key])}) must be a duration such as '5m' or '1h30m'`);
+      if (!DURATION.test(settings[key])) throw v.error({ field: key, value: settings[key], problem: "must be a duration such as '5m' or '1h30m'" });
     }
     for (const key of ['name', 'namespace'] as const) {
       const problem = dns1123LabelProblem(settings[key]);
-      if (problem) throw fail(`${key} (${shown(settings[key])}) ${problem}`);
+      if (problem) throw v.error({ field: key, value: settings[key], problem });
     }
     const metadata = { name: settings.name, namespace: settings.namespace };
     this.repository = new GitRepository(this, 'Repository', {

@@ -33,7 +33,7 @@ export { RELEASE_WORKLOADS_ANNOTATION };
 export type { ReleaseToleration, ReleaseWorkload, ReleaseWorkloadKind };
 import { dns1123LabelProblem } from '../core/names.js';
 import { CAPABILITIES, CAPABILITY_NAMES, PROVIDES_ANNOTATION, type Capability } from '../core/capabilities.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** Helm values: a tree of maps, lists and scalars, as values.yaml holds them. */
 export type HelmValues = Readonly<Record<string, unknown>>;
@@ -439,34 +439,37 @@ export class HelmChartRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmChartReleaseProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('HelmChartRelease', this, message);
+    const v = new PropsValidator('HelmChartRelease', this);
     this.chart = props.chart;
     this.namespace = props.namespace;
     this.releaseName = props.releaseName ?? props.chart.name;
-    requireValid('HelmChartRelease', this, 'namespace', this.namespace, dns1123LabelProblem);
-    requireValid('HelmChartRelease', this, 'releaseName', this.releaseName, dns1123LabelProblem);
+    v.check('namespace', this.namespace, dns1123LabelProblem);
+    v.check('releaseName', this.releaseName, dns1123LabelProblem);
     const interval = props.interval ?? HELM_CHART_RELEASE_DEFAULTS.interval;
     const timeout = props.timeout ?? HELM_CHART_RELEASE_DEFAULTS.timeout;
     for (const [field, value] of [['interval', interval], ['timeout', timeout]] as const) {
-      if (!GO_DURATION.test(value)) throw fail(`${field} (${shown(value)}) is not a Go duration; expected e.g. '30m' or '1h'`);
+      if (!GO_DURATION.test(value)) throw v.error({ field, value, problem: 'is not a Go duration', expected: "e.g. '30m' or '1h'" });
     }
     const values = props.values ?? {};
-    if (!isPlainObject(values)) throw fail(`values must be a map of chart values, got ${shown(values)}`);
+    if (!isPlainObject(values)) throw v.error({ field: 'values', value: values, problem: 'is not a map of chart values' });
     this.values = JSON.parse(JSON.stringify(values)) as HelmValues;
     const [unknown] = unknownValueKeys(this.chart, this.values);
     if (unknown) {
-      throw fail(`values.${unknown.path} is not a key of ${this.chart}'s values.yaml, so Helm would ignore it`
-        + (unknown.suggestion !== undefined ? ` (did you mean '${unknown.suggestion}'?)` : '')
-        + '; set only keys the chart defines, or declare the path open in HelmChart if the chart documents it as free-form');
+      throw v.error({
+        field: `values.${unknown.path}`,
+        problem: `is not a key of ${this.chart}'s values.yaml, so Helm would ignore it`
+          + (unknown.suggestion !== undefined ? ` (did you mean '${unknown.suggestion}'?)` : ''),
+        expected: 'only keys the chart defines, or the path declared open in HelmChart if the chart documents it as free-form',
+      });
     }
 
     const workloadsProblem = releaseWorkloadsProblem(props.workloads ?? []);
-    if (workloadsProblem) throw fail(workloadsProblem);
+    if (workloadsProblem) throw v.conflict(workloadsProblem);
     this.workloads = (props.workloads ?? []).map(normalizeReleaseWorkload);
     this.provides = [...(props.provides ?? [])];
     const unknownCapability = this.provides.find((name) => !(name in CAPABILITIES));
     if (unknownCapability !== undefined) {
-      throw fail(`provides (${shown(unknownCapability)}) is not a capability; expected one of: ${CAPABILITY_NAMES.join(', ')}`);
+      throw v.error({ field: 'provides', value: unknownCapability, problem: 'is not a capability', expected: `one of: ${CAPABILITY_NAMES.join(', ')}` });
     }
     const annotations: Record<string, string> = {
       ...(this.workloads.length > 0 && { [RELEASE_WORKLOADS_ANNOTATION]: JSON.stringify(this.workloads) }),

@@ -65,6 +65,6 @@ describe('CiDeployer', () => {
       synth((chart) => new CiDeployer(chart, 'ci', { name: 'deployer', namespace: 'ci', targetNamespaces: ['todo'], ...props }));
     assert.throws(build({ targetNamespaces: [] }), { message: "CiDeployer 'test/ci': targetNamespaces is empty; expected the namespaces it deploys to (a CI deployer is never cluster-wide)" });
     assert.throws(build({ targetNamespaces: ['todo', 'todo'] }), { message: "CiDeployer 'test/ci': targetNamespaces lists 'todo' twice" });
-    assert.throws(build({ targetNamespaces: ['Todo'] }), /^Error: CiDeployer 'test\/ci': targetNamespaces\[0\] \('Todo'\) must consist of lower case/);
+    assert.throws(build({ targetNamespaces: ['Todo'] }), /^PropsError: CiDeployer 'test\/ci': targetNamespaces\[0\] \('Todo'\) must consist of lower case/);
   });
 });

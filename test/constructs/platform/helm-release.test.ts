@@ -204,7 +204,7 @@ describe('HelmChartRelease values check', () => {
 
   it('throws at construction, naming the construct, the key and the chart version', () => {
     assert.throws(() => build({ values: { serviceMonitor: { enabled: true, intervall: '30s' } } }), {
-      message: "HelmChartRelease 'test/metrics': values.serviceMonitor.intervall is not a key of metrics-server 3.13.1's values.yaml, so Helm would ignore it (did you mean 'interval'?); set only keys the chart defines, or declare the path open in HelmChart if the chart documents it as free-form",
+      message: "HelmChartRelease 'test/metrics': values.serviceMonitor.intervall is not a key of metrics-server 3.13.1's values.yaml, so Helm would ignore it (did you mean 'interval'?); expected only keys the chart defines, or the path declared open in HelmChart if the chart documents it as free-form",
     });
   });
 });
@@ -214,7 +214,7 @@ describe('HelmChartRelease bad input', () => {
     ['a namespace that is not a DNS label', { namespace: 'Monitoring' }, "namespace ('Monitoring') must consist of lower case"],
     ['a release name that is not a DNS label', { releaseName: 'metrics_server' }, "releaseName ('metrics_server') must consist of lower case"],
     ['an interval that is not a Go duration', { interval: '30 minutes' }, "interval ('30 minutes') is not a Go duration; expected e.g. '30m' or '1h'"],
-    ['values that are not a map', { values: ['a'] as never }, 'values must be a map of chart values, got ["a"]'],
+    ['values that are not a map', { values: ['a'] as never }, 'values (["a"]) is not a map of chart values'],
   ];
   for (const [what, props, message] of cases) {
     it(`throws on ${what}`, () => {

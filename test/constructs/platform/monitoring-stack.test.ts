@@ -177,7 +177,7 @@ describe('MonitoringStack overrides', () => {
 
   it('extra values are checked against the chart too', () => {
     assert.throws(() => build({ values: { prometheus: { prometheusSpec: { retension: '1d' } } } }), {
-      message: "HelmChartRelease 'test/monitoring/KubePrometheusStack': values.prometheus.prometheusSpec.retension is not a key of kube-prometheus-stack 88.5.3's values.yaml, so Helm would ignore it (did you mean 'retention'?); set only keys the chart defines, or declare the path open in HelmChart if the chart documents it as free-form",
+      message: "HelmChartRelease 'test/monitoring/KubePrometheusStack': values.prometheus.prometheusSpec.retension is not a key of kube-prometheus-stack 88.5.3's values.yaml, so Helm would ignore it (did you mean 'retention'?); expected only keys the chart defines, or the path declared open in HelmChart if the chart documents it as free-form",
     });
   });
 });
