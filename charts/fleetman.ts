@@ -57,7 +57,6 @@ export class FleetmanChart extends Chart {
       storage: { size: props.mongo.storage, ...(props.storageClass !== undefined && { storageClass: props.storageClass }) },
       admin: { username: { name: 'mongo-admin', key: 'username' }, password: { name: 'mongo-admin', key: 'password' } },
       keyfile: { name: 'mongo-keyfile', key: 'keyfile' },
-      clients: [{ podLabels: { 'app.kubernetes.io/name': 'fleetman-position-tracker' } }],
     });
 
     this.queue = new HardenedDeployment(this, 'Queue', {
@@ -92,10 +91,11 @@ export class FleetmanChart extends Chart {
       autoscaling: { minReplicas: 2, maxReplicas: props.maxReplicas, cpuUtilizationPercent: 200 },
       env: [
         { name: 'SPRING_PROFILES_ACTIVE', value: EnvValue.fromValue('production-microservice') },
-        { name: 'SPRING_DATA_MONGODB_URI', value: EnvValue.fromValue(this.mongo.connectionString.replace('/?', '/fleetman?')) },
+        { name: 'SPRING_DATA_MONGODB_URI', value: EnvValue.fromValue(this.mongo.connectionStringFor('fleetman')) },
       ],
       metrics: { port: 'http', path: '/actuator/prometheus', allowFrom: scrapers },
     });
+    this.mongo.allowFrom(this.positionTracker);
 
     this.apiGateway = new HardenedDeployment(this, 'ApiGateway', {
       ...SPRING,

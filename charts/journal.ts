@@ -34,7 +34,6 @@ export class JournalChart extends Chart {
       profile: props.redis.members >= 3 ? 'production' : 'development',
       storage: { size: props.redis.storage, ...(props.storageClass !== undefined && { storageClass: props.storageClass }) },
       password: { name: 'redis-password', key: 'password' },
-      clients: [{ podLabels: { 'app.kubernetes.io/name': 'journal-api' } }],
     });
 
     this.api = new HardenedDeployment(this, 'Api', {
@@ -58,6 +57,7 @@ export class JournalChart extends Chart {
       writablePaths: ['/tmp'],
       allowIngressFrom: fromGateway,
     });
+    this.redis.allowFrom(this.api);
 
     this.files = new HardenedDeployment(this, 'Files', {
       name: 'journal-files',

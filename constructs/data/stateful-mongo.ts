@@ -17,12 +17,15 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
+import type { IVolumeMount } from 'kubernetes-models/v1';
 import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { propsError, requireValid, shown } from '../core/errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { compareQuantities, isQuantity } from '../core/quantity.js';
 import { memberPlacement } from '../core/placement.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
+import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage, type HardenedPodSpecInput } from '../workloads/pod-spec.js';
+import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
 
 /** The official image, pinned. */
 export const MONGO_IMAGE = 'mongo:8.0.4';
@@ -34,66 +37,98 @@ export type { SecretKeyRef };
 
 /** Properties of {@link StatefulMongo}. */
 export interface StatefulMongoProps {
-  /** The StatefulSet, headless Service and pod name prefix; `mongo` by default. */
+  /**
+   * The StatefulSet, headless Service and pod name prefix.
+   * @default 'mongo'
+   */
   readonly name?: string;
+  /** The namespace every object of the construct is created in. */
   readonly namespace: string;
-  /** The replica set name; `rs0` by default. */
+  /**
+   * The replica set name.
+   * @default 'rs0'
+   */
   readonly replicaSet?: string;
-  /** Members; 3 by default. Always odd; at least 3 in the production profile. */
+  /**
+   * Members. Always odd; at least 3 in the production profile.
+   * @default 3
+   */
   readonly members?: number;
-  /** `production` (default): at least three members, zone spread enforced. `development`: one member allowed, spread preferred. */
+  /**
+   * `production`: at least three members, zone spread enforced. `development`: one member
+   * allowed, spread preferred.
+   * @default 'production'
+   */
   readonly profile?: 'production' | 'development';
-  /** The image, pinned by tag or digest; {@link MONGO_IMAGE} by default. */
+  /**
+   * The image, pinned by tag or digest.
+   * @default MONGO_IMAGE
+   */
   readonly image?: string;
   /** Each member's volume. */
   readonly storage: { readonly size: string; readonly storageClass?: string };
-  /** CPU and memory per member; requests equal limits (Guaranteed). 500m and 1Gi by default. */
+  /**
+   * CPU and memory per member; requests equal limits (Guaranteed).
+   * @default { cpu: '500m', memory: '1Gi' }
+   */
   readonly resources?: { readonly cpu: string; readonly memory: string };
   /** The admin user, created on first start: Secret keys holding its name and password. */
   readonly admin: { readonly username: SecretKeyRef; readonly password: SecretKeyRef };
   /** The replica set's shared keyfile (756 base64 characters or fewer), as a Secret key. */
   readonly keyfile: SecretKeyRef;
-  /** Pods (by label, in this namespace unless a namespace label selector is given) allowed to connect. */
-  readonly clients?: readonly { readonly podLabels: Readonly<Record<string, string>>; readonly namespaceLabels?: Readonly<Record<string, string>> }[];
-  /** Nightly `mongodump` to a PersistentVolumeClaim. */
+  /**
+   * Pods (by label, in this namespace unless a namespace label selector is given) allowed to connect.
+   * @default - none: only the members themselves reach port 27017 (more can be added with `allowFrom()`)
+   */
+  readonly clients?: readonly DataStoreClient[];
+  /**
+   * Nightly `mongodump` to a PersistentVolumeClaim.
+   * @default - no backup: no backup volume and no CronJob
+   */
   readonly backup?: {
-    /** Cron schedule; `0 2 * * *` (02:00 daily) by default. */
+    /**
+     * Cron schedule.
+     * @default '0 2 * * *' (02:00 daily)
+     */
     readonly schedule?: string;
-    /** Days an archive is kept; 7 by default. */
+    /**
+     * Days an archive is kept.
+     * @default 7
+     */
     readonly retentionDays?: number;
     /** The backup volume. */
     readonly size: string;
+    /**
+     * The backup volume's StorageClass.
+     * @default - the cluster's default StorageClass
+     */
     readonly storageClass?: string;
   };
 }
 
-/** The hardened security context every container of the construct runs with. */
-const CONTAINER_SECURITY = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: MONGO_UID,
-  runAsGroup: MONGO_UID,
-  capabilities: { drop: ['ALL'] },
-};
-
-const POD_SECURITY = {
-  runAsNonRoot: true,
-  runAsUser: MONGO_UID,
-  runAsGroup: MONGO_UID,
-  fsGroup: MONGO_UID,
-  fsGroupChangePolicy: 'OnRootMismatch',
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+/**
+ * Who every pod of the construct runs as: the image's mongodb user, which owns the data
+ * files, stated on each container too (the keyfile must belong to mongod's own user).
+ */
+const IDENTITY = {
+  identity: { user: MONGO_UID, group: MONGO_UID },
+  containerIdentity: { user: MONGO_UID, group: MONGO_UID },
+} as const satisfies Pick<HardenedPodSpecInput, 'identity' | 'containerIdentity'>;
 
 /** A MongoDB replica set with its Service, PDB, NetworkPolicy, initiation Job and optional backups. */
 export class StatefulMongo extends Construct {
   /** `mongodb://<member>.<service>.<namespace>.svc.cluster.local:27017,…/?replicaSet=<name>` (add credentials from the admin Secret, or an application user). */
   public readonly connectionString: string;
+  /** The headless Service's name (the construct's `name`). */
   public readonly serviceName: string;
+  /** The replica set's name. */
   public readonly replicaSetName: string;
   /** Pod DNS names of the members, in order. */
   public readonly hosts: readonly string[];
+  /** The namespace of every object. */
+  public readonly namespace: string;
+  /** The sources the NetworkPolicy admits to port 27017: the members and Jobs, then the clients. */
+  private readonly peers: INetworkPolicyPeer[];
 
   constructor(scope: Construct, id: string, props: StatefulMongoProps) {
     super(scope, id);
@@ -120,9 +155,9 @@ export class StatefulMongo extends Construct {
       throw fail(`members (${members}) is below 3 in the production profile; one member down would stop writes (expected 3, 5 or 7, or profile: 'development')`);
     }
     if (members > 7) throw fail(`members (${members}) is above 7, MongoDB's limit of voting members`);
-    if (/:latest$/.test(image) || (!image.includes(':') && !image.includes('@'))) throw fail(`image (${shown(image)}) is not pinned; expected a tag or digest such as ${MONGO_IMAGE}`);
+    requirePinnedImage(fail, 'image', image, MONGO_IMAGE);
     for (const [field, value] of [['storage.size', props.storage.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory], ['backup.size', props.backup?.size]] as const) {
-      if (value !== undefined && (!isQuantity(value) || compareQuantities(value, 0) <= 0)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
+      if (value !== undefined && positiveQuantityProblem(value)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
     }
     const schedule = props.backup?.schedule ?? '0 2 * * *';
     const scheduleProblem = props.backup && cronScheduleProblem(schedule);
@@ -137,6 +172,7 @@ export class StatefulMongo extends Construct {
     this.replicaSetName = replicaSet;
     this.hosts = Array.from({ length: members }, (_, i) => `${name}-${i}.${name}.${ns}.svc.cluster.local:${PORT}`);
     this.connectionString = `mongodb://${this.hosts.join(',')}/?replicaSet=${replicaSet}`;
+    this.namespace = ns;
 
     const adminEnv = [
       { name: 'MONGO_INITDB_ROOT_USERNAME', valueFrom: { secretKeyRef: props.admin.username } },
@@ -167,9 +203,8 @@ export class StatefulMongo extends Construct {
         selector: { matchLabels: memberLabels },
         template: {
           metadata: { labels: memberLabels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: POD_SECURITY,
+          spec: hardenedPodSpec(fail, {
+            ...IDENTITY,
             terminationGracePeriodSeconds: 60,
             ...memberPlacement(memberLabels, production),
             initContainers: [{
@@ -177,7 +212,6 @@ export class StatefulMongo extends Construct {
               name: 'keyfile',
               image,
               command: ['sh', '-c', 'cp /secret/keyfile /keyfile/keyfile && chmod 0400 /keyfile/keyfile'],
-              securityContext: CONTAINER_SECURITY,
               resources: small,
               volumeMounts: [{ name: 'keyfile-secret', mountPath: '/secret', readOnly: true }, { name: 'keyfile', mountPath: '/keyfile' }],
             }],
@@ -188,7 +222,6 @@ export class StatefulMongo extends Construct {
               env: adminEnv,
               ports: [{ name: 'mongodb', containerPort: PORT }],
               resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { cpu: resources.cpu, memory: resources.memory } },
-              securityContext: CONTAINER_SECURITY,
               startupProbe: { ...ping, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
               livenessProbe: { ...ping, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
               readinessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
@@ -209,7 +242,7 @@ export class StatefulMongo extends Construct {
               { name: 'configdb', emptyDir: {} },
               { name: 'tmp', emptyDir: {} },
             ],
-          },
+          }),
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels },
@@ -233,6 +266,8 @@ export class StatefulMongo extends Construct {
       });
     }
 
+    // allowFrom() adds to `peers` after construction; the object is rendered at synth time.
+    this.peers = [{ podSelector: { matchLabels: labels } }, ...(props.clients ?? []).map(clientPeer)];
     new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -240,36 +275,25 @@ export class StatefulMongo extends Construct {
       spec: {
         podSelector: { matchLabels: labels },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [
-            { podSelector: { matchLabels: labels } },
-            ...(props.clients ?? []).map((client) => ({
-              podSelector: { matchLabels: client.podLabels },
-              ...(client.namespaceLabels && { namespaceSelector: { matchLabels: client.namespaceLabels } }),
-            })),
-          ],
-          ports: [{ protocol: 'TCP', port: PORT }],
-        }],
+        ingress: [{ from: this.peers, ports: [{ protocol: 'TCP', port: PORT }] }],
       },
     });
 
-    const jobPod = (component: string, script: string, extra: { volumes?: unknown[]; volumeMounts?: unknown[] } = {}) => ({
+    const jobPod = (component: string, script: string, extra: Pick<HardenedPodSpecInput, 'volumes'> & { volumeMounts?: IVolumeMount[] } = {}) => ({
       metadata: { labels: { ...labels, 'app.kubernetes.io/component': component } },
-      spec: {
-        automountServiceAccountToken: false,
+      spec: hardenedPodSpec(fail, {
+        ...IDENTITY,
         restartPolicy: 'OnFailure',
-        securityContext: POD_SECURITY,
         containers: [{
           name: component,
           image,
           command: ['sh', '-c', script],
           env: adminEnv,
           resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '256Mi' } },
-          securityContext: CONTAINER_SECURITY,
           volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(extra.volumeMounts ?? [])],
         }],
         volumes: [{ name: 'tmp', emptyDir: {} }, ...(extra.volumes ?? [])],
-      },
+      }),
     });
 
     const uri = `mongodb://${this.hosts[0]}/admin?directConnection=true`;
@@ -333,4 +357,40 @@ export class StatefulMongo extends Construct {
       });
     }
   }
+
+  /**
+   * Admits client workloads, by object, to port 27017: a HardenedDeployment (or a copy of a
+   * BlueGreenDeployment), or anything exposing its pods' `identityLabels` and its namespace.
+   * Their pods are selected by those labels, in the workload's namespace when it is not this
+   * one. The same as a `clients` entry, without writing the labels out.
+   */
+  public allowFrom(...workloads: DataStoreClientWorkload[]): void {
+    const fail = (message: string) => propsError('StatefulMongo', this, message);
+    if (workloads.length === 0) throw fail('allowFrom() was given no workloads');
+    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(fail, this.namespace, workload, i)));
+  }
+
+  /**
+   * The connection string a client of `database` uses:
+   * `mongodb://<member>…:27017,…/<database>?replicaSet=<name>` (credentials come from the
+   * client's own Secret, as `username`/`password` options or in the driver's settings).
+   */
+  public connectionStringFor(database: string): string {
+    const problem = mongoDatabaseNameProblem(database);
+    if (problem) throw propsError('StatefulMongo', this, `connectionStringFor() database ${shown(database)} ${problem}`);
+    return `mongodb://${this.hosts.join(',')}/${database}?replicaSet=${this.replicaSetName}`;
+  }
+}
+
+/**
+ * Why `name` cannot name a MongoDB database in a connection string, or undefined.
+ * @see https://www.mongodb.com/docs/manual/reference/limits/#naming-restrictions
+ */
+export function mongoDatabaseNameProblem(name: string): string | undefined {
+  if (typeof name !== 'string') return 'is not a string; expected a database name such as \'fleetman\'';
+  if (name === '') return 'is empty; expected a database name such as \'fleetman\'';
+  if (Buffer.byteLength(name, 'utf8') >= 64) return 'is 64 bytes or longer; MongoDB database names are shorter';
+  const bad = [...name].find((c) => '/\\. "$*<>:|?'.includes(c) || c === '\0');
+  if (bad !== undefined) return `contains ${shown(bad)}, which MongoDB does not allow in a database name (/\\. "$*<>:|? and NUL)`;
+  return undefined;
 }

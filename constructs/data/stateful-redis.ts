@@ -18,14 +18,17 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
 import { propsError, requireValid, shown } from '../core/errors.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { compareQuantities, isQuantity, parseQuantity } from '../core/quantity.js';
+import { compareQuantities, parseQuantity } from '../core/quantity.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
 import { memberPlacement } from '../core/placement.js';
+import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage } from '../workloads/pod-spec.js';
+import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
 
 /** The official image, pinned. */
 export const REDIS_IMAGE = 'redis:8.8.3';
@@ -56,6 +59,7 @@ export interface StatefulRedisProps {
    * @default 'redis'
    */
   readonly name?: string;
+  /** The namespace every object of the construct is created in. */
   readonly namespace: string;
   /**
    * Members: member 0 is the primary, the others its replicas. At least 3 in the production profile.
@@ -96,7 +100,7 @@ export interface StatefulRedisProps {
    * Pods (by label, in this namespace unless a namespace label selector is given) allowed to connect.
    * @default - only the members reach each other
    */
-  readonly clients?: readonly { readonly podLabels: Readonly<Record<string, string>>; readonly namespaceLabels?: Readonly<Record<string, string>> }[];
+  readonly clients?: readonly DataStoreClient[];
 }
 
 /** `maxmemory` in bytes for a memory limit: {@link REDIS_MAXMEMORY_PERCENT}% of it, rounded down. */
@@ -104,24 +108,6 @@ export function redisMaxmemoryBytes(memoryLimit: string): number {
   return Math.floor((parseQuantity(memoryLimit) * REDIS_MAXMEMORY_PERCENT) / 100);
 }
 
-/** The hardened security context of the container. */
-const CONTAINER_SECURITY = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: REDIS_UID,
-  runAsGroup: REDIS_UID,
-  capabilities: { drop: ['ALL'] },
-};
-
-const POD_SECURITY = {
-  runAsNonRoot: true,
-  runAsUser: REDIS_UID,
-  runAsGroup: REDIS_UID,
-  fsGroup: REDIS_UID,
-  fsGroupChangePolicy: 'OnRootMismatch',
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** The server configuration every member shares; the launch script adds `dir`, the password and `replicaof`. */
 function serverConfig(maxmemory: number, policy: RedisMaxmemoryPolicy, disabled: readonly string[]): string {
@@ -237,6 +223,10 @@ export class StatefulRedis extends Construct {
   public readonly hosts: readonly string[];
   /** `maxmemory` of every member, in bytes. */
   public readonly maxmemoryBytes: number;
+  /** The namespace of every object. */
+  public readonly namespace: string;
+  /** The sources the NetworkPolicy admits to port 6379: the members, then the clients. */
+  private readonly peers: INetworkPolicyPeer[];
 
   constructor(scope: Construct, id: string, props: StatefulRedisProps) {
     super(scope, id);
@@ -268,9 +258,9 @@ export class StatefulRedis extends Construct {
     if (profile === 'production' && members < 3) {
       throw fail(`members (${members}) is below 3 in the production profile; replicas do not vote, so any count works, but with fewer than 3 a drained or resyncing replica leaves the primary as the only copy of the data (expected 3 or more, or profile: 'development')`);
     }
-    if (/:latest$/.test(image) || (!image.includes(':') && !image.includes('@'))) throw fail(`image (${shown(image)}) is not pinned; expected a tag or digest such as ${REDIS_IMAGE}`);
+    requirePinnedImage(fail, 'image', image, REDIS_IMAGE);
     for (const [field, value] of [['storage.size', props.storage.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory]] as const) {
-      if (!isQuantity(value) || compareQuantities(value, 0) <= 0) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
+      if (positiveQuantityProblem(value)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
     }
     if (compareQuantities(resources.memory, MIN_MEMORY) < 0) {
       throw fail(`resources.memory (${shown(resources.memory)}) is below ${MIN_MEMORY}; maxmemory is ${REDIS_MAXMEMORY_PERCENT}% of it and Redis needs the rest for forks and buffers`);
@@ -296,6 +286,7 @@ export class StatefulRedis extends Construct {
     this.port = REDIS_PORT;
     this.passwordSecret = { name: props.password.name, key: props.password.key };
     this.maxmemoryBytes = redisMaxmemoryBytes(resources.memory);
+    this.namespace = ns;
     const [primary = '', ...peers] = this.hosts;
 
     const config = new HashedConfigMap(this, 'Config', {
@@ -350,9 +341,10 @@ export class StatefulRedis extends Construct {
         selector: { matchLabels: memberLabels },
         template: {
           metadata: { labels: memberLabels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: POD_SECURITY,
+          // The image's redis user, which owns the AOF files, stated on the container too.
+          spec: hardenedPodSpec(fail, {
+            identity: { user: REDIS_UID, group: REDIS_UID },
+            containerIdentity: { user: REDIS_UID, group: REDIS_UID },
             terminationGracePeriodSeconds: 60,
             ...memberPlacement(memberLabels, production),
             containers: [{
@@ -367,7 +359,6 @@ export class StatefulRedis extends Construct {
               ],
               ports: [{ name: 'redis', containerPort: REDIS_PORT }],
               resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { cpu: resources.cpu, memory: resources.memory } },
-              securityContext: CONTAINER_SECURITY,
               startupProbe: probe(ALIVE, 5, 60),
               livenessProbe: probe(ALIVE, 15, 4),
               readinessProbe: probe(READY, 5, 3),
@@ -381,7 +372,7 @@ export class StatefulRedis extends Construct {
               { name: 'config', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
               { name: 'launch', configMap: { name: config.name, defaultMode: 0o444 } },
             ],
-          },
+          }),
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels },
@@ -402,6 +393,8 @@ export class StatefulRedis extends Construct {
       spec: { maxUnavailable: 1, selector: { matchLabels: memberLabels } },
     });
 
+    // allowFrom() adds to `peers` after construction; the object is rendered at synth time.
+    this.peers = [{ podSelector: { matchLabels: memberLabels } }, ...(props.clients ?? []).map(clientPeer)];
     new ApiObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -409,17 +402,20 @@ export class StatefulRedis extends Construct {
       spec: {
         podSelector: { matchLabels: memberLabels },
         policyTypes: ['Ingress'],
-        ingress: [{
-          from: [
-            { podSelector: { matchLabels: memberLabels } },
-            ...(props.clients ?? []).map((client) => ({
-              podSelector: { matchLabels: { ...client.podLabels } },
-              ...(client.namespaceLabels && { namespaceSelector: { matchLabels: { ...client.namespaceLabels } } }),
-            })),
-          ],
-          ports: [{ protocol: 'TCP', port: REDIS_PORT }],
-        }],
+        ingress: [{ from: this.peers, ports: [{ protocol: 'TCP', port: REDIS_PORT }] }],
       },
     });
+  }
+
+  /**
+   * Admits client workloads, by object, to port 6379: a HardenedDeployment (or a copy of a
+   * BlueGreenDeployment), or anything exposing its pods' `identityLabels` and its namespace.
+   * Their pods are selected by those labels, in the workload's namespace when it is not this
+   * one. The same as a `clients` entry, without writing the labels out.
+   */
+  public allowFrom(...workloads: DataStoreClientWorkload[]): void {
+    const fail = (message: string) => propsError('StatefulRedis', this, message);
+    if (workloads.length === 0) throw fail('allowFrom() was given no workloads');
+    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(fail, this.namespace, workload, i)));
   }
 }

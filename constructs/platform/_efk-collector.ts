@@ -9,7 +9,8 @@ import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { privilegedNamespace } from './app-namespace.js';
 import { TLS_SECRETS } from './_efk-elasticsearch.js';
-import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, type ResolvedEfk } from './_efk-shared.js';
+import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, efkFail, type ResolvedEfk } from './_efk-shared.js';
+import { hardenedPodSpec } from '../workloads/pod-spec.js';
 
 /** Where the collector keeps its file offsets and its filesystem buffer, on the node. */
 export const COLLECTOR_STATE_PATH = '/var/lib/fluent-bit';
@@ -138,14 +139,17 @@ export function addCollector(scope: Construct, efk: ResolvedEfk): void {
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       template: {
         metadata: { labels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.BURSTABLE.name } },
-        spec: {
+        spec: hardenedPodSpec(efkFail(scope), {
           serviceAccountName: NAMES.collector,
           // The kubernetes filter calls the API server: the token is mounted here and nowhere else.
-          automountServiceAccountToken: true,
+          mountServiceAccountToken: true,
           priorityClassName: efk.collectorPriorityClassName,
           // A log collector runs on every node, whatever its taints.
           tolerations: [{ operator: 'Exists' }],
-          securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+          // Root, for the root-owned log files (COLLECTOR_EXCEPTIONS); no fsGroup: its writable
+          // volume is a hostPath, which fsGroup does not change.
+          identity: { user: 0, group: 0, fsGroup: false, rootReason: COLLECTOR_EXCEPTIONS['pss-run-as-non-root'] ?? '' },
+          containerIdentity: { user: 0, root: true },
           terminationGracePeriodSeconds: 30,
           containers: [{
             name: 'fluent-bit',
@@ -156,14 +160,6 @@ export function addCollector(scope: Construct, efk: ResolvedEfk): void {
             ports: [{ name: 'http', containerPort: PORTS.collector }],
             // Memory is bounded by storage.max_chunks_up (32 chunks of ~2 MB) and the backlog limit; the rest waits on disk.
             resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              privileged: false,
-              readOnlyRootFilesystem: true,
-              runAsNonRoot: false,
-              runAsUser: 0,
-              capabilities: { drop: ['ALL'] },
-            },
             livenessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 20, failureThreshold: 3, timeoutSeconds: 5 },
             readinessProbe: { httpGet: { path: '/api/v2/health', port: 'http' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
             volumeMounts: [
@@ -181,7 +177,7 @@ export function addCollector(scope: Construct, efk: ResolvedEfk): void {
             { name: 'state', hostPath: { path: COLLECTOR_STATE_PATH, type: 'DirectoryOrCreate' } },
             { name: 'es-tls', secret: { secretName: TLS_SECRETS.collectorCa, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
           ],
-        },
+        }),
       },
     },
   });

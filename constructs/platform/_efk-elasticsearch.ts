@@ -12,8 +12,9 @@ import { parseQuantity } from '../core/quantity.js';
 import { memberPlacement } from '../core/placement.js';
 import {
   COLLECTOR_LABELS, CURL_IMAGE, CURL_UID, DATA_VIEW_LABELS, ELASTICSEARCH_IMAGE, ES_LABELS, ES_UID, INDEX_PREFIX, JSON_ESCAPE_FN, NAMES, PORTS,
-  SETUP_LABELS, elasticsearchUrl, partLabels, restrictedContainer, restrictedPod, type ResolvedEfk,
+  SETUP_LABELS, efkFail, elasticsearchUrl, imageUser, partLabels, type ResolvedEfk,
 } from './_efk-shared.js';
+import { hardenedPodSpec, type Fail } from '../workloads/pod-spec.js';
 
 const MIB = 1024 * 1024;
 /**
@@ -199,9 +200,8 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
       selector: { matchLabels: { ...ES_LABELS } },
       template: {
         metadata: { labels: { ...ES_LABELS }, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
-        spec: {
-          automountServiceAccountToken: false,
-          securityContext: restrictedPod(ES_UID),
+        spec: hardenedPodSpec(efkFail(scope), {
+          ...imageUser(ES_UID),
           terminationGracePeriodSeconds: 120,
           ...memberPlacement(ES_LABELS, multi),
           initContainers: [{
@@ -209,7 +209,6 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
             name: 'config',
             image: ELASTICSEARCH_IMAGE,
             command: ['sh', '-c', `cp -R ${ES_HOME}/config/. /mnt/config/ && cp /mnt/settings/elasticsearch.yml /mnt/config/elasticsearch.yml`],
-            securityContext: restrictedContainer(ES_UID),
             resources: small,
             volumeMounts: [{ name: 'config', mountPath: '/mnt/config' }, { name: 'settings', mountPath: '/mnt/settings', readOnly: true }],
           }],
@@ -223,7 +222,6 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
             ],
             ports: [{ name: 'http', containerPort: PORTS.http }, { name: 'transport', containerPort: PORTS.transport }],
             resources,
-            securityContext: restrictedContainer(ES_UID),
             startupProbe: { tcpSocket: { port: PORTS.http }, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
             livenessProbe: { tcpSocket: { port: PORTS.transport }, periodSeconds: 20, failureThreshold: 6, timeoutSeconds: 5 },
             readinessProbe: { exec: { command: ['sh', '-c', health] }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
@@ -244,7 +242,7 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
             { name: 'logs', emptyDir: { sizeLimit: '1Gi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
           ],
-        },
+        }),
       },
       volumeClaimTemplates: [{
         metadata: { name: 'data', labels: { ...ES_LABELS } },
@@ -319,25 +317,23 @@ export function setupScript(efk: ResolvedEfk): string {
 }
 
 /** A hardened curl Job pod in the Elasticsearch namespace, with the HTTP CA and the given Secret keys in its environment. */
-export function curlJobPod(labels: Record<string, string>, script: string, env: { name: string; secret: { name: string; key: string } }[], caSecret: string) {
+export function curlJobPod(fail: Fail, labels: Record<string, string>, script: string, env: { name: string; secret: { name: string; key: string } }[], caSecret: string) {
   return {
     metadata: { labels },
-    spec: {
-      automountServiceAccountToken: false,
+    spec: hardenedPodSpec(fail, {
+      ...imageUser(CURL_UID),
       restartPolicy: 'OnFailure',
-      securityContext: restrictedPod(CURL_UID),
       containers: [{
         name: 'setup',
         image: CURL_IMAGE,
         command: ['sh', '-c', script],
         env: env.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key } } })),
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '64Mi' } },
-        securityContext: restrictedContainer(CURL_UID),
         volumeMounts: [{ name: 'tls', mountPath: '/tls', readOnly: true }],
       }],
       // Only the CA certificate: the Job never sees a private key.
       volumes: [{ name: 'tls', secret: { secretName: caSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }],
-    },
+    }),
   };
 }
 
@@ -347,7 +343,7 @@ export function jobName(base: string, template: unknown): string {
 }
 
 function addSetupJob(scope: Construct, efk: ResolvedEfk): void {
-  const template = curlJobPod({ ...SETUP_LABELS }, setupScript(efk), [
+  const template = curlJobPod(efkFail(scope), { ...SETUP_LABELS }, setupScript(efk), [
     { name: 'ELASTIC_PASSWORD', secret: efk.elasticPassword },
     { name: 'KIBANA_SYSTEM_PASSWORD', secret: efk.kibanaSystemPassword },
     { name: 'COLLECTOR_PASSWORD', secret: efk.collectorPassword },

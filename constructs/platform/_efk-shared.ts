@@ -2,7 +2,10 @@
  * What the parts of {@link EfkLogging} share: object names, labels, pinned images, the
  * resolved props and the hardened security contexts.
  */
+import type { IConstruct } from 'constructs';
+import { propsError } from '../core/errors.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
+import type { Fail, HardenedPodSpecInput } from '../workloads/pod-spec.js';
 import type { IngressPeer } from '../workloads/exposure.js';
 
 /** Elasticsearch, pinned (the official image; Kibana must run the same version). */
@@ -68,28 +71,17 @@ export const ES_UID = 1000;
 /** The curl_user of the curl image. */
 export const CURL_UID = 100;
 
-/** A restricted container security context for `uid`. */
-export function restrictedContainer(uid: number) {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    capabilities: { drop: ['ALL'] },
-  };
+/**
+ * Who a pod of the Elasticsearch namespace runs as: the image's own user (`uid`, its group
+ * alike), stated on each container too, as the official images expect.
+ */
+export function imageUser(uid: number): Pick<HardenedPodSpecInput, 'identity' | 'containerIdentity'> {
+  return { identity: { user: uid, group: uid }, containerIdentity: { user: uid, group: uid } };
 }
 
-/** A restricted pod security context for `uid`. */
-export function restrictedPod(uid: number) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    fsGroupChangePolicy: 'OnRootMismatch',
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+/** Builds the error for a bad part of EfkLogging (its resolved props are checked already; this guards the kit's own constants). */
+export function efkFail(scope: IConstruct): Fail {
+  return (message: string) => propsError('EfkLogging', scope, message);
 }
 
 /** The in-cluster URL of the Elasticsearch client Service. */

@@ -11,6 +11,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from 
 import { propsError, requireValid, shown } from '../core/errors.js';
 import { compareQuantities, isQuantity } from '../core/quantity.js';
 import { addPolicyException } from '../core/exceptions.js';
+import { hardenedPodSpec } from '../workloads/pod-spec.js';
 import { POD_SECURITY_VERSION } from './app-namespace.js';
 
 /** Who is granted access: a user, a group, or a ServiceAccount. */
@@ -21,18 +22,49 @@ export type Subject =
 
 /** Requests and limits of CPU or memory. */
 export interface RequestsAndLimits {
+  /**
+   * The most all pods of the namespace may request together (a Kubernetes quantity).
+   * @default - no quota on requests
+   */
   readonly requests?: string;
+  /**
+   * The most the limits of all pods of the namespace may add up to (a Kubernetes quantity).
+   * @default - no quota on limits
+   */
   readonly limits?: string;
 }
 
 /** The namespace's ResourceQuota. Omitted keys are not limited. */
 export interface TeamQuota {
+  /**
+   * Total CPU (`requests.cpu`, `limits.cpu`).
+   * @default - not limited
+   */
   readonly cpu?: RequestsAndLimits;
+  /**
+   * Total memory (`requests.memory`, `limits.memory`).
+   * @default - not limited
+   */
   readonly memory?: RequestsAndLimits;
+  /**
+   * The most pods in the namespace.
+   * @default - not limited
+   */
   readonly pods?: number;
+  /**
+   * The most Services in the namespace.
+   * @default - not limited
+   */
   readonly services?: number;
+  /**
+   * The most PersistentVolumeClaims in the namespace.
+   * @default - not limited
+   */
   readonly persistentVolumeClaims?: number;
-  /** Total storage requested by PersistentVolumeClaims. */
+  /**
+   * Total storage requested by PersistentVolumeClaims.
+   * @default - not limited
+   */
   readonly storage?: string;
 }
 
@@ -44,6 +76,7 @@ export interface ContainerDefaults {
    * rejected at admission (its request would exceed the defaulted limit).
    */
   readonly cpu: { readonly request: string; readonly limit?: string };
+  /** The memory request and limit a container that declares none gets. */
   readonly memory: { readonly request: string; readonly limit: string };
 }
 
@@ -59,36 +92,58 @@ export interface TeamNamespaceProps {
   readonly purpose: string;
   /**
    * The last day it is needed (`YYYY-MM-DD`); labels `k8s-platform-kit.dev/expires` so that
-   * expired namespaces can be found and reaped. Must not be in the past. Omit for a
-   * permanent namespace.
+   * expired namespaces can be found and reaped. Must not be in the past.
+   * @default - a permanent namespace (no expiry label)
    */
   readonly expires?: string;
-  /** The Pod Security Standard enforced; `restricted` by default. `baseline` needs a reason. */
+  /**
+   * The Pod Security Standard enforced. `baseline` needs a reason.
+   * @default 'restricted'
+   */
   readonly podSecurity?: 'restricted' | { readonly level: 'baseline'; readonly reason: string };
-  /** The ResourceQuota; {@link DEFAULT_TEAM_QUOTA} when omitted. */
+  /**
+   * The ResourceQuota. Keys left out of a given quota are not limited (they are not taken
+   * from the default).
+   * @default DEFAULT_TEAM_QUOTA
+   */
   readonly quota?: TeamQuota;
-  /** LimitRange defaults; {@link DEFAULT_CONTAINER_DEFAULTS} when omitted. */
+  /**
+   * LimitRange defaults.
+   * @default DEFAULT_CONTAINER_DEFAULTS
+   */
   readonly containerDefaults?: ContainerDefaults;
-  /** Subjects bound to the `edit` and `view` ClusterRoles in this namespace. */
+  /**
+   * Subjects bound to the `edit` and `view` ClusterRoles in this namespace.
+   * @default - no RoleBindings
+   */
   readonly access?: { readonly edit?: readonly Subject[]; readonly view?: readonly Subject[] };
   /**
    * Delete the namespace the day after `expires`: a CronJob in `namespace` (which must
-   * exist; `k8s-platform-kit-system` by default) whose ServiceAccount may delete this one
+   * exist; `k8s-platform-kit-system` when not given) whose ServiceAccount may delete this one
    * namespace and nothing else. Needs `expires`, at most a year ahead (a cron schedule has
    * no year).
+   * @default - no reaper
    */
   readonly reaper?: { readonly namespace?: string };
-  /** Today, for the expiry check; the current date when omitted. */
+  /**
+   * Today, for the expiry check.
+   * @default - the current date (`new Date()`)
+   */
   readonly today?: Date;
 }
 
 /** The image the reaper runs: kubectl only, no shell. */
 export const REAPER_IMAGE = 'registry.k8s.io/kubectl:v1.34.10';
+/** The nonroot user (and group) of the distroless kubectl image. */
+const REAPER_UID = 65532;
 
-/** Labels the kit puts on team namespaces. */
+/** The label naming a team namespace's owning team. */
 export const TEAM_LABEL = 'k8s-platform-kit.dev/team';
+/** The label holding a team namespace's last day (`YYYY-MM-DD`), for finding and reaping expired ones. */
 export const EXPIRES_LABEL = 'k8s-platform-kit.dev/expires';
+/** The annotation naming who answers for a team namespace. */
 export const OWNER_ANNOTATION = 'k8s-platform-kit.dev/owner';
+/** The annotation saying why a team namespace exists. */
 export const PURPOSE_ANNOTATION = 'k8s-platform-kit.dev/purpose';
 
 /** The quota a team namespace gets by default: room for a handful of small services. */
@@ -296,20 +351,20 @@ export class TeamNamespace extends Construct {
             activeDeadlineSeconds: 600,
             template: {
               metadata: { labels },
-              spec: {
+              spec: hardenedPodSpec(fail, {
                 serviceAccountName: name,
-                // The one pod of the kit that calls the API: it mounts its token.
-                automountServiceAccountToken: true,
+                // It calls the API (to delete the namespace): it mounts its token.
+                mountServiceAccountToken: true,
                 restartPolicy: 'OnFailure',
-                securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+                // The kubectl image's nonroot user; no volume, so no fsGroup; the container inherits it.
+                identity: { user: REAPER_UID, group: REAPER_UID, fsGroup: false },
                 containers: [{
                   name: 'reap',
                   image: REAPER_IMAGE,
                   command: ['kubectl', 'delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'],
                   resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
                 }],
-              },
+              }),
             },
           },
         },

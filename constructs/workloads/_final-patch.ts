@@ -6,8 +6,15 @@
  * than 1.27 (such as the preStop `sleep` action) and any patched value that is not in its
  * typed form (plain quantities, int-or-string ports). Transforms registered here run after
  * that pass, on the JSON that is written out, so the kit can target current Kubernetes.
+ *
+ * The escape hatch stays whole: once an object has a final transform, the patches a user
+ * adds with `ApiObject.addJsonPatch` are held back and applied after the kit's transforms,
+ * on the final JSON, so a patch of a field the kit sets (the image pull policy, resources,
+ * the pod's securityContext) wins, and a patched field newer than 1.27 is kept. Every
+ * reader of `toJson()` (the synth, the validation spine) sees the patched object. With no
+ * patch the JSON is exactly the transformed one.
  */
-import type { ApiObject } from 'cdk8s';
+import { JsonPatch, type ApiObject } from 'cdk8s';
 
 /** A change to an object's final JSON. */
 export type FinalTransform = (json: Record<string, unknown>) => Record<string, unknown>;
@@ -21,8 +28,21 @@ export function addFinalTransform(apiObject: ApiObject, transform: FinalTransfor
     list = [];
     pending.set(apiObject, list);
     const transforms = list;
+    const userPatches: JsonPatch[] = [];
     const serialize = apiObject.toJson.bind(apiObject);
-    apiObject.toJson = () => transforms.reduce((json, t) => t(json), serialize() as Record<string, unknown>);
+    // Patches added from now on wait for the kit's transforms (see the module's doc).
+    apiObject.addJsonPatch = (...ops: JsonPatch[]) => {
+      userPatches.push(...ops);
+    };
+    apiObject.toJson = () => {
+      const json = transforms.reduce((done, t) => t(done), serialize() as Record<string, unknown>);
+      if (userPatches.length === 0) return json;
+      try {
+        return JsonPatch.apply(json, ...userPatches) as Record<string, unknown>;
+      } catch (error) {
+        throw new Error(`Failed applying a JSON patch to '${apiObject.node.path}' (kind ${apiObject.kind}): ${String(error)}`);
+      }
+    };
   }
   list.push(transform);
 }

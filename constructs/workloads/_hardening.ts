@@ -12,11 +12,14 @@ import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
 import { dns1035LabelProblem, dns1123LabelProblem } from '../core/names.js';
 import { propsError, shown } from '../core/errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
-import { imagePinProblem } from '../core/image.js';
+import {
+  IMAGE_PULL_POLICY, MOUNT_SERVICE_ACCOUNT_TOKEN, positiveQuantityProblem, requirePinnedImage,
+  restrictedContainerSecurityContext, restrictedPodSecurityContext,
+} from './pod-spec.js';
 import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
 import type { Probe } from './probe.js';
 import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { compareQuantities, QuantityError, parseQuantity } from '../core/quantity.js';
+import { compareQuantities, QuantityError } from '../core/quantity.js';
 
 /** The defaults of {@link HardenedPodProps}, resolved once. */
 export const POD_DEFAULTS = {
@@ -26,7 +29,7 @@ export const POD_DEFAULTS = {
   terminationGracePeriodSeconds: 30,
   configMountPath: '/etc/config',
   topologySpread: TopologySpread.PREFERRED,
-  mountServiceAccountToken: false,
+  mountServiceAccountToken: MOUNT_SERVICE_ACCOUNT_TOKEN,
 } as const;
 
 /** The label every object of a workload carries, and its pods are selected by. */
@@ -68,10 +71,7 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
     if (problem) throw fail(`namespace ${shown(props.namespace)} is not a DNS-1123 label: it ${problem}`);
   }
 
-  const imageProblem = imagePinProblem(props.image);
-  if (imageProblem) {
-    throw fail(`image ${shown(props.image)} ${imageProblem}; pin a version tag or a digest (e.g. 'nginx:1.27.3' or 'nginx@sha256:<digest>')`);
-  }
+  requirePinnedImage(fail, 'image', props.image, 'nginx:1.27.3');
 
   const ports = props.ports ?? [];
   ports.forEach((port, i) => {
@@ -167,13 +167,8 @@ function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): 
   ];
   for (const [field, value] of fields) {
     if (value === undefined) continue;
-    try {
-      if (typeof value !== 'string') throw new QuantityError(String(value));
-      if (parseQuantity(value) <= 0) throw fail(`${field} must be greater than zero, got ${shown(value)}`);
-    } catch (error) {
-      if (error instanceof QuantityError) throw fail(`${field} ${error.message}`);
-      throw error;
-    }
+    const problem = typeof value === 'string' ? positiveQuantityProblem(value) : new QuantityError(String(value)).message;
+    if (problem) throw fail(`${field} ${problem}`);
   }
   if (cpu.limit !== undefined && compareQuantities(cpu.limit, cpu.request) < 0) {
     throw fail(`resources.cpu.limit (${cpu.limit}) is below resources.cpu.request (${cpu.request})`);
@@ -303,15 +298,9 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     })),
     envVariables: Object.fromEntries((props.env ?? []).map((e) => [e.name, e.value])),
     volumeMounts,
-    securityContext: {
-      user: resolved.user,
-      group: resolved.group,
-      ensureNonRoot: true,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-    },
+    securityContext: kplusContainerSecurityContext(resolved),
   });
+  const identity = { user: resolved.user, group: resolved.group };
 
   // One transform of the final JSON, run on every render. Its values are made afresh each
   // time (no object is shared between two renders), in the order the fields are written.
@@ -321,14 +310,11 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     const main = pod.containers[0];
     if (!main) throw new Error(`${target.kind} '${scope.node.path}': spec.template.spec.containers is empty after rendering; expected the 'main' container the kit adds`);
     main.resources = kubeResources(props);
-    main.imagePullPolicy = 'IfNotPresent';
-    // cdk8s-plus-27's Capability enum has no ALL, so the drop list is set here.
-    main.securityContext.capabilities = { drop: ['ALL'] };
-    pod.securityContext.seccompProfile = { type: 'RuntimeDefault' };
-    pod.securityContext.runAsUser = resolved.user;
-    pod.securityContext.runAsGroup = resolved.group;
-    pod.securityContext.fsGroup = resolved.group;
-    pod.securityContext.fsGroupChangePolicy = 'OnRootMismatch';
+    main.imagePullPolicy = IMAGE_PULL_POLICY;
+    // The kit's restricted contexts over cdk8s-plus's rendering: cdk8s-plus-27's Capability
+    // enum has no ALL, and it has no seccomp profile or fsGroupChangePolicy default of ours.
+    Object.assign(main.securityContext, restrictedContainerSecurityContext(identity));
+    Object.assign(pod.securityContext, restrictedPodSecurityContext(identity));
     for (const which of ['liveness', 'readiness', 'startup'] as const) {
       const probe = resolved.probes[which];
       // cdk8s-plus adds a TCP startup probe of its own when a port is declared; the kit keeps only the probes asked for.
@@ -365,9 +351,32 @@ export function podProps(props: HardenedPodProps, resolved: ResolvedPod, scope: 
   return {
     automountServiceAccountToken: resolved.mountServiceAccountToken,
     terminationGracePeriod: Duration.seconds(resolved.terminationGracePeriodSeconds),
-    securityContext: { ensureNonRoot: true, user: resolved.user, group: resolved.group, fsGroup: resolved.group },
+    securityContext: kplusPodSecurityContext(resolved),
     ...(props.serviceAccountName !== undefined && {
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccount', props.serviceAccountName),
     }),
   };
+}
+
+/**
+ * The builder's restricted container context in cdk8s-plus's terms. cdk8s-plus writes these
+ * fields itself, and the final transform sets the builder's full context over them.
+ */
+function kplusContainerSecurityContext(resolved: ResolvedPod): kplus.ContainerSecurityContextProps {
+  const context = restrictedContainerSecurityContext({ user: resolved.user, group: resolved.group });
+  return {
+    user: resolved.user,
+    group: resolved.group,
+    ensureNonRoot: context.runAsNonRoot ?? true,
+    // cdk8s-plus writes privileged on every container; the builder leaves it unset (false by default).
+    privileged: false,
+    readOnlyRootFilesystem: context.readOnlyRootFilesystem ?? true,
+    allowPrivilegeEscalation: context.allowPrivilegeEscalation ?? false,
+  };
+}
+
+/** The builder's restricted pod context in cdk8s-plus's terms (the final transform adds the rest). */
+function kplusPodSecurityContext(resolved: ResolvedPod): kplus.PodSecurityContextProps {
+  const context = restrictedPodSecurityContext({ user: resolved.user, group: resolved.group });
+  return { ensureNonRoot: context.runAsNonRoot ?? true, user: resolved.user, group: resolved.group, fsGroup: context.fsGroup ?? resolved.group };
 }

@@ -123,6 +123,12 @@ export class HardenedDeployment extends Construct {
   public readonly replicas?: number;
   /** The labels that select this workload's pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
+  /**
+   * The label that names this workload's pods (`app.kubernetes.io/name: <name>`), for other
+   * objects that select them (a data store's NetworkPolicy): it stays the same when the
+   * construct moves in the tree, unlike the selector labels.
+   */
+  public readonly identityLabels: Readonly<Record<string, string>>;
   /** The Service, when the workload has ports. */
   public readonly service?: kplus.Service;
   /** The HorizontalPodAutoscaler, when `autoscaling` was given. */
@@ -205,6 +211,7 @@ export class HardenedDeployment extends Construct {
     const config = applyPodHardening({ kind: 'HardenedDeployment', scope: this, workload: this.deployment, props, resolved });
     if (config) this.config = config;
     this.selectorLabels = this.deployment.matchLabels;
+    this.identityLabels = { [NAME_LABEL]: this.name };
 
     if (resolved.ports.length > 0) {
       this.service = new kplus.Service(this, 'Service', {

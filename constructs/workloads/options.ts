@@ -16,12 +16,16 @@ export interface WorkloadPort {
    * @default - unnamed
    */
   readonly name?: string;
-  /** @default TCP */
+  /**
+   * The port's protocol.
+   * @default TCP
+   */
   readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
 /** A request and an optional limit for one resource, as Kubernetes quantities (`250m`, `0.5`, `256Mi`). */
 export interface CpuResources {
+  /** The CPU request: what the scheduler reserves for the container. */
   readonly request: string;
   /**
    * The CPU limit. Leaving it out (allowed for Burstable pods) avoids CFS throttling.
@@ -32,13 +36,17 @@ export interface CpuResources {
 
 /** Memory always has a limit: without one, a leak takes the node down with it. */
 export interface MemoryResources {
+  /** The memory request: what the scheduler reserves for the container. */
   readonly request: string;
+  /** The memory limit: the container is OOM-killed above it. */
   readonly limit: string;
 }
 
 /** Requests and limits of the main container. */
 export interface WorkloadResources {
+  /** The CPU request, and the limit if any. */
   readonly cpu: CpuResources;
+  /** The memory request and limit. */
   readonly memory: MemoryResources;
 }
 
@@ -82,9 +90,15 @@ export interface HardenedPodProps {
    * @default - none (the namespace the manifests are applied to)
    */
   readonly namespace?: string;
-  /** @default - the image's entrypoint */
+  /**
+   * The container's entrypoint, replacing the image's.
+   * @default - the image's entrypoint
+   */
   readonly command?: readonly string[];
-  /** @default - the image's arguments */
+  /**
+   * The arguments of the entrypoint, replacing the image's.
+   * @default - the image's arguments
+   */
   readonly args?: readonly string[];
   /**
    * The ports the container listens on. The first is the default port of probes.
@@ -98,10 +112,16 @@ export interface HardenedPodProps {
    * @default - whichever of Guaranteed or Burstable the resources give
    */
   readonly qosClass?: QosClass;
-  /** The liveness probe, or `Probe.waived(reason)`. Required. */
-  readonly liveness?: Probe;
-  /** The readiness probe, or `Probe.waived(reason)`. Required. */
-  readonly readiness?: Probe;
+  /**
+   * The liveness probe, or `Probe.waived(reason)` to go without one (the reason is recorded
+   * as a `kit-probes` policy exception). Checked at run time too, for JavaScript callers.
+   */
+  readonly liveness: Probe;
+  /**
+   * The readiness probe, or `Probe.waived(reason)` to go without one (the reason is recorded
+   * as a `kit-probes` policy exception). Checked at run time too, for JavaScript callers.
+   */
+  readonly readiness: Probe;
   /**
    * A startup probe, which holds back liveness and readiness until the app has started.
    * @default - none

@@ -7,15 +7,30 @@ import type { IProbe } from 'kubernetes-models/v1';
 
 /** Timing options shared by every probe. Unset fields take the Kubernetes defaults. */
 export interface ProbeTiming {
-  /** @default 0 - probe from container start (use a startup probe for slow starts) */
+  /**
+   * Seconds after the container starts before the first probe (use a startup probe for slow starts).
+   * @default 0
+   */
   readonly initialDelaySeconds?: number;
-  /** @default 10 */
+  /**
+   * Seconds between probes.
+   * @default 10
+   */
   readonly periodSeconds?: number;
-  /** @default 1 */
+  /**
+   * Seconds after which a probe times out.
+   * @default 1
+   */
   readonly timeoutSeconds?: number;
-  /** @default 3 */
+  /**
+   * Consecutive failures after which the probe has failed.
+   * @default 3
+   */
   readonly failureThreshold?: number;
-  /** @default 1 (must be 1 for liveness and startup probes) */
+  /**
+   * Consecutive successes after a failure for the probe to succeed again; must be 1 for liveness and startup probes.
+   * @default 1
+   */
   readonly successThreshold?: number;
 }
 
@@ -30,7 +45,10 @@ export interface ProbePortOptions extends ProbeTiming {
 
 /** Options of an HTTP GET probe. */
 export interface HttpProbeOptions extends ProbePortOptions {
-  /** @default HTTP */
+  /**
+   * The scheme the probe connects with.
+   * @default HTTP
+   */
   readonly scheme?: 'HTTP' | 'HTTPS';
 }
 
