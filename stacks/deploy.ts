@@ -1,20 +1,22 @@
 /**
  * Putting validated cdk8s Apps onto a cluster with @pulumi/kubernetes, and handing a cluster
- * to Flux. Nothing here runs before the App has passed the validation spine: the components
- * take a ValidationReport, and `deployApp` produces one (a policy error fails `pulumi
- * preview` before any resource is registered).
+ * to Flux. Nothing here runs before the objects have passed the validation spine: the
+ * components take a ValidatedRender (`validateRender`: rendered objects bound to their own
+ * report), deploy exactly those objects and render nothing themselves; `deployApp` renders,
+ * validates and deploys an App in one call (a policy error fails `pulumi preview` before any
+ * resource is registered).
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { App } from 'cdk8s';
-import { assertValid, collectObjects, type ManifestObject, type ValidationReport } from '../constructs/index.js';
+import type { ManifestObject } from '../constructs/index.js';
+import { renderApp, renderedObjects, validateRender, ValidatedRender } from '../constructs/gitops/index.js';
 import { helmReleasesOf, type HelmReleaseSpec } from './_flux-releases.js';
 
 /** Arguments of {@link AppDeployment}. */
 export interface AppDeploymentArgs {
-  readonly app: App;
-  /** The App's validation report; it must be free of errors. */
-  readonly report: ValidationReport;
+  /** The objects to apply, with their report: from `validateRender`, which refuses objects with an unwaived error. */
+  readonly render: ValidatedRender;
   /** Install Flux HelmReleases in the App as Helm releases (no Flux on the cluster). @default true */
   readonly installHelmReleases?: boolean;
   /**
@@ -26,14 +28,14 @@ export interface AppDeploymentArgs {
   readonly skipHelmReleases?: string;
 }
 
-/** Validates an App and deploys it. */
+/** Renders an App once, validates its objects and deploys them. */
 export async function deployApp(name: string, app: App, opts: pulumi.ComponentResourceOptions = {}): Promise<AppDeployment> {
-  const report = await assertValid(app);
-  return new AppDeployment(name, { app, report }, opts);
+  const render = await validateRender(renderedObjects(renderApp(app)));
+  return new AppDeployment(name, { render }, opts);
 }
 
 /**
- * An App's objects applied to the cluster (a ConfigGroup, which orders CRDs and Namespaces
+ * The objects of a ValidatedRender applied to the cluster (a ConfigGroup, which orders CRDs and Namespaces
  * first), and the Flux HelmReleases among them installed as Helm releases: the releases'
  * Namespaces before them, everything else after them (they install the CRDs it uses).
  */
@@ -50,13 +52,13 @@ export class AppDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('k8s-platform-kit:kubernetes:AppDeployment', name, {}, opts);
-    if (!args.report.ok) {
-      throw new Error(`AppDeployment '${name}': the App has ${args.report.errors.length} validation error(s); nothing is deployed:\n${args.report.format()}`);
+    if (!ValidatedRender.isValidatedRender(args.render)) {
+      throw new pulumi.ResourceError(`AppDeployment '${name}': 'render' must be made by validateRender() (the objects and their own report), got ${shapeOf(args.render)}`, this);
     }
     if (args.installHelmReleases === false && args.skipHelmReleases !== undefined) {
       throw new pulumi.ResourceError(`AppDeployment '${name}': only one of \`installHelmReleases: false\` or \`skipHelmReleases\` can be provided`, this);
     }
-    const all = collectObjects(args.app.charts).map((input) => input.object);
+    const all = args.render.objects;
     const { releases, rest } = args.installHelmReleases === false ? { releases: [], rest: all } : helmReleasesOf(all);
     this.objects = rest;
     const skip = args.skipHelmReleases;
@@ -92,9 +94,8 @@ export const FLUX_CHART = {
 
 /** Arguments of {@link FluxBootstrap}. */
 export interface FluxBootstrapArgs {
-  /** The App with the GitRepository and Kustomization to apply once Flux runs. */
-  readonly sync: App;
-  readonly report: ValidationReport;
+  /** The GitRepository and Kustomization to apply once Flux runs, rendered and validated (`validateRender`). */
+  readonly sync: ValidatedRender;
   /**
    * Why the Flux chart cannot be installed here. When given, Flux is left out with a warning
    * that names the chart and this reason, and the sync objects are applied without it
@@ -130,12 +131,18 @@ export class FluxBootstrap extends pulumi.ComponentResource {
       void pulumi.log.warn(skippedChartMessage('Flux', FLUX_RELEASE, args.skipFluxChart) +
         '; the GitRepository and Kustomization are applied without it, and need Flux on the cluster (its CRDs and the flux-system namespace, from `flux install` for example)', this);
     }
-    this.sync = new AppDeployment(`${name}-sync`, { app: args.sync, report: args.report, installHelmReleases: false }, {
+    this.sync = new AppDeployment(`${name}-sync`, { render: args.sync, installHelmReleases: false }, {
       parent: this,
       dependsOn: this.flux ? [this.flux] : [],
     });
     this.registerOutputs({});
   }
+}
+
+/** What was passed where a ValidatedRender belongs, for the error message. */
+function shapeOf(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  return `an object with ${Object.keys(value).map((key) => `'${key}'`).join(', ') || 'no keys'}`;
 }
 
 /** The warning for a chart that is left out: what it is, where it comes from, and why. */

@@ -1,7 +1,9 @@
 /**
  * The Pulumi entry point (`main` in Pulumi.yaml): `pulumi up --stack <env>`. Reads the
  * stack's configuration from the engine (the same Pulumi.<env>.yaml `npm run synth` reads),
- * validates it with the same loader, and builds the environment's platform.
+ * validates it with the same loader, and builds the environment's platform. In GitOps mode
+ * that includes comparing the charts with the environment's committed directory (`deploy.path`),
+ * found from the working directory, which `pulumi` sets to the project's.
  *
  * With K8S_PLATFORM_KIT_LOCAL_KUBECONFIG set, the program runs in local mode (`local.ts`):
  * no cloud resources, the environment's Kubernetes objects go to that local cluster.

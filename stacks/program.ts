@@ -4,6 +4,10 @@
  * charts on top, applied directly or through Flux. Everything is composed here from the
  * components in this folder; `stacks/index.ts` only loads the environment and calls it.
  *
+ * The App is rendered once per run, as `npm run synth` renders it, and that render is what is
+ * validated, checked for capacity, and deployed (direct) or compared with the committed GitOps
+ * directory (GitOps); the Flux bootstrap App is rendered once too.
+ *
  * In local mode (see `local.ts`) the cloud providers and the cluster are left out and the
  * Kubernetes provider gets the local kubeconfig; everything else is the same program.
  */
@@ -11,12 +15,17 @@ import * as aws from '@pulumi/aws';
 import * as azure from '@pulumi/azure-native';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { App } from 'cdk8s';
+import { resolve } from 'node:path';
 import { buildApp } from '../charts/app.js';
-import { buildBootstrap } from '../charts/bootstrap.js';
+import { buildBootstrap, gitopsOptionsOf, repositoryPathOf } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';
-import { assertValid, constructWarnings } from '../constructs/index.js';
-import { checkCapacity, objectsOf } from '../constructs/capacity/index.js';
+import { constructWarnings, type ClusterCapabilities, type ManifestObject } from '../constructs/index.js';
+import { checkCapacity } from '../constructs/capacity/index.js';
 import { environmentCapabilities } from '../constructs/environment/index.js';
+import {
+  formatDrift, gitopsDrift, planGitOps, renderApp, renderedObjects, validateRender, validationInputsOf, type Drift, type GitOpsPlan, type ValidatedRender,
+} from '../constructs/gitops/index.js';
 import { AksCluster } from './aks.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
 import { EksCluster } from './eks.js';
@@ -60,19 +69,34 @@ export interface PlatformOptions {
    * @default - the environment's EKS or AKS cluster is created and deployed to
    */
   readonly local?: LocalTarget;
+  /**
+   * GitOps mode: the checkout of the environment's directory that Flux applies, which the
+   * program compares with the charts before it registers anything.
+   * @default - the environment's `deploy.path` (`./dist/<env>`), relative to the working directory (`pulumi` runs the program in the project's)
+   */
+  readonly gitopsDirectory?: string;
 }
 
-/** Builds an environment's whole stack. Validation of every App, then the capacity check, come first. */
+/**
+ * Builds an environment's whole stack. Before any resource is registered, the App is rendered
+ * once (in GitOps mode, laid out as `npm run synth` writes it) and that one render is
+ * validated, checked for capacity and, in GitOps mode, compared with the committed directory
+ * Flux applies. Then the same objects are deployed (direct), or Flux is installed and pointed
+ * at that directory (GitOps).
+ */
 export async function platformStack(env: Environment, options: PlatformOptions = {}): Promise<Platform> {
   const app = buildApp(env);
   const capabilities = environmentCapabilities(env);
-  const appReport = await assertValid(app, { cluster: capabilities });
+  const rendered = await renderOnce(env, app, capabilities);
   // Capacity comes next: in strict mode a failing scenario stops the program before any
   // resource is registered; otherwise `pulumi preview` and `up` show the problems as warnings.
-  const capacity = checkCapacity(env, objectsOf(app));
+  const capacity = checkCapacity(env, rendered.objects);
   for (const warning of [...constructWarnings(app), ...capacity.warnings]) void pulumi.log.warn(warning);
-  const sync = env.deploy.mode === 'gitops' ? buildBootstrap(env) : undefined;
-  const gitops = sync && { sync, report: await assertValid(sync, { cluster: capabilities }) };
+  let sync: ValidatedRender | undefined;
+  if (rendered.plan) {
+    assertCommitted(env, rendered.plan, options.gitopsDirectory ?? repositoryPathOf(env));
+    sync = await validateRender(renderedObjects(renderApp(buildBootstrap(env))), { cluster: capabilities });
+  }
 
   const { local } = options;
   let cluster: EksCluster | AksCluster | undefined;
@@ -88,9 +112,9 @@ export async function platformStack(env: Environment, options: PlatformOptions =
   const kubernetes = new k8s.Provider(`${env.name}-k8s`, { kubeconfig }, { dependsOn });
   const opts = { providers: [kubernetes], dependsOn };
   const skip = local ? LOCAL_HELM_REASON : undefined;
-  const deployment = gitops
-    ? new FluxBootstrap(`${env.name}-gitops`, { ...gitops, ...(skip !== undefined && { skipFluxChart: skip }) }, opts)
-    : new AppDeployment(`${env.name}-apps`, { app, report: appReport, ...(skip !== undefined && { skipHelmReleases: skip }) }, opts);
+  const deployment = sync
+    ? new FluxBootstrap(`${env.name}-gitops`, { sync, ...(skip !== undefined && { skipFluxChart: skip }) }, opts)
+    : new AppDeployment(`${env.name}-apps`, { render: rendered.validated, ...(skip !== undefined && { skipHelmReleases: skip }) }, opts);
 
   return {
     ...(cluster && { cluster }),
@@ -105,6 +129,49 @@ export async function platformStack(env: Environment, options: PlatformOptions =
       ...(cluster instanceof EksCluster && { aws: eksOutputs(cluster) }),
     },
   };
+}
+
+/** The App rendered once, validated; the objects the capacity check plans; and in GitOps mode the directory synth writes. */
+interface RenderedEnvironment {
+  readonly validated: ValidatedRender;
+  readonly objects: readonly ManifestObject[];
+  readonly plan?: GitOpsPlan;
+}
+
+/**
+ * Renders the App once. Direct mode validates its objects; GitOps mode plans the directory as
+ * `npm run synth` does and validates what synth validates (the objects and the Flux
+ * Kustomizations that apply them).
+ */
+async function renderOnce(env: Environment, app: App, cluster: ClusterCapabilities): Promise<RenderedEnvironment> {
+  if (env.deploy.mode !== 'gitops') {
+    const validated = await validateRender(renderedObjects(renderApp(app)), { cluster });
+    return { validated, objects: validated.objects };
+  }
+  const plan = planGitOps(app, gitopsOptionsOf(env));
+  const validated = await validateRender(validationInputsOf(plan), { cluster });
+  return { validated, objects: renderedObjects(plan.rendered).map((r) => r.object), plan };
+}
+
+/** Thrown in GitOps mode, before any resource, when the directory Flux applies differs from the charts; `message` lists the differences. */
+export class GitOpsDriftError extends Error {
+  constructor(readonly environment: string, readonly directory: string, readonly drift: readonly Drift[], readonly command: string) {
+    super(`${environment}: the GitOps directory Flux applies (${directory}) differs from the charts of this program; nothing is deployed until it is regenerated, committed and pushed.\n` +
+      formatDrift(directory, drift, command));
+    this.name = 'GitOpsDriftError';
+  }
+}
+
+/** Throws GitOpsDriftError when `directory` differs from the files the plan would write (see `gitopsDrift`). */
+function assertCommitted(env: Environment, plan: GitOpsPlan, directory: string): void {
+  const drift = gitopsDrift(plan.files, directory);
+  if (drift.length > 0) throw new GitOpsDriftError(env.name, directory, drift, synthCommand(env, directory));
+}
+
+/** The command that writes an environment's GitOps directory: `npm run synth -- --env <env>`, plus `--outdir <dir>` unless `dir` is synth's default `dist/<env>`. */
+export function synthCommand(env: Environment, dir: string): string {
+  if (resolve(dir) === resolve('dist', env.name)) return `npm run synth -- --env ${env.name}`;
+  return `npm run synth -- --env ${env.name} --outdir ${dir}`;
 }
 
 /** The EKS facts the stack outputs. */

@@ -11,7 +11,7 @@ import { planCapacity, type CapacityOptions, type CapacityPlan } from './plan.js
 
 /** Thrown in strict mode when a scenario fails with an error; `message` lists the problems. */
 export class CapacityError extends Error {
-  constructor(readonly plan: CapacityPlan) {
+  constructor(/** The plan that failed, every problem included. */ readonly plan: CapacityPlan) {
     const errors = plan.problems.filter((p) => p.severity === 'error');
     super(
       `${plan.environment}: capacity: ${errors.length} problem${errors.length === 1 ? '' : 's'} (capacity.strict is true; run \`npm run capacity -- --env ${plan.environment}\` for the full report):\n` +
@@ -23,7 +23,8 @@ export class CapacityError extends Error {
 
 /**
  * Every object of every chart of an App, as synth would write them, rendered once
- * (`renderApp`). `npm run synth` hands the planner the objects it already rendered instead.
+ * (`renderApp`). `npm run synth` and the Pulumi program hand the planner the objects they
+ * already rendered (and validated) instead.
  */
 export function objectsOf(app: App): ManifestObject[] {
   return renderedObjects(renderApp(app)).map((rendered) => rendered.object);

@@ -81,8 +81,11 @@ export function manifestDrift(expected: string, actual: string): Drift[] {
   return filesDrift(new Map(ownedFiles(expected).map((file) => [file, readFileSync(join(expected, file), 'utf8')])), actual);
 }
 
-/** One line per difference, for people and CI logs. */
-export function formatDrift(dir: string, drift: readonly Drift[]): string {
+/**
+ * One line per difference, for people and CI logs, after a first line that says to run
+ * `command` (the synth that regenerates `dir`) and commit the result.
+ */
+export function formatDrift(dir: string, drift: readonly Drift[], command = 'npm run synth'): string {
   if (drift.length === 0) return `${dir} is up to date`;
   const lines = drift.map((d) => {
     switch (d.kind) {
@@ -94,5 +97,5 @@ export function formatDrift(dir: string, drift: readonly Drift[]): string {
         return `  changed: ${d.file} line ${d.line}: committed ${JSON.stringify(d.actual)}, synth writes ${JSON.stringify(d.expected)}`;
     }
   });
-  return [`${dir} is out of date (${drift.length} file${drift.length === 1 ? '' : 's'}); run \`npm run synth\` and commit the result:`, ...lines].join('\n');
+  return [`${dir} is out of date (${drift.length} file${drift.length === 1 ? '' : 's'}); run \`${command}\` and commit the result:`, ...lines].join('\n');
 }

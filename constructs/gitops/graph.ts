@@ -12,8 +12,14 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** An edge of the picture. */
 export interface GraphEdge {
+  /** The `Kind/namespace/name` key of the object the edge starts at. */
   readonly from: string;
+  /** The `Kind/namespace/name` key of the object the edge points to. */
   readonly to: string;
+  /**
+   * What the edge means: `reads`, `scrapes http`, a route's host and path (`app.example.com/api`).
+   * @default - no label: the edge is drawn bare
+   */
   readonly label?: string;
 }
 

@@ -17,6 +17,7 @@ import type { ManifestObject } from '../core/manifest.js';
 
 /** One rendered object and the construct that produced it. */
 export interface RenderedObject {
+  /** The object as plain JSON. */
   readonly object: ManifestObject;
   /** The construct path of the ApiObject (`todoapi/Api/Resource`). */
   readonly constructPath: string;

@@ -28,13 +28,16 @@ import { after, before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { createNodes, deleteNodes, getJson, kubectl, nodesOf } from './_cluster.js';
 import { buildApp } from '../../charts/app.js';
-import { buildBootstrap } from '../../charts/bootstrap.js';
+import { buildBootstrap, gitopsOptionsOf, repositoryPathOf } from '../../charts/bootstrap.js';
 import { loadEnvironment, type Environment } from '../../charts/environment.js';
 import { collectObjects, type ManifestObject } from '../../constructs/index.js';
+import { planGitOps, writeGitOps } from '../../constructs/gitops/index.js';
 import { FLUX_CHART } from '../../stacks/deploy.js';
 import main from '../../stacks/index.js';
 
 const ENV = 'dev';
+/** The working directory the suite starts in, the repository's (the staging tests leave it and come back). */
+const REPOSITORY = process.cwd();
 const KIT = 'k8s-platform-kit';
 
 /** The directory with `pulumi` and `pulumi-resource-kubernetes`; fails, saying what to do, if they were not built. */
@@ -314,13 +317,21 @@ describe('pulumi up --stack staging (local mode, GitOps) against the cluster', (
       kubectl(['wait', '--for=condition=Established', 'crd/gitrepositories.source.toolkit.fluxcd.io', 'crd/kustomizations.kustomize.toolkit.fluxcd.io', '--timeout=60s']);
     }
     kubectl(['create', 'namespace', FLUX_CHART.namespace], { allowFailure: true });
-    ({ stack } = await localStack(STAGING));
+    let project: string;
+    ({ stack, project } = await localStack(STAGING));
     sync = collectObjects(buildBootstrap(loadEnvironment(STAGING)).charts).map(({ object }) => refOf(object));
+    // The program compares the charts with the committed directory Flux applies (deploy.path,
+    // relative to the working directory, the project's under `pulumi`): the synth of the
+    // scratch project's environment, which the inline program then finds from there.
+    const env = loadEnvironment(STAGING, project);
+    writeGitOps(join(project, repositoryPathOf(env)), planGitOps(buildApp(env), gitopsOptionsOf(env)).files);
+    process.chdir(project);
   });
 
   after(async () => {
     if (stack) await stack.destroy({ color: 'never' }).catch(() => undefined);
     kubectl(['delete', 'namespace', FLUX_CHART.namespace, '--ignore-not-found', '--wait=true', '--timeout=60s'], { allowFailure: true });
+    process.chdir(REPOSITORY);
   });
 
   it('skips the Flux chart, saying so, and applies the sync objects', async () => {

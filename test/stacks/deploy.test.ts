@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { one, ofType, recorded, reset, settled } from './_mocks.js';
 import { release, repository } from './_flux-fixtures.js';
+import { gitopsOptionsFor } from './_gitops.js';
 import { loadEnvironment } from '../../charts/environment.js';
 import { PolicyViolationError, type ManifestObject } from '../../constructs/index.js';
 import { CapacityError } from '../../constructs/capacity/index.js';
@@ -79,7 +80,7 @@ describe('the capacity check before deployment', () => {
     reset();
     const staging = loadEnvironment('staging');
     const crowded = { ...staging, apps: { ...staging.apps, todoapi: { ...staging.apps.todoapi, replicas: 400 } } };
-    await platformStack(crowded);
+    await platformStack(crowded, gitopsOptionsFor(crowded));
     await settled();
     assert.ok(recorded.length > 0);
   });

@@ -8,6 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { childrenOf, find, one, ofType, recorded, refOf, reset, settled, TEST_ACCOUNT, TEST_ADDON_VERSION, TEST_CLUSTER_SECURITY_GROUP, valueOf, type Recorded } from './_mocks.js';
+import { gitopsOptionsFor } from './_gitops.js';
 import { buildApp } from '../../charts/app.js';
 import { APPS_SCHEMA, loadEnvironment, type Environment } from '../../charts/environment.js';
 import { platformStack, type Platform } from '../../stacks/program.js';
@@ -25,7 +26,7 @@ import {
 
 async function build(env: Environment): Promise<Platform> {
   reset();
-  const platform = await platformStack(env);
+  const platform = await platformStack(env, gitopsOptionsFor(env));
   await settled();
   return platform;
 }

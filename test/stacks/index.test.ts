@@ -5,9 +5,13 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { recorded, reset, settled } from './_mocks.js';
-import { readStackConfig } from '../../constructs/environment/index.js';
+import { committedGitOps, emptyDirectory } from './_gitops.js';
+import { APPS_SCHEMA } from '../../charts/environment.js';
+import { repositoryPathOf } from '../../charts/bootstrap.js';
+import { parseEnvironment, readStackConfig } from '../../constructs/environment/index.js';
 import main from '../../stacks/index.js';
 
 /** Hands a stack file's config to the runtime the way the engine does. */
@@ -19,8 +23,16 @@ function engineConfig(config: Record<string, unknown>): void {
 describe('stacks/index.ts', () => {
   it('builds the stack from the engine config and returns its outputs', async () => {
     reset();
-    engineConfig(readStackConfig('Pulumi.prod.yaml'));
-    const outputs = await main();
+    const config = readStackConfig('Pulumi.prod.yaml');
+    engineConfig(config);
+    // prod is a GitOps environment: the program compares the charts with its directory
+    // (`./dist/<stack>`, relative to the working directory, the project's under `pulumi`).
+    const project = emptyDirectory();
+    const env = parseEnvironment('test', config, { apps: APPS_SCHEMA, source: 'Pulumi.test.yaml' });
+    committedGitOps(env, join(project, repositoryPathOf(env)));
+    const cwd = process.cwd();
+    process.chdir(project);
+    const outputs = await main().finally(() => process.chdir(cwd));
     await settled();
     assert.deepEqual({ cloud: outputs.cloud, clusterName: outputs.clusterName, deployMode: outputs.deployMode }, { cloud: 'aws', clusterName: 'kit-prod', deployMode: 'gitops' });
     assert.ok(recorded.some((r) => r.type === 'aws:eks/cluster:Cluster' && r.name === 'test-cluster'), 'resources are named after the stack');

@@ -14,9 +14,10 @@ import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { one, ofType, recorded, reset, settled, valueOf } from './_mocks.js';
 import { release, repository } from './_flux-fixtures.js';
+import { gitopsOptionsFor } from './_gitops.js';
 import { loadEnvironment } from '../../charts/environment.js';
 import { readStackConfig } from '../../constructs/environment/index.js';
-import { assertValid } from '../../constructs/index.js';
+import { renderApp, renderedObjects, validateRender, type ValidatedRender } from '../../constructs/gitops/index.js';
 import { AppDeployment, FluxBootstrap, skippedChartMessage } from '../../stacks/deploy.js';
 import main from '../../stacks/index.js';
 import { isLoopbackServer, LOCAL_HELM_REASON, localTargetFrom, localTargetOf, type LocalTarget } from '../../stacks/local.js';
@@ -137,7 +138,8 @@ describe('platformStack in local mode', () => {
 
   it('in GitOps mode skips the Flux chart and still applies the sync objects', async () => {
     reset();
-    const platform = await platformStack(loadEnvironment('staging'), { local: LOCAL });
+    const staging = loadEnvironment('staging');
+    const platform = await platformStack(staging, { local: LOCAL, ...gitopsOptionsFor(staging) });
     await settled();
     assert.deepEqual(ofType('kubernetes:helm.sh/v3:Release'), []);
     assert.ok(platform.deployment instanceof FluxBootstrap);
@@ -154,13 +156,13 @@ describe('platformStack in local mode', () => {
 });
 
 describe('Helm charts skipped in local mode', () => {
-  async function metricsApp(): Promise<{ app: App; report: Awaited<ReturnType<typeof assertValid>> }> {
+  async function metricsApp(): Promise<{ render: ValidatedRender }> {
     const app = new App();
     const chart = new Chart(app, 'metrics');
     new ApiObject(chart, 'Repository', repository);
     new ApiObject(chart, 'Release', release() as never);
     new ApiObject(chart, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'metrics' } });
-    return { app, report: await assertValid(app) };
+    return { render: await validateRender(renderedObjects(renderApp(app))) };
   }
 
   it('AppDeployment leaves out the HelmReleases and their HelmRepositories, and keeps the rest', async () => {

@@ -43,6 +43,13 @@ describe('manifestDrift', () => {
     ].join('\n'));
   });
 
+  it('names the command that regenerates the directory, when given', () => {
+    assert.equal(formatDrift('dist/dev', [{ file: 'b.k8s.yaml', kind: 'stale' }], 'npm run synth -- --env dev'), [
+      'dist/dev is out of date (1 file); run `npm run synth -- --env dev` and commit the result:',
+      '  stale:   b.k8s.yaml (synth no longer writes it; delete it)',
+    ].join('\n'));
+  });
+
   it('treats a directory that does not exist as empty: every manifest is missing', () => {
     const expected = tree({ 'a.k8s.yaml': 'x\n' });
     assert.deepEqual(manifestDrift(expected, join(expected, 'nowhere')), [{ file: 'a.k8s.yaml', kind: 'missing' }]);
