@@ -1,3 +1,3 @@
 export * from './stateful-mongo.js';
 export * from './stateful-redis.js';
-export * from './clients.js';
+export type { DataStoreClient, DataStoreClientWorkload } from './clients.js';

@@ -29,13 +29,16 @@ import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3Bucket
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
+import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP as SECCOMP } from '../workloads/pod-spec.js';
 import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
 import { AppNamespace, privilegedNamespace } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues, type ReleaseToleration, type ReleaseWorkload } from './helm-release.js';
 
 /** The ServiceAccount a controller's pods run as: what the EKS stack binds an IAM role to with Pod Identity. */
 export interface ControllerIdentity {
+  /** The namespace of the ServiceAccount. */
   readonly namespace: string;
+  /** The ServiceAccount's name. */
   readonly serviceAccount: string;
 }
 
@@ -165,9 +168,12 @@ function controllerResources(kind: string, scope: Construct, resources: Workload
   return resourceRequirements((message) => v.conflict(message), 'resources', resources);
 }
 
-/** What the restricted Pod Security profile asks of every container, beyond running as non-root. */
-const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } as const;
-const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: { type: 'RuntimeDefault' } } as const;
+/**
+ * What the restricted Pod Security profile asks of every container, beyond running as
+ * non-root, from the kit's one hardened pod (workloads/pod-spec.ts), in the charts' values.
+ */
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: DROP_ALL_CAPABILITIES } as const;
+const RUNTIME_DEFAULT_SECCOMP = { seccompProfile: SECCOMP } as const;
 
 // -------------------------------------------------------- AWS Load Balancer Controller ---
 
@@ -206,10 +212,13 @@ export interface AwsLoadBalancerControllerProps {
 export class AwsLoadBalancerController extends Construct {
   /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'aws-load-balancer-controller', serviceAccount: 'aws-load-balancer-controller' };
+  /** The namespace the controller runs in. */
   public readonly namespace = AwsLoadBalancerController.IDENTITY.namespace;
+  /** Replicas of the controller. */
   public readonly replicas: number;
   /** The controller container's `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
+  /** The controller's Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: AwsLoadBalancerControllerProps) {
@@ -301,10 +310,13 @@ export interface ClusterAutoscalerProps {
 export class ClusterAutoscaler extends Construct {
   /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'cluster-autoscaler', serviceAccount: 'cluster-autoscaler' };
+  /** The namespace the autoscaler runs in. */
   public readonly namespace = ClusterAutoscaler.IDENTITY.namespace;
+  /** Replicas of the autoscaler. */
   public readonly replicas: number;
   /** The autoscaler container's `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
+  /** The autoscaler's Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
@@ -419,11 +431,15 @@ export interface ExternalDnsProps {
 export class ExternalDns extends Construct {
   /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'external-dns', serviceAccount: 'external-dns' };
+  /** The namespace external-dns runs in. */
   public readonly namespace = ExternalDns.IDENTITY.namespace;
+  /** The kinds of objects whose hosts get DNS records. */
   public readonly sources: readonly ExternalDnsSource[];
+  /** What external-dns may do to records: `sync`, `upsert-only` or `create-only`. */
   public readonly policy: ExternalDnsPolicy;
   /** The external-dns container's `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
+  /** The external-dns Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
@@ -513,13 +529,19 @@ export class Velero extends Construct {
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'velero', serviceAccount: 'velero-server' };
   /** The name of the BackupStorageLocation (and VolumeSnapshotLocation) {@link VeleroLocations} writes: Velero's default location. */
   public static readonly LOCATION = 'default';
+  /** The namespace Velero runs in. */
   public readonly namespace = Velero.IDENTITY.namespace;
+  /** The S3 bucket Velero keeps its backups in. */
   public readonly bucket: string;
+  /** The bucket's (and the snapshots') AWS region. */
   public readonly region: string;
+  /** The path under which Velero keeps its data in the bucket; undefined for the bucket's root. */
   public readonly prefix?: string;
+  /** Whether volumes are backed up by EBS snapshots. */
   public readonly snapshots: boolean;
   /** The server's (and the plugin init container's) `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
+  /** The Velero Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: VeleroProps) {
@@ -596,7 +618,9 @@ export interface VeleroLocationsProps {
  * Velero release's chart: the CRDs come with the release.
  */
 export class VeleroLocations extends Construct {
+  /** Where backups are written: the Velero bucket. */
   public readonly backupStorageLocation: BackupStorageLocation;
+  /** Where EBS snapshots are taken; undefined when the Velero release does not take snapshots. */
   public readonly volumeSnapshotLocation?: VolumeSnapshotLocation;
 
   constructor(scope: Construct, id: string, props: VeleroLocationsProps) {
@@ -659,11 +683,15 @@ export interface NvidiaDevicePluginProps {
 export class NvidiaDevicePlugin extends Construct {
   /** The ServiceAccount the chart creates (`<fullname>-service-account`). It needs no IAM role. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'nvidia-device-plugin', serviceAccount: 'nvidia-device-plugin-service-account' };
+  /** The namespace the plugin runs in. */
   public readonly namespace = NvidiaDevicePlugin.IDENTITY.namespace;
+  /** The plugin pods' tolerations. */
   public readonly tolerations: readonly ReleaseToleration[];
+  /** The labels of the nodes the plugin runs on. */
   public readonly nodeSelector: Readonly<Record<string, string>>;
   /** The plugin container's `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
+  /** The plugin's Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
