@@ -31,31 +31,48 @@ const GIB = 1024 * MIB;
 
 /** CPU in millicores, memory in bytes, pods in slots. */
 export interface Resources {
+  /** CPU in millicores. */
   readonly cpu: number;
+  /** Memory in bytes. */
   readonly memory: number;
+  /** Pod slots. */
   readonly pods: number;
 }
 
 /** A node taint. */
 export interface Taint {
+  /** The taint's key. */
   readonly key: string;
+  /**
+   * The taint's value.
+   * @default - no value: the taint is matched by key and effect alone.
+   */
   readonly value?: string;
+  /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
   readonly effect: string;
 }
 
 /** The shape every node of a pool has, and how far the pool may scale. */
 export interface PoolShape {
+  /** The pool's name, as the stack file gives it. */
   readonly pool: string;
+  /** The pool's EC2 instance type or Azure VM size. */
   readonly machineType: string;
+  /** What one node has, before the kubelet's reservations. */
   readonly capacity: Resources;
+  /** What one node offers pods: capacity minus kube-reserved and the eviction threshold. */
   readonly allocatable: Resources;
   /** Labels every node of the pool carries (its zone label is added per node). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Taints every node of the pool carries. */
   readonly taints: readonly Taint[];
   /** The zone label values the pool's nodes are spread over, in order; empty when none. */
   readonly zones: readonly string[];
+  /** The pool's minimum node count. */
   readonly min: number;
+  /** The pool's node count at rest. */
   readonly desired: number;
+  /** The pool's maximum node count. */
   readonly max: number;
   /** Whether the pool grows and shrinks between min and max with demand. */
   readonly autoscales: boolean;
@@ -72,28 +89,42 @@ export interface PoolShape {
 
 /** One zone's node group of a pool: its zone label value and its share of min, desired and max. */
 export interface ZoneShare {
+  /** The zone label value of the group's nodes. */
   readonly zone: string;
+  /** The group's share of the pool's `min`. */
   readonly min: number;
+  /** The group's share of the pool's `desired`. */
   readonly desired: number;
+  /** The group's share of the pool's `max`. */
   readonly max: number;
 }
 
 /** One node of a pool. */
 export interface NodeShape {
+  /** The node's name, `<pool>-<index>`. */
   readonly name: string;
+  /** The name of the pool the node belongs to. */
   readonly pool: string;
+  /** What the node offers pods. */
   readonly allocatable: Resources;
+  /** What the node has, before the kubelet's reservations. */
   readonly capacity: Resources;
+  /** The pool's labels plus the node's hostname and zone labels. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The pool's taints. */
   readonly taints: readonly Taint[];
 }
 
 /** Thrown when a pool's machine type is one the kit has no size for, and the stack file declares none. */
 export class UnknownMachineTypeError extends Error {
   constructor(
+    /** Where the machine type is set: `<file>: k8s-platform-kit:cluster.nodePools[0].vmSize`. */
     readonly key: string,
+    /** The pool's name. */
     readonly pool: string,
+    /** The machine type the kit has no size for. */
     readonly machineType: string,
+    /** The environment's cloud. */
     readonly cloud: Environment['cloud'] = 'aws',
   ) {
     const declared = `${CONFIG_NAMESPACE}:${declaredMachineTypeKey(machineType)}`;
@@ -133,6 +164,7 @@ export function eksReservedCpu(cores: number): number {
 /** kube-reserved CPU (millicores) on AKS nodes, by core count. */
 const AKS_RESERVED_CPU: readonly [number, number][] = [[1, 60], [2, 100], [4, 140], [8, 180], [16, 260], [32, 420], [64, 740]];
 
+/** kube-reserved CPU in millicores of an AKS node with `cores` cores, from the AKS table. */
 export function aksReservedCpu(cores: number): number {
   let reserved = AKS_RESERVED_CPU[0]![1];
   for (const [atLeast, millicores] of AKS_RESERVED_CPU) if (cores >= atLeast) reserved = millicores;

@@ -32,18 +32,29 @@ import { workloadsOf, type Uncounted, type Workload } from './workloads.js';
 
 /** What the planner takes besides the environment and its manifests. */
 export interface CapacityOptions {
-  /** The cluster's own pods; the managed add-ons of the environment's cloud when omitted. */
+  /**
+   * The cluster's own pods.
+   * @default - the managed add-ons of the environment's cloud (`clusterAddOns(env.cloud)`)
+   */
   readonly addOns?: readonly ManifestObject[];
-  /** Prices for the cost estimate; DEFAULT_PRICES when omitted. */
+  /**
+   * Prices for the cost estimate.
+   * @default DEFAULT_PRICES
+   */
   readonly prices?: PriceTable;
-  /** Pool shapes to plan on instead of the environment's (what-if sizing, tests). */
+  /**
+   * Pool shapes to plan on instead of the environment's (what-if sizing, tests).
+   * @default - the shapes of the environment's pools (`poolShapes(env)`)
+   */
   readonly pools?: readonly PoolShape[];
 }
 
+/** How bad a failed scenario is: an `error` fails the plan, a `warning` is reported. */
 export type Severity = 'error' | 'warning';
 
 /** A pod no node would take. */
 export interface PendingPod {
+  /** The pod's name. */
   readonly pod: string;
   /** `Kind/namespace/name` of the workload it belongs to. */
   readonly workload: string;
@@ -57,9 +68,11 @@ export interface PendingPod {
 export interface ScenarioResult {
   /** `steady`, `peak`, `rollout <workload>` or `zone <zone> lost`. */
   readonly name: string;
+  /** Whether every pod of the scenario found a node. */
   readonly fits: boolean;
   /** How bad it is when it does not fit. */
   readonly severity: Severity;
+  /** The pods no node would take. */
   readonly pending: readonly PendingPod[];
   /** Nodes per pool in the scenario. */
   readonly nodes: Readonly<Record<string, number>>;
@@ -69,11 +82,17 @@ export interface ScenarioResult {
 
 /** One pool's line of the capacity table. */
 export interface PoolReport {
+  /** The pool's name. */
   readonly pool: string;
+  /** The pool's EC2 instance type or Azure VM size. */
   readonly machineType: string;
+  /** True for spot capacity. */
   readonly spot: boolean;
+  /** The pool's minimum node count. */
   readonly min: number;
+  /** The pool's node count at rest. */
   readonly desired: number;
+  /** The pool's maximum node count. */
   readonly max: number;
   /** What one node offers pods. */
   readonly allocatable: Resources;
@@ -91,22 +110,36 @@ export interface PoolReport {
 
 /** A problem found, one line each. */
 export interface CapacityProblem {
+  /** How bad the problem is. */
   readonly severity: Severity;
+  /** The name of the scenario it was found in, or `pools` when the pools could not be planned. */
   readonly scenario: string;
+  /** The problem, in a sentence. */
   readonly message: string;
 }
 
 /** Everything the planner found. */
 export interface CapacityPlan {
+  /** The environment's name. */
   readonly environment: string;
+  /** The environment's cloud. */
   readonly cloud: Environment['cloud'];
+  /** The environment's region. */
   readonly region: string;
+  /** The environment's tier. */
   readonly tier: Environment['tier'];
+  /** The outcome of each scenario, steady state first. */
   readonly scenarios: readonly ScenarioResult[];
+  /** One line per pool of the capacity table. */
   readonly pools: readonly PoolReport[];
   /** Objects whose pods the planner cannot know. */
   readonly uncounted: readonly Uncounted[];
+  /** Every problem found, one line each. */
   readonly problems: readonly CapacityProblem[];
+  /**
+   * Where the cost estimate's prices come from, their currency and the control plane's hourly
+   * price.
+   */
   readonly prices: { readonly source: string; readonly asOf: string; readonly currency: string; readonly controlPlaneHourly: number };
   /** True when no scenario fails with an error. */
   readonly fits: boolean;

@@ -10,11 +10,16 @@ import { z } from 'zod';
 /** Hours in an average month (365 × 24 / 12), the convention both clouds' calculators use. */
 export const HOURS_PER_MONTH = 730;
 
+/**
+ * The schema of a price table file: where and when the prices were read, their currency, and hourly
+ * prices.
+ */
 export const priceTableSchema = z.strictObject({
   /** Where the figures were read. */
   source: z.string().min(1),
   /** When (YYYY-MM or YYYY-MM-DD). */
   asOf: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, { error: 'expected a date such as 2025-06 or 2025-06-01' }),
+  /** The ISO 4217 currency code of every price: `USD`. */
   currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected a currency code such as USD' }),
   /** Hourly control-plane fee per cluster, by cloud. */
   controlPlane: z.record(z.string(), z.number().nonnegative()),
@@ -22,6 +27,7 @@ export const priceTableSchema = z.strictObject({
   machines: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number().positive()))),
 });
 
+/** A validated price table. */
 export type PriceTable = z.output<typeof priceTableSchema>;
 
 /** Linux on-demand list prices (USD per hour) of the regions the example environments use. */

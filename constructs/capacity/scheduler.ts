@@ -22,10 +22,14 @@ export interface Pod {
   readonly workload: string;
   /** `<workload>-<n>`, unique in the simulation. */
   readonly name: string;
+  /** The pod template of the workload the pod belongs to. */
   readonly template: PodTemplate;
   /** The template labels plus what the controller adds (pod-template-hash). */
   readonly labels: Readonly<Record<string, string>>;
-  /** DaemonSet pods are bound to one node, as the DaemonSet controller does with node affinity. */
+  /**
+   * DaemonSet pods are bound to one node, as the DaemonSet controller does with node affinity.
+   * @default - not bound: the scheduler picks the node
+   */
   readonly node?: string;
 }
 
@@ -43,7 +47,9 @@ interface NodeState {
 
 /** A pod that found no node, and why, in the scheduler's words. */
 export interface Unschedulable {
+  /** The pod. */
   readonly pod: Pod;
+  /** The scheduler's words: `0/3 nodes are available: 3 Too many pods.` */
   readonly message: string;
 }
 
@@ -171,6 +177,7 @@ export class ClusterState {
     for (const node of nodes) this.addNode(node);
   }
 
+  /** Adds an empty node to the cluster. */
   addNode(node: NodeShape): void {
     this.states.push({ shape: node, cpu: 0, memory: 0, scoredCpu: 0, scoredMemory: 0, pods: [], byLabel: new Map() });
   }

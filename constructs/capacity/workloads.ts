@@ -12,19 +12,27 @@ import { RELEASE_WORKLOADS_ANNOTATION, parseReleaseWorkloads, type ReleaseWorklo
 
 /** CPU (millicores) and memory (bytes) a pod asks for. */
 export interface Requests {
+  /** CPU in millicores. */
   readonly cpu: number;
+  /** Memory in bytes. */
   readonly memory: number;
 }
 
 /** A pod as the scheduler's filters see it. */
 export interface PodTemplate {
+  /** The pod's namespace. */
   readonly namespace: string;
+  /** The pod template's labels. */
   readonly labels: Readonly<Record<string, string>>;
+  /** What one pod requests, as the scheduler computes it (containers, init containers, sidecars and overhead). */
   readonly requests: Requests;
+  /** The pod's node selector. */
   readonly nodeSelector: Readonly<Record<string, string>>;
   /** requiredDuringSchedulingIgnoredDuringExecution node selector terms (any one must match). */
   readonly nodeAffinity: readonly INodeSelectorTerm[];
+  /** The pod's tolerations. */
   readonly tolerations: readonly IToleration[];
+  /** The pod's topology spread constraints. */
   readonly topologySpread: readonly ITopologySpreadConstraint[];
   /** Required pod anti-affinity terms. */
   readonly antiAffinity: readonly IPodAffinityTerm[];
@@ -47,11 +55,16 @@ export interface Workload {
    * `StatefulSet/monitoring/prometheus (from HelmRelease monitoring/kube-prometheus-stack)`.
    */
   readonly id: string;
+  /** The object's kind: `Deployment`, `StatefulSet`, `DaemonSet`, … */
   readonly kind: string;
   /** The object's name; its pods are `<name>-<n>`. */
   readonly name: string;
-  /** `namespace/name` of the HelmRelease that declares it, for pods a chart will run. */
+  /**
+   * `namespace/name` of the HelmRelease that declares it, for pods a chart will run.
+   * @default - none: the object is in the manifests themselves
+   */
   readonly release?: string;
+  /** The pod the object asks for, as the scheduler's filters see it. */
   readonly template: PodTemplate;
   /** Replicas at rest (within the HPA's range when one targets it). */
   readonly replicas: number;
@@ -59,13 +72,19 @@ export interface Workload {
   readonly peakReplicas: number;
   /** One pod per eligible node instead of a replica count. */
   readonly daemon: boolean;
-  /** Deployments (and DaemonSets with a surge): the extra room a rolling update needs. */
+  /**
+   * Deployments (and DaemonSets with a surge): the extra room a rolling update needs.
+   * @default - none: no surge (StatefulSets, Jobs, Recreate Deployments, DaemonSets without
+   *   `maxSurge`)
+   */
   readonly rollout?: RolloutBudget;
 }
 
 /** An object whose pods the planner cannot know (a HelmRelease renders them later). */
 export interface Uncounted {
+  /** `Kind/namespace/name` of the object. */
   readonly id: string;
+  /** Why its pods cannot be counted, and how to count them. */
   readonly reason: string;
 }
 

@@ -53,6 +53,7 @@ export const PROVIDES_ANNOTATION = 'k8s-platform-kit.dev/provides';
 
 /** A capability a cluster provides, and where that comes from. */
 export interface ProvidedCapability {
+  /** The capability provided. */
   readonly capability: Capability;
   /** What provides it: `the stack (k8s-platform-kit:cluster.addons.networkPolicy)`, a release. */
   readonly source: string;
@@ -62,6 +63,7 @@ export interface ProvidedCapability {
 export interface ClusterCapabilities {
   /** A name for messages: `environment 'prod' (EKS cluster kit-prod)`. */
   readonly name: string;
+  /** The capabilities the cluster provides, each with its source. */
   readonly provided: readonly ProvidedCapability[];
   /**
    * For a capability the cluster lacks, the config key (or other step) that provides it,

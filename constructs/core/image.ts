@@ -6,7 +6,15 @@
 export interface ImageReference {
   /** Everything before the tag or digest: `registry:5000/team/app`. */
   readonly repository: string;
+  /**
+   * The tag, after the last `:` of the name part: `1.27.3`.
+   * @default - none: the reference has no tag
+   */
   readonly tag?: string;
+  /**
+   * The digest, after the `@`: `sha256:…`.
+   * @default - none: the reference has no digest
+   */
   readonly digest?: string;
 }
 

@@ -2,8 +2,14 @@
 
 /** A Kubernetes object as it leaves the library (plain JSON, after synthesis). */
 export interface ManifestObject {
+  /** The object's API group and version: `apps/v1`. */
   readonly apiVersion: string;
+  /** The object's kind: `Deployment`. */
   readonly kind: string;
+  /**
+   * The object's metadata: name, namespace, labels, annotations and the rest.
+   * @default - none (the API server rejects most objects without one)
+   */
   readonly metadata?: {
     readonly name?: string;
     readonly namespace?: string;

@@ -7,7 +7,9 @@ import type { ManifestObject } from './manifest.js';
 
 /** A pod spec and the dotted path at which it sits in its object. */
 export interface PodSpecLocation {
+  /** The pod spec. */
   readonly spec: IPodSpec;
+  /** Dotted path from the object root: `spec.template.spec`. */
   readonly path: string;
   /** Pod template metadata (labels, annotations), when the object is a workload. */
   readonly templateMetadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
@@ -60,7 +62,9 @@ export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContaine
 
 /** A container and where it sits. */
 export interface ContainerLocation {
+  /** The container. */
   readonly container: IContainer | IEphemeralContainer;
+  /** The pod spec's list the container is in. */
   readonly list: ContainerList;
   /** Dotted path from the object root: `spec.template.spec.containers[0]`. */
   readonly path: string;

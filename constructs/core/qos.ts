@@ -28,8 +28,12 @@ export class QosClass {
     return found;
   }
 
-  private constructor(public readonly name: 'Guaranteed' | 'Burstable' | 'BestEffort') {}
+  private constructor(
+    /** The class's name, as in `status.qosClass`. */
+    public readonly name: 'Guaranteed' | 'Burstable' | 'BestEffort',
+  ) {}
 
+  /** The class's name, as in `status.qosClass`. */
   public toString(): string {
     return this.name;
   }
@@ -43,7 +47,15 @@ export const QOS_CLASS_ANNOTATION = 'k8s-platform-kit.dev/qos-class';
 
 /** A container's resources as they appear in a manifest. */
 export interface QosContainer {
+  /**
+   * The container's name, for messages.
+   * @default - unnamed: messages call it `#<index>`
+   */
   readonly name?: string;
+  /**
+   * The container's requests and limits.
+   * @default - none: the container requests and limits nothing
+   */
   readonly resources?: {
     readonly requests?: Readonly<Record<string, string | number>>;
     readonly limits?: Readonly<Record<string, string | number>>;
@@ -52,6 +64,7 @@ export interface QosContainer {
 
 /** A computed QoS class and the reason for it, in words, for messages. */
 export interface QosExplanation {
+  /** The computed class. */
   readonly qosClass: QosClass;
   /** Why the pod has this class, naming containers: `container 'app' has no cpu limit`. */
   readonly reason: string;

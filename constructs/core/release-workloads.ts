@@ -28,11 +28,17 @@ const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 export interface ReleaseToleration {
   /** The taint key; with `operator: 'Exists'` and no key, every taint matches. @default - any key */
   readonly key?: string;
-  /** @default 'Equal' */
+  /**
+   * How the value is compared: `Exists` matches any value, `Equal` the given one.
+   * @default 'Equal'
+   */
   readonly operator?: 'Exists' | 'Equal';
   /** The taint value (`Equal` only). @default '' */
   readonly value?: string;
-  /** @default - every effect */
+  /**
+   * The taint effect tolerated.
+   * @default - every effect
+   */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
@@ -44,6 +50,7 @@ export interface ReleaseWorkload {
    * DNS-1123 subdomain, usually the chart's component name.
    */
   readonly name: string;
+  /** The kind of object the chart renders. */
   readonly kind: ReleaseWorkloadKind;
   /**
    * Pods of a Deployment or StatefulSet. Not for a DaemonSet, which runs one pod on every

@@ -39,7 +39,10 @@ export const DEPLOYER_RULES: readonly { apiGroups: string[]; resources: string[]
 
 /** Properties of {@link ReadOnlyAccess}. */
 export interface ReadOnlyAccessProps {
-  /** The ClusterRole's name; `k8s-platform-kit:read-only` by default. */
+  /**
+   * The ClusterRole's name.
+   * @default 'k8s-platform-kit:read-only'
+   */
   readonly name?: string;
   /** Who gets it, cluster-wide. At least one. */
   readonly subjects: readonly Subject[];
@@ -47,6 +50,7 @@ export interface ReadOnlyAccessProps {
 
 /** A cluster-wide read-only role (no Secrets, no exec, no port-forward) and its binding: the new joiner's access. */
 export class ReadOnlyAccess extends Construct {
+  /** The ClusterRole's name. */
   public readonly roleName: string;
 
   constructor(scope: Construct, id: string, props: ReadOnlyAccessProps) {
@@ -79,6 +83,7 @@ export interface CiDeployerProps {
 
 /** A ServiceAccount for CI that may change workloads in its target namespaces only. */
 export class CiDeployer extends Construct {
+  /** The ServiceAccount's name. */
   public readonly serviceAccountName: string;
 
   constructor(scope: Construct, id: string, props: CiDeployerProps) {

@@ -20,7 +20,10 @@ export interface FluxGitSyncProps {
   readonly path: string;
   /** How often Flux fetches and reconciles (a Go duration). @default '5m' */
   readonly interval?: string;
-  /** A Secret in the same namespace with the repository's credentials (private repositories). */
+  /**
+   * A Secret in the same namespace with the repository's credentials (private repositories).
+   * @default - none: the repository is fetched without credentials (public)
+   */
   readonly secretName?: string;
   /** The name of both objects. @default 'platform' */
   readonly name?: string;
@@ -38,7 +41,9 @@ const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 
 /** A Flux GitRepository and the Kustomization that applies one of its directories. */
 export class FluxGitSync extends Construct {
+  /** The Flux GitRepository. */
   public readonly repository: GitRepository;
+  /** The Flux Kustomization that applies the directory. */
   public readonly kustomization: Kustomization;
 
   constructor(scope: Construct, id: string, props: FluxGitSyncProps) {

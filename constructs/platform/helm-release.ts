@@ -281,7 +281,10 @@ export class HelmChart {
 export interface UnknownValueKey {
   /** The key's path, dotted (`prometheus.prometheusSpec.retension`). */
   readonly path: string;
-  /** The closest key at the same level, when one is close. */
+  /**
+   * The closest key at the same level, when one is close.
+   * @default - none: no key at that level is close
+   */
   readonly suggestion?: string;
 }
 
@@ -434,7 +437,9 @@ export class HelmChartRelease extends Construct {
   public readonly workloads: readonly ReleaseWorkload[];
   /** The cluster capabilities the chart provides once installed. */
   public readonly provides: readonly Capability[];
+  /** The Flux HelmRepository the chart comes from. */
   public readonly repository: ApiObject;
+  /** The Flux HelmRelease. */
   public readonly release: ApiObject;
 
   constructor(scope: Construct, id: string, props: HelmChartReleaseProps) {

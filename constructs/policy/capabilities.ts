@@ -28,6 +28,7 @@ const AWS_LB_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type';
 
 /** One capability an object needs, and why. */
 export interface CapabilityNeed {
+  /** The capability needed. */
   readonly capability: Capability;
   /** What in the object needs it, e.g. `the annotation service.beta.kubernetes.io/aws-load-balancer-type`. */
   readonly because: string;

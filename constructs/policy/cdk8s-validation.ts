@@ -16,18 +16,27 @@ import { CAPABILITY_NAMES, type Capability, type ClusterCapabilities } from './c
 
 /** The parts of the cdk8s CLI's validation context this plugin uses (kept structural: the CLI is not a runtime dependency). */
 export interface Cdk8sValidationContext {
+  /** The paths of the synthesized manifest files to validate. */
   readonly manifests: readonly string[];
+  /** Reads one manifest file into its objects. */
   parseManifest(manifestPath: string): unknown[];
+  /** Where the plugin reports its violations, then its status. */
   readonly report: {
+    /** Reports one violated rule, with the objects that violate it. */
     addViolation(violation: {
       ruleName: string;
       recommendation: string;
       fix: string;
       violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
     }): void;
+    /** Ends the report with the plugin's verdict. */
     submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
   };
-  readonly logger: { log(message: string): void };
+  /** The CLI's log, for warnings and notes. */
+  readonly logger: {
+    /** Writes one line to the CLI's output. */
+    log(message: string): void;
+  };
 }
 
 /** Properties set under `properties:` in `cdk8s.yaml`. */
@@ -72,6 +81,10 @@ export class PlatformKitValidation {
     }
   }
 
+  /**
+   * Runs the kit's policy rules over the synthesized manifests, reports every unwaived error
+   * and warning as a violation, and fails on errors (and on warnings with `failOnWarnings`).
+   */
   async validate(context: Cdk8sValidationContext): Promise<void> {
     const inputs: ValidationInput[] = [];
     for (const manifestPath of context.manifests) {

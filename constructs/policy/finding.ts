@@ -9,7 +9,9 @@ export type { ManifestObject };
 
 /** How much a finding matters. Errors fail synthesis; warnings are reported. */
 export enum Severity {
+  /** Fails synthesis (and `validateManifests`' report). */
   ERROR = 'error',
+  /** Reported, does not fail. */
   WARNING = 'warning',
 }
 
@@ -17,6 +19,7 @@ export enum Severity {
 export interface Finding {
   /** The id of the rule that produced the finding, e.g. `pss-run-as-non-root`. */
   readonly ruleId: string;
+  /** The severity of the rule: errors fail synthesis. */
   readonly severity: Severity;
   /** Where in the object, as a dotted path: `spec.template.spec.containers[0].image`. */
   readonly path: string;
@@ -36,7 +39,9 @@ export interface PolicyContext {
 export interface PolicyRule {
   /** Lower-case, dash-separated, at most 50 characters: it is used in exception annotation keys. */
   readonly id: string;
+  /** The severity of every finding of the rule. */
   readonly severity: Severity;
+  /** What the rule requires, in one line. */
   readonly description: string;
   /** Returns the findings for one object; an empty array when the object complies or the rule does not apply. */
   readonly check: (object: ManifestObject, context: PolicyContext) => Finding[];
@@ -44,8 +49,11 @@ export interface PolicyRule {
 
 /** The details a rule supplies for one finding; id and severity come from the rule. */
 export interface FindingDetails {
+  /** Where in the object, as a dotted path: `spec.template.spec.containers[0].image`. */
   readonly path: string;
+  /** What is wrong, with the value found. */
   readonly message: string;
+  /** How to fix it. */
   readonly fix: string;
 }
 

@@ -19,9 +19,20 @@ export const SCHEMA_RULE_ID = 'schema';
 
 /** One schema error, as produced by a compiled validator (Ajv's error shape). */
 export interface SchemaError {
+  /** JSON Pointer to the failing value in the object: `/spec/replicas`. */
   readonly instancePath: string;
+  /** The schema keyword that failed: `type`, `required`, `additionalProperties`, … */
   readonly keyword: string;
+  /**
+   * The validator's message: `must be integer`.
+   * @default - none: the finding says `does not match the schema` (`format`, `required` and
+   *   `enum` errors are worded from their `params` either way)
+   */
   readonly message?: string;
+  /**
+   * The keyword's parameters: `{ missingProperty: 'image' }`, `{ additionalProperty: 'replica' }`.
+   * @default - none
+   */
   readonly params?: Record<string, unknown>;
 }
 

@@ -15,10 +15,17 @@ import { checkCapabilities, releasedCapabilities, type ClusterCapabilities } fro
 
 /** One object to validate, with where it came from. */
 export interface ValidationInput {
+  /** The object to validate. */
   readonly object: ManifestObject;
-  /** The construct path that produced the object, when known. */
+  /**
+   * The construct path that produced the object, for the report.
+   * @default - unknown: findings name the object only
+   */
   readonly constructPath?: string;
-  /** The manifest file the object was read from, when known. */
+  /**
+   * The manifest file the object was read from, for the report.
+   * @default - unknown: findings name the object only
+   */
   readonly manifestPath?: string;
 }
 
@@ -26,9 +33,20 @@ export interface ValidationInput {
 export interface ObjectFinding extends Finding {
   /** `Kind/namespace/name` of the object. */
   readonly object: string;
+  /**
+   * The construct path that produced the object, from its {@link ValidationInput}.
+   * @default - unknown
+   */
   readonly constructPath?: string;
+  /**
+   * The manifest file the object was read from, from its {@link ValidationInput}.
+   * @default - unknown
+   */
   readonly manifestPath?: string;
-  /** Set when an exception annotation waives the finding: the reason given. */
+  /**
+   * Set when an exception annotation waives the finding: the reason given.
+   * @default - not waived
+   */
   readonly waivedBecause?: string;
 }
 
@@ -97,7 +115,7 @@ export class ValidationReport {
 
 /** Thrown by {@link assertValid} when validation fails; carries the report. */
 export class PolicyViolationError extends Error {
-  constructor(public readonly report: ValidationReport) {
+  constructor(/** The report, with every finding. */ public readonly report: ValidationReport) {
     super(`Validation failed:\n${report.format()}`);
     this.name = 'PolicyViolationError';
   }

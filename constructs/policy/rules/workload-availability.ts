@@ -64,6 +64,10 @@ const pdbSelector = (pdb: ManifestObject) => (pdb.spec as IPodDisruptionBudgetSp
 // ---------------------------------------------------------------------------------------------
 // kit-pdb
 
+/**
+ * `kit-pdb`: a replicated or autoscaled Deployment or StatefulSet has a PodDisruptionBudget, and
+ * none blocks every voluntary eviction.
+ */
 export const KIT_PDB: PolicyRule = {
   id: 'kit-pdb',
   severity: Severity.ERROR,
@@ -156,6 +160,10 @@ function checkBlockingPdb(pdb: ManifestObject, context: PolicyContext): Finding[
 // ---------------------------------------------------------------------------------------------
 // kit-hpa-replicas
 
+/**
+ * `kit-hpa-replicas`: a HorizontalPodAutoscaler scales an object defined alongside it, which leaves
+ * `spec.replicas` unset, and its `minReplicas` is at most its `maxReplicas`.
+ */
 export const KIT_HPA_REPLICAS: PolicyRule = {
   id: 'kit-hpa-replicas',
   severity: Severity.ERROR,

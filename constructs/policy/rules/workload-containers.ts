@@ -48,6 +48,9 @@ const REQUIRED_PROBES = [
   },
 ] as const;
 
+/**
+ * `kit-probes`: every container of a long-running workload has a liveness and a readiness probe.
+ */
 export const KIT_PROBES: PolicyRule = {
   id: 'kit-probes',
   severity: Severity.ERROR,
@@ -77,6 +80,10 @@ const REQUIRED_RESOURCES = [
   { list: 'limits', resource: 'memory', example: 'equal to its memory request', consequence: 'it can use all of the node\'s memory and get other pods OOM-killed' },
 ] as const;
 
+/**
+ * `kit-resources`: every container and init container requests cpu and memory and limits memory,
+ * with valid quantities and no limit below its request.
+ */
 export const KIT_RESOURCES: PolicyRule = {
   id: 'kit-resources',
   severity: Severity.ERROR,
@@ -136,6 +143,9 @@ function resourceFindings(object: ManifestObject, location: ContainerLocation): 
 // ---------------------------------------------------------------------------------------------
 // kit-image-tag
 
+/**
+ * `kit-image-tag`: every container image is pinned to a tag other than `latest`, or to a digest.
+ */
 export const KIT_IMAGE_TAG: PolicyRule = {
   id: 'kit-image-tag',
   severity: Severity.ERROR,

@@ -26,6 +26,10 @@ function fixFor(declared: QosClass, computed: QosClass): string {
   return 'Set cpu and memory requests (and a memory limit) on the containers.';
 }
 
+/**
+ * `kit-qos-declared`: a pod template that declares its QoS class in the
+ * `k8s-platform-kit.dev/qos-class` annotation has that class.
+ */
 export const KIT_QOS_DECLARED: PolicyRule = {
   id: 'kit-qos-declared',
   severity: Severity.ERROR,

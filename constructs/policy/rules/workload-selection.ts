@@ -32,6 +32,10 @@ function ingressPodSelector(policy: ManifestObject): ILabelSelector | undefined 
   return (spec.policyTypes ?? ['Ingress']).includes('Ingress') ? spec.podSelector ?? {} : undefined;
 }
 
+/**
+ * `kit-network-policy`: every pod-bearing workload is selected by an Ingress NetworkPolicy in its
+ * namespace.
+ */
 export const KIT_NETWORK_POLICY: PolicyRule = {
   id: 'kit-network-policy',
   severity: Severity.ERROR,
@@ -70,6 +74,10 @@ export function formatSelector(selector: ILabelSelector): string {
   return `{${parts.join(', ')}}`;
 }
 
+/**
+ * `kit-selector-match`: a workload's `spec.selector` matches its pod template labels, and a
+ * Service's selector matches the pods of some workload in its namespace.
+ */
 export const KIT_SELECTOR_MATCH: PolicyRule = {
   id: 'kit-selector-match',
   severity: Severity.ERROR,
