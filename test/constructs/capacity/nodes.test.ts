@@ -125,7 +125,15 @@ describe('pool shapes of the repository environments', () => {
   });
 
   it('AKS pools are one group over their zones: no zone groups, nodes round-robin', () => {
-    assert.ok(poolShapes(loadEnvironment('dev')).every((p) => p.zoneGroups === undefined));
+    const config = structuredClone(readStackConfig('Pulumi.dev.yaml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    config['k8s-platform-kit:cluster'].zones = ['1', '2', '3'];
+    config['k8s-platform-kit:cluster'].nodePools[1].desired = 4;
+    const zoned = poolShapes(parseEnvironment('dev', config, { apps: APPS_SCHEMA, source: 'Pulumi.dev.yaml' }));
+    assert.deepEqual(zoned.map((p) => [p.pool, p.zoneGroups]), [['system', undefined], ['apps', undefined]]);
+    assert.deepEqual(startingNodes(zoned[1]!, 'desired').map((n) => n.labels['topology.kubernetes.io/zone']),
+      ['westeurope-1', 'westeurope-2', 'westeurope-3', 'westeurope-1']);
+    // dev itself has no zones: AKS labels its nodes with zone "0".
+    assert.deepEqual(poolShapes(loadEnvironment('dev')).map((p) => [p.pool, p.zoneGroups, p.zones]), [['system', undefined, ['0']], ['apps', undefined, ['0']]]);
   });
 
   it('EKS pools grow only where the Cluster Autoscaler is installed: with addons.autoscaler none, prod stays at its fixed sizes even at peak', () => {

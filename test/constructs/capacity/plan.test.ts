@@ -80,6 +80,7 @@ describe('seed 003: three small nodes without prefix delegation', () => {
     const rollout = scenario(planCapacity(staging, [todoapi(4)], { addOns, pools: [small] }), 'rollout Deployment/apps/todoapi');
     assert.equal(rollout.fits, false);
     assert.equal(rollout.severity, 'warning');
+    assert.equal(rollout.consequence, 'the rolling update replaces 1 pod(s) at a time instead of surging: 1 of 1 surge pod(s) find no node');
   });
 
   it('fits with a fourth node, as the lab ends', () => {

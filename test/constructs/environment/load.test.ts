@@ -39,6 +39,13 @@ function problems(config: Record<string, unknown>, name = 'prod'): string[] {
   assert.fail('expected configuration problems');
 }
 
+/** The environment parseEnvironment makes of an AWS `config` it accepts. */
+function accepted(config: Record<string, unknown>, name = 'prod') {
+  const env = parseEnvironment(name, config, { apps: APPS_SCHEMA, source: 'test' });
+  if (env.cloud !== 'aws') assert.fail(`${name} is on AWS`);
+  return env;
+}
+
 describe('the repository environments', () => {
   for (const name of ENVIRONMENTS) {
     it(`${name}: loads from Pulumi.${name}.yaml, and the engine's view of the same file gives the same environment`, () => {
@@ -126,7 +133,7 @@ describe('bad input', () => {
     ]);
     config[`${NS}:cluster`].nodePools[0].version = '1.31';
     config[`${NS}:cluster`].nodePools[1].version = '1.34';
-    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+    assert.deepEqual(accepted(config).cluster.nodePools.map((pool) => pool.version), ['1.31', '1.34']);
   });
 
   it('rejects a prod cluster whose endpoint is public only, or public to the whole internet', () => {
@@ -137,7 +144,7 @@ describe('bad input', () => {
       `${NS}:cluster.endpoint.publicCidrs[0]: is '0.0.0.0/0'; a prod public endpoint must be restricted to known CIDRs (or set public: false)`,
     ]);
     config[`${NS}:cluster`].endpoint = { private: true, public: true, publicCidrs: ['203.0.113.0/24'] };
-    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+    assert.deepEqual(accepted(config).cluster.endpoint, { private: true, public: true, publicCidrs: ['203.0.113.0/24'], deployFrom: 'public-cidrs' });
   });
 
   it('requires a public endpoint to list its CIDRs, and 0.0.0.0/0 only when written out (outside prod)', () => {
@@ -148,7 +155,7 @@ describe('bad input', () => {
       `${NS}:cluster.endpoint.publicCidrs: is empty while public is true; list the CIDRs that may reach the public endpoint (the deployer's, the admins'), or write '0.0.0.0/0' to open it to the internet`,
     ]);
     config[`${NS}:cluster`].endpoint = { private: true, public: true, publicCidrs: ['0.0.0.0/0'] };
-    assert.doesNotThrow(() => parseEnvironment('staging', config, { apps: APPS_SCHEMA, source: 'test' }));
+    assert.deepEqual(accepted(config, 'staging').cluster.endpoint, { private: true, public: true, publicCidrs: ['0.0.0.0/0'], deployFrom: 'public-cidrs' });
     config[`${NS}:cluster`].endpoint = { private: true, public: false, publicCidrs: ['203.0.113.0/24'], deployFrom: 'in-vpc' };
     assert.deepEqual(problems(config, 'staging'), [
       `${NS}:cluster.endpoint.publicCidrs: is ["203.0.113.0/24"] while public is false; the CIDRs would have no effect: set public: true or remove them`,
@@ -196,7 +203,8 @@ describe('bad input', () => {
       `${NS}:cluster.nodePools[2].max: (2) is below the 3 zones of pool 'gpu'; each zone's node group needs a max of at least 1: raise max to 3, or list fewer zones in the pool's zones`,
     ]);
     config[`${NS}:cluster`].nodePools[2].zones = ['eu-west-1a', 'eu-west-1b'];
-    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+    const gpu = accepted(config).cluster.nodePools[2];
+    assert.deepEqual([gpu?.name, gpu?.max, gpu?.zones], ['gpu', 2, ['eu-west-1a', 'eu-west-1b']]);
   });
 
   it('rejects principals whose access entries would get the same name, or the deployer\'s', () => {
@@ -233,7 +241,8 @@ describe('bad input', () => {
       `${NS}:cluster.natGateways: is 'single'; prod needs a NAT gateway per zone so one zone's outage does not cut the others off`,
     ]);
     config[`${NS}:tier`] = 'staging';
-    assert.doesNotThrow(() => parseEnvironment('prod', config, { apps: APPS_SCHEMA, source: 'test' }));
+    const staging = accepted(config);
+    assert.deepEqual([staging.tier, staging.cluster.zones, staging.cluster.natGateways], ['staging', ['eu-west-1a', 'eu-west-1b'], 'single']);
   });
 
   it('rejects zones outside the region and pool zones outside the cluster', () => {

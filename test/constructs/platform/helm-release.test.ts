@@ -57,6 +57,17 @@ describe('HelmChartRelease defaults', () => {
       values: { replicas: 2 },
       createNamespace: false,
     }]);
+    // The same release as the Flux objects: name, chart, version, repository, values and namespace handling.
+    const [repository, helmRelease] = objects as unknown as { metadata: { namespace: string }; spec: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(releases[0], {
+      name: helmRelease?.spec.releaseName,
+      namespace: helmRelease?.metadata.namespace,
+      chart: helmRelease?.spec.chart.spec.chart,
+      version: helmRelease?.spec.chart.spec.version,
+      repository: repository?.spec.url,
+      values: helmRelease?.spec.values,
+      createNamespace: helmRelease?.spec.install.createNamespace,
+    });
   });
 
   it('passes the validation spine (Flux schemas)', async () => {

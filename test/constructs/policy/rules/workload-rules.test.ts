@@ -30,7 +30,7 @@ describe('WORKLOAD_RULES', () => {
     }
   });
 
-  it('do not throw on objects with missing fields', () => {
+  it('report missing fields as findings instead of throwing: only the replicated Deployment and the HPA are flagged', () => {
     const partial: ManifestObject[] = [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } },
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' } },
@@ -41,10 +41,13 @@ describe('WORKLOAD_RULES', () => {
       { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } },
     ];
-    for (const rule of WORKLOAD_RULES) {
-      for (const object of partial) {
-        assert.doesNotThrow(() => rule.check(object, { objects: partial }), `${rule.id} on ${object.kind}`);
-      }
-    }
+    const found = WORKLOAD_RULES.flatMap((rule) => partial.flatMap((object, index) =>
+      rule.check(object, { objects: partial }).map((finding) => [rule.id, index, finding.path])));
+    assert.deepEqual(found, [
+      ['kit-pdb', 2, 'spec.replicas'],
+      ['kit-hpa-replicas', 6, 'spec.scaleTargetRef'],
+      ['kit-hpa-replicas', 6, 'spec.maxReplicas'],
+      ['kit-selector-match', 2, 'spec.selector'],
+    ]);
   });
 });
