@@ -317,7 +317,15 @@ describe('strict mode', () => {
   it('not strict: the same problems are warnings', () => {
     const { plan, warnings } = checkCapacity(crowded, objects, { strict: false });
     assert.equal(plan.fits, false);
-    assert.ok(warnings.length > 0);
+    let strictLines: string[] = [];
+    assert.throws(() => checkCapacity(crowded, objects, { strict: true }), (error: unknown) => {
+      assert.ok(error instanceof CapacityError);
+      strictLines = error.message.split('\n').slice(1).map((line) => line.trim());
+      return true;
+    });
+    assert.ok(strictLines.length > 0);
+    const errorWarnings = warnings.filter((w) => strictLines.includes(w.replace(/^capacity /, '')));
+    assert.equal(errorWarnings.length, strictLines.length, `every strict problem is a warning:\n${strictLines.join('\n')}\n---\n${warnings.join('\n')}`);
     assert.ok(warnings.every((w) => w.startsWith('capacity [')));
   });
 
