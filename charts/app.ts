@@ -1,5 +1,5 @@
 import { App, Chart, type AppProps } from 'cdk8s';
-import { AppNamespace, type IngressRoute } from '../constructs/index.js';
+import { AppNamespace, IngressController, type IngressRoute } from '../constructs/index.js';
 import { BackupLocationsChart, ClusterAddOnsChart } from './cluster-addons.js';
 import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
@@ -7,9 +7,6 @@ import { FleetmanChart } from './fleetman.js';
 import { JournalChart } from './journal.js';
 import { PLATFORM_STORAGE_CLASS, addPlatformCharts } from './platform.js';
 import { TodoApiChart } from './todoapi.js';
-
-/** The namespace of the proxies that call the apps from outside (Envoy Gateway's default). */
-const GATEWAY_NAMESPACE = 'envoy-gateway-system';
 
 /**
  * Puts an environment's charts together. The only place charts are composed: `npm run
@@ -32,20 +29,22 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
   const platform = env.platform && addPlatformCharts(app, env, env.platform);
   // Backups go to the default location.
   if (locations) platform?.backups?.addDependency(locations);
-  const gatewayNamespace = env.platform?.ingress.controller === 'ingress-nginx' ? 'ingress-nginx' : GATEWAY_NAMESPACE;
+  // The apps admit the edge's proxies: the platform's controller, or without a platform the kit's default one.
+  const edge = platform?.controllers.ingressController ?? IngressController.envoyGateway();
+  const scrapedBy = platform?.controllers.monitoring.scrapers;
   const storageClass = platform ? { storageClass: PLATFORM_STORAGE_CLASS } : {};
   const apps: Chart[] = [];
   const routes: IngressRoute[] = [];
   const domain = env.platform?.domain;
 
-  const todoapi = new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi });
+  const todoapi = new TodoApiChart(app, 'todoapi', { namespace: env.apps.namespace, ...env.apps.todoapi, edge });
   todoapi.addDependency(namespaces);
   apps.push(todoapi);
   if (domain) routes.push({ host: `todo.${domain}`, backend: todoapi.api, public: true });
 
   const { fleetman: fleetmanSettings, journal: journalSettings } = env.apps;
   if (fleetmanSettings) {
-    const fleetman = new FleetmanChart(app, 'fleetman', { ...storageClass, ...fleetmanSettings, gatewayNamespace });
+    const fleetman = new FleetmanChart(app, 'fleetman', { ...storageClass, ...fleetmanSettings, edge, scrapedBy });
     apps.push(fleetman);
     const host = fleetmanSettings.host ?? (domain && `fleetman.${domain}`);
     if (host) {
@@ -56,7 +55,7 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
     }
   }
   if (journalSettings) {
-    const journal = new JournalChart(app, 'journal', { ...storageClass, ...journalSettings, gatewayNamespace });
+    const journal = new JournalChart(app, 'journal', { ...storageClass, ...journalSettings, edge });
     apps.push(journal);
     const host = journalSettings.host ?? (domain && `journal.${domain}`);
     if (host) {
@@ -71,8 +70,8 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
     for (const chart of apps) chart.addDependency(platform.controllers);
     const monitoring = platform.controllers.monitoring;
     routes.push({ host: `grafana.${env.platform.domain}`, backend: { name: monitoring.grafanaServiceName, namespace: monitoring.namespace }, port: 80 });
-    const edge = new EdgeChart(app, 'edge', { env, settings: env.platform, routes });
-    edge.addDependency(platform.config, ...apps);
+    const edgeChart = new EdgeChart(app, 'edge', { env, settings: env.platform, routes, controller: edge });
+    edgeChart.addDependency(platform.config, ...apps);
   }
   // The charts that wait for nothing else wait for the cluster's controllers; the rest follow them.
   if (addons) for (const chart of app.charts) if (chart !== addons && chart.node.dependencies.length === 0) chart.addDependency(addons);

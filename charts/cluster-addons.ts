@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import {
   AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero, VeleroLocations,
 } from '../constructs/index.js';
-import { hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
+import { TIER_SIZING, hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
 
 /** Properties of {@link ClusterAddOnsChart}. */
 export interface ClusterAddOnsChartProps extends ChartProps {
@@ -30,7 +30,7 @@ export class ClusterAddOnsChart extends Chart {
     super(scope, id, props);
     const { env } = props;
     const { addons, name: clusterName } = env.cluster;
-    const replicas = env.tier === 'prod' ? 2 : 1;
+    const replicas = TIER_SIZING[env.tier].controllerReplicas;
     if (addons.loadBalancerController) {
       // The VPC carries the cluster's name as its Name tag (stacks/eks.ts).
       this.loadBalancerController = new AwsLoadBalancerController(this, 'LoadBalancerController', {

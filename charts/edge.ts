@@ -7,7 +7,7 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  AppNamespace, BasicAuthUsers, backendNamespace, Http01Solver, IngressController, IngressLoadBalancer, IngressWithAuth, LetsEncryptIssuers,
+  AppNamespace, BasicAuthUsers, Http01Solver, IngressController, IngressLoadBalancer, IngressWithAuth, LetsEncryptIssuers,
   type IngressRoute,
 } from '../constructs/index.js';
 import type { PlatformSettings } from '../constructs/environment/index.js';
@@ -23,6 +23,12 @@ export interface EdgeChartProps extends ChartProps {
   readonly env: Environment;
   readonly settings: PlatformSettings;
   readonly routes: readonly IngressRoute[];
+  /**
+   * The controller the platform installs (PlatformChart `ingressController`): its
+   * GatewayClass or IngressClass, and where its proxies run.
+   * @default IngressController.envoyGateway()
+   */
+  readonly controller?: IngressController;
 }
 
 /**
@@ -37,39 +43,22 @@ export class EdgeChart extends Chart {
   constructor(scope: Construct, id: string, props: EdgeChartProps) {
     super(scope, id, props);
     const { env, settings } = props;
-    const envoy = settings.ingress.controller === 'envoy-gateway';
-    const tls = { issuer: { name: `letsencrypt-${settings.ingress.issuer}`, kind: 'ClusterIssuer' as const, http01Only: true } };
-    const basicAuth = { users: BasicAuthUsers.fromSecret({ name: EDGE_USERS_SECRET }, settings.ingress.users), realm: env.name };
-    if (envoy) {
-      new AppNamespace(this, 'Namespace', { name: EDGE_NAMESPACE });
-      const ingress = new IngressWithAuth(this, 'Ingress', {
-        name: 'edge',
-        namespace: EDGE_NAMESPACE,
-        controller: IngressController.envoyGateway(),
-        routes: props.routes,
-        basicAuth,
-        tls,
-        loadBalancer: env.cloud === 'aws'
-          ? IngressLoadBalancer.aws({ internal: settings.ingress.internal })
-          : IngressLoadBalancer.azure({ internal: settings.ingress.internal }),
-      });
-      this.ingresses = [ingress];
-      this.issuers = new LetsEncryptIssuers(this, 'LetsEncrypt', { email: settings.ingress.acmeEmail, http01: Http01Solver.gateway(ingress.http01Listener) });
-      return;
-    }
-    const byNamespace = new Map<string, IngressRoute[]>();
-    for (const route of props.routes) {
-      const namespace = backendNamespace(route.backend) ?? EDGE_NAMESPACE;
-      byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), route]);
-    }
-    this.ingresses = [...byNamespace].map(([namespace, routes]) => new IngressWithAuth(this, `Ingress-${namespace}`, {
-      name: 'edge',
-      namespace,
-      controller: IngressController.ingressNginx(),
-      routes,
-      ...(routes.some((route) => route.public !== true) && { basicAuth }),
-      tls,
-    }));
-    this.issuers = new LetsEncryptIssuers(this, 'LetsEncrypt', { email: settings.ingress.acmeEmail, http01: Http01Solver.ingressClass('nginx') });
+    const controller = props.controller ?? IngressController.envoyGateway();
+    const gateway = { name: 'edge', namespace: EDGE_NAMESPACE };
+    const envoy = controller.kind === 'envoy-gateway';
+    this.issuers = new LetsEncryptIssuers(this, 'LetsEncrypt', {
+      email: settings.ingress.acmeEmail,
+      http01: envoy ? Http01Solver.gateway(IngressWithAuth.http01ListenerOf(gateway)) : Http01Solver.ingressClass(controller.className),
+    });
+    if (envoy) new AppNamespace(this, 'Namespace', { name: EDGE_NAMESPACE });
+    const loadBalancerOptions = { internal: settings.ingress.internal };
+    this.ingresses = IngressWithAuth.acrossNamespaces(this, 'Ingress', {
+      ...gateway,
+      controller,
+      routes: props.routes,
+      basicAuth: { users: BasicAuthUsers.fromSecret({ name: EDGE_USERS_SECRET }, settings.ingress.users), realm: env.name },
+      tls: { issuer: this.issuers[settings.ingress.issuer] },
+      loadBalancer: env.cloud === 'aws' ? IngressLoadBalancer.aws(loadBalancerOptions) : IngressLoadBalancer.azure(loadBalancerOptions),
+    });
   }
 }

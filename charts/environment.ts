@@ -32,7 +32,7 @@ export const APPS_SCHEMA = strictObject({
     mongo: strictObject({
       members: z.int().min(1).default(3),
       storage: quantity.default('10Gi'),
-    }).default({ members: 3, storage: '10Gi' }),
+    }).prefault({}),
     images: strictObject({
       /** The webapp is blue/green: `active` is the color the live Service selects. */
       webapp: strictObject({ active: z.enum(['blue', 'green']), blue: image, green: image.optional() }),
@@ -54,7 +54,7 @@ export const APPS_SCHEMA = strictObject({
     redis: strictObject({
       members: z.int().min(1).default(3),
       storage: quantity.default('10Gi'),
-    }).default({ members: 3, storage: '10Gi' }),
+    }).prefault({}),
     images: strictObject({ api: image, files: image }),
   }).optional(),
 });

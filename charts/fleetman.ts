@@ -2,16 +2,19 @@ import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
   AppNamespace, BlueGreenDeployment, EnvValue, HardenedDeployment, IngressPeer, Probe, StatefulMongo,
-  type HardenedDeploymentProps,
+  type HardenedDeploymentProps, type IngressController,
 } from '../constructs/index.js';
 import type { Apps } from './environment.js';
 
 /** Properties of {@link FleetmanChart}. */
 export interface FleetmanChartProps extends Omit<ChartProps, 'namespace'>, Readonly<NonNullable<Apps['fleetman']>> {
-  /** The namespace of the gateway's data plane, the only caller of the webapp from outside. */
-  readonly gatewayNamespace: string;
-  /** The namespace of the monitoring stack, which scrapes the services. */
-  readonly monitoringNamespace?: string;
+  /** The edge's controller (PlatformChart `ingressController`): its proxies are the webapp's only callers from outside. */
+  readonly edge: IngressController;
+  /**
+   * Who scrapes the services' metrics (MonitoringStack `scrapers`).
+   * @default - HardenedDeployment's metrics default (the pods of namespace `monitoring`)
+   */
+  readonly scrapedBy?: IngressPeer;
 }
 
 /** The Spring Boot services' shared shape: port 8080, actuator-less TCP probes, JVM-sized memory. */
@@ -47,7 +50,6 @@ export class FleetmanChart extends Chart {
   constructor(scope: Construct, id: string, props: FleetmanChartProps) {
     super(scope, id, props);
     const { namespace, images } = props;
-    const scrapers = [IngressPeer.namespace(props.monitoringNamespace ?? 'monitoring')];
     new AppNamespace(this, 'Namespace', { name: namespace });
 
     this.mongo = new StatefulMongo(this, 'Mongo', {
@@ -93,7 +95,7 @@ export class FleetmanChart extends Chart {
         { name: 'SPRING_PROFILES_ACTIVE', value: EnvValue.fromValue('production-microservice') },
         { name: 'SPRING_DATA_MONGODB_URI', value: EnvValue.fromValue(this.mongo.connectionStringFor('fleetman')) },
       ],
-      metrics: { port: 'http', path: '/actuator/prometheus', allowFrom: scrapers },
+      metrics: { port: 'http', path: '/actuator/prometheus', ...(props.scrapedBy && { allowFrom: [props.scrapedBy] }) },
     });
     this.mongo.allowFrom(this.positionTracker);
 
@@ -117,7 +119,7 @@ export class FleetmanChart extends Chart {
       liveness: Probe.httpGet('/', { periodSeconds: 10 }),
       readiness: Probe.httpGet('/', { periodSeconds: 5 }),
       writablePaths: ['/tmp', '/var/cache/nginx'],
-      allowIngressFrom: [IngressPeer.namespace(props.gatewayNamespace)],
+      allowIngressFrom: [props.edge.proxies],
     });
 
     // Who calls whom: every NetworkPolicy admits exactly its callers.

@@ -1,12 +1,12 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { AppNamespace, EnvValue, HardenedDeployment, IngressPeer, Probe, Secret, StatefulRedis } from '../constructs/index.js';
+import { AppNamespace, EnvValue, HardenedDeployment, Probe, Secret, StatefulRedis, type IngressController } from '../constructs/index.js';
 import type { Apps } from './environment.js';
 
 /** Properties of {@link JournalChart}. */
 export interface JournalChartProps extends Omit<ChartProps, 'namespace'>, Readonly<NonNullable<Apps['journal']>> {
-  /** The namespace of the gateway's data plane, the only caller from outside. */
-  readonly gatewayNamespace: string;
+  /** The edge's controller (PlatformChart `ingressController`): its proxies are the only callers from outside. */
+  readonly edge: IngressController;
 }
 
 /**
@@ -24,7 +24,7 @@ export class JournalChart extends Chart {
   constructor(scope: Construct, id: string, props: JournalChartProps) {
     super(scope, id, props);
     const { namespace, images } = props;
-    const fromGateway = [IngressPeer.namespace(props.gatewayNamespace)];
+    const fromGateway = [props.edge.proxies];
     new AppNamespace(this, 'Namespace', { name: namespace });
 
     this.redis = new StatefulRedis(this, 'Redis', {

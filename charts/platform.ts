@@ -9,16 +9,16 @@
  *   monitoring rules and dashboards, EFK logging, team namespaces;
  * - `backups` (when configured): the Velero schedule; Velero is the `addons` chart's on EKS, else installed outside the kit.
  *
- * Sizes follow the tier: prod runs two replicas of each controller, Prometheus and three
- * Alertmanagers; dev and staging one of each. Everything else is in the stack file.
+ * Sizes follow the tier (TIER_SIZING in constructs/environment/tier-sizing.ts). Every other
+ * size is the stack file's, or the construct's `@default` where the stack file gives none.
  */
 import { Chart, type ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BackupSchedule, CertManager, DiskStorageClass, EfkLogging, EnvoyGateway, EnvoyGatewayClass, IngressNginx,
-  MonitoringStack, TeamNamespace,
+  BackupSchedule, CertManager, DiskStorageClass, EFK_DEFAULTS, EfkLogging, EnvoyGateway, EnvoyGatewayClass, IngressNginx,
+  MonitoringStack, TeamNamespace, type IngressController,
 } from '../constructs/index.js';
-import type { PlatformSettings } from '../constructs/environment/index.js';
+import { TIER_SIZING, type PlatformSettings } from '../constructs/environment/index.js';
 import type { Environment } from './environment.js';
 
 /** The StorageClass the platform's and the apps' data volumes use. */
@@ -49,7 +49,7 @@ export class PlatformConfigChart extends Chart {
       this.logging = new EfkLogging(this, 'Logging', {
         nodes: settings.logging.nodes,
         storage: { size: settings.logging.storage, storageClass: PLATFORM_STORAGE_CLASS },
-        resources: { cpu: '1', memory: settings.logging.memory },
+        ...(settings.logging.memory !== undefined && { resources: { cpu: EFK_DEFAULTS.resources.cpu, memory: settings.logging.memory } }),
         retentionDays: settings.logging.retentionDays,
         elasticPassword: { name: 'elastic-password', key: 'password' },
         kibanaSystemPassword: { name: 'kibana-system-password', key: 'password' },
@@ -89,25 +89,44 @@ export class BackupsChart extends Chart {
   }
 }
 
+/** Properties of {@link PlatformChart}. */
+export interface PlatformControllersChartProps extends PlatformChartProps {
+  /** Where the monitoring stack's rules and dashboards go (the config chart's). */
+  readonly rulesScope: Construct;
+  /**
+   * The GatewayClass the edge's Gateway uses (the config chart's), with Envoy Gateway.
+   * @default - EnvoyGatewayClass's default name
+   */
+  readonly gatewayClass?: EnvoyGatewayClass;
+}
+
 /** The first stage: the storage class and the controller releases. */
 export class PlatformChart extends Chart {
   public readonly monitoring: MonitoringStack;
   public readonly certManager: CertManager;
   public readonly gateway?: EnvoyGateway;
   public readonly ingressNginx?: IngressNginx;
+  /** The edge's controller, from the one installed here: the edge's routes and the workloads it calls take it. */
+  public readonly ingressController: IngressController;
 
-  constructor(scope: Construct, id: string, props: PlatformChartProps & { readonly rulesScope: Construct }) {
+  constructor(scope: Construct, id: string, props: PlatformControllersChartProps) {
     super(scope, id, props);
     const { env, settings } = props;
-    const prod = env.tier === 'prod';
-    const replicas = prod ? 2 : 1;
+    const sizing = TIER_SIZING[env.tier];
+    const replicas = sizing.controllerReplicas;
 
     new DiskStorageClass(this, 'Storage', env.cloud === 'aws'
       ? { name: PLATFORM_STORAGE_CLASS, cloud: 'aws', type: 'gp3' }
       : { name: PLATFORM_STORAGE_CLASS, cloud: 'azure', type: 'Premium_LRS' });
     this.certManager = new CertManager(this, 'CertManager', { replicas });
-    if (settings.ingress.controller === 'envoy-gateway') this.gateway = new EnvoyGateway(this, 'EnvoyGateway', { replicas });
-    else this.ingressNginx = new IngressNginx(this, 'IngressNginx', { replicas: 2 });
+    if (settings.ingress.controller === 'envoy-gateway') {
+      this.gateway = new EnvoyGateway(this, 'EnvoyGateway', { replicas });
+      this.ingressController = this.gateway.ingressController(props.gatewayClass);
+    } else {
+      // IngressNginx's own default, 2 in every tier.
+      this.ingressNginx = new IngressNginx(this, 'IngressNginx');
+      this.ingressController = this.ingressNginx.ingressController;
+    }
 
     this.monitoring = new MonitoringStack(this, 'Monitoring', {
       retention: settings.monitoring.retention,
@@ -115,7 +134,8 @@ export class PlatformChart extends Chart {
       grafanaAdmin: { secretName: GRAFANA_ADMIN_SECRET },
       ...(settings.monitoring.alerting !== undefined && { alerting: settings.monitoring.alerting }),
       rulesScope: props.rulesScope,
-      ...(prod && { values: { prometheus: { prometheusSpec: { replicas: 2 } }, alertmanager: { alertmanagerSpec: { replicas: 3 } } } }),
+      prometheusReplicas: sizing.prometheusReplicas,
+      alertmanagerReplicas: sizing.alertmanagerReplicas,
     });
   }
 }
@@ -123,7 +143,7 @@ export class PlatformChart extends Chart {
 /** Adds the platform charts to `scope`; the config chart depends on the controllers chart. */
 export function addPlatformCharts(scope: Construct, env: Environment, settings: PlatformSettings): { controllers: PlatformChart; config: PlatformConfigChart; backups?: BackupsChart } {
   const config = new PlatformConfigChart(scope, 'cluster', { env, settings });
-  const controllers = new PlatformChart(scope, 'controllers', { env, settings, rulesScope: config.monitoringRules });
+  const controllers = new PlatformChart(scope, 'controllers', { env, settings, rulesScope: config.monitoringRules, gatewayClass: config.gatewayClass });
   config.addDependency(controllers);
   const backups = settings.backups && new BackupsChart(scope, 'backups', { env, settings, backups: settings.backups });
   return { controllers, config, ...(backups && { backups }) };

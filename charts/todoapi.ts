@@ -1,10 +1,13 @@
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { HardenedDeployment, IngressPeer, Probe } from '../constructs/index.js';
+import { HardenedDeployment, Probe, type IngressController } from '../constructs/index.js';
 import type { Apps } from './environment.js';
 
 /** Properties of {@link TodoApiChart}. */
-export interface TodoApiChartProps extends ChartProps, Readonly<Apps['todoapi']> {}
+export interface TodoApiChartProps extends ChartProps, Readonly<Apps['todoapi']> {
+  /** The edge's controller (PlatformChart `ingressController`): its proxies are the API's only callers. */
+  readonly edge: IngressController;
+}
 
 /**
  * The todoapi service: an HTTP API on port 8080 whose root endpoint answers 200, probed
@@ -25,7 +28,7 @@ export class TodoApiChart extends Chart {
       liveness: Probe.httpGet('/', { periodSeconds: 10, failureThreshold: 3 }),
       readiness: Probe.httpGet('/', { periodSeconds: 5 }),
       writablePaths: ['/tmp'],
-      allowIngressFrom: [IngressPeer.namespace('envoy-gateway-system')],
+      allowIngressFrom: [props.edge.proxies],
     });
   }
 }

@@ -14,7 +14,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   accessEntryName, DEPLOYER_ACCESS_ENTRY, nodeGroupPrefix, poolGpus, poolIsArm, poolLabels, poolTaints, subnetCidr, zoneGroups, type AwsCluster, type AwsNodePool, type EksManagedAddon,
 } from '../constructs/environment/index.js';
-import { AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, Velero, goDurationSeconds } from '../constructs/index.js';
+import { AwsLoadBalancerController, BACKUP_SCHEDULE_DEFAULTS, ClusterAutoscaler, ExternalDns, Velero, goDurationSeconds } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
 
@@ -25,7 +25,7 @@ export interface EksClusterArgs {
   /**
    * How long Velero keeps each backup (a Go duration such as `720h`): the backup bucket's
    * lifecycle expires objects a week after it, so it never removes a backup Velero still keeps.
-   * @default '720h' (Velero's default TTL)
+   * @default '720h' (BackupSchedule's retention, BACKUP_SCHEDULE_DEFAULTS.retention: Velero's default TTL)
    */
   readonly backupRetention?: string;
 }
@@ -323,7 +323,7 @@ export class EksCluster extends pulumi.ComponentResource {
       controller('external-dns', ExternalDns.IDENTITY, zoneArn.apply((arn) => JSON.stringify(externalDnsPolicy(arn))));
     }
     if (addons.velero) {
-      const bucket = this.backupStorage(name, clusterName, addons.velero.bucket, args.backupRetention ?? '720h', keyPolicy);
+      const bucket = this.backupStorage(name, clusterName, addons.velero.bucket, args.backupRetention ?? BACKUP_SCHEDULE_DEFAULTS.retention, keyPolicy);
       this.backupBucket = bucket.bucket;
       controller('velero', Velero.IDENTITY, pulumi.all([bucket.bucket.arn, bucket.key.arn]).apply(([bucketArn, keyArn]) => JSON.stringify(veleroPolicy(bucketArn, keyArn))));
     }

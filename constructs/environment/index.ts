@@ -8,3 +8,4 @@ export * from './platform.js';
 export * from './capabilities.js';
 export * from './gpu.js';
 export * from './zone-groups.js';
+export * from './tier-sizing.js';

@@ -23,12 +23,18 @@ interface EnvironmentBase<Apps> {
   readonly name: string;
   /** Where the settings came from, for messages: a file path or `pulumi stack <name>`. */
   readonly source: string;
+  /** The environment's tier; `prod` must meet the production hardening rules. */
   readonly tier: Tier;
+  /** The cloud region the cluster runs in. */
   readonly region: string;
+  /** How the manifests reach the cluster: applied directly, or through GitOps. */
   readonly deploy: DeploySettings;
   /** Whether a capacity problem fails synth and the Pulumi program, or only warns. */
   readonly capacity: CapacitySettings;
-  /** The platform the kit's charts install (monitoring, logging, edge, teams, backups); none when left out. */
+  /**
+   * The platform the kit's charts install (monitoring, logging, edge, teams, backups).
+   * @default - none: the stack file has no `k8s-platform-kit:platform` key and no platform is installed
+   */
   readonly platform?: PlatformSettings;
   /** The charts' own settings, validated by the schema the charts pass in. */
   readonly apps: Apps;
@@ -36,13 +42,17 @@ interface EnvironmentBase<Apps> {
 
 /** An environment on EKS. */
 export interface AwsEnvironment<Apps = unknown> extends EnvironmentBase<Apps> {
+  /** The cloud: EKS. */
   readonly cloud: 'aws';
+  /** The EKS cluster's settings (`k8s-platform-kit:cluster`). */
   readonly cluster: AwsCluster;
 }
 
 /** An environment on AKS. */
 export interface AzureEnvironment<Apps = unknown> extends EnvironmentBase<Apps> {
+  /** The cloud: AKS. */
   readonly cloud: 'azure';
+  /** The AKS cluster's settings (`k8s-platform-kit:cluster`). */
   readonly cluster: AzureCluster;
 }
 
@@ -52,7 +62,9 @@ export type Environment<Apps = unknown> = AwsEnvironment<Apps> | AzureEnvironmen
 /** Thrown when an environment's configuration is invalid; `message` lists every problem. */
 export class EnvironmentConfigError extends Error {
   constructor(
+    /** Where the settings came from: a file path or `pulumi stack <name>`. */
     readonly source: string,
+    /** Every problem found. */
     readonly problems: readonly ConfigProblem[],
   ) {
     super(

@@ -13,7 +13,9 @@ import type { AwsNodePool, AzureNodePool } from './schema.js';
 
 /** The resources of one machine. */
 export interface MachineSize {
+  /** vCPUs. */
   readonly cpu: number;
+  /** Memory in GiB. */
   readonly memoryGiB: number;
   /**
    * NVIDIA GPUs.
@@ -137,5 +139,7 @@ export const declaredMachineTypes = {
   azure: declaredShapes(VM_SIZE_NAME, "expected an Azure VM size such as 'Standard_D4s_v5'", declaredAzureSize, 'cpu, memoryGiB', AZURE_VM_SIZES),
 };
 
+/** An EC2 instance type declared in the stack file (`cluster.machineTypes`). */
 export type DeclaredEc2Type = z.output<typeof declaredEc2Type>;
+/** An Azure VM size declared in the stack file (`cluster.machineTypes`). */
 export type DeclaredAzureSize = z.output<typeof declaredAzureSize>;

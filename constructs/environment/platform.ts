@@ -17,6 +17,13 @@ export const hostName = z.string().refine((host) => dns1123SubdomainProblem(host
 /** A Kubernetes quantity, checked as the constructs check it. */
 export const quantity = z.string().refine(isQuantity, { error: "expected a Kubernetes quantity such as '50Gi' or '500m'" });
 
+/**
+ * The size of each Elasticsearch node's volume when the stack file gives none. The one
+ * platform default the schema holds: EfkLogging has no default size (a volume's size is a
+ * decision), and the platform charts always run logging unless it is switched off.
+ */
+export const LOGGING_STORAGE_DEFAULT = '30Gi';
+
 /** A key of a Secret in the namespace that uses it; the Secret itself is managed outside the manifests. */
 const secretKey = strictObject({ name: objectName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'expected a Secret key' }) });
 const severity = z.enum(['critical', 'warning', 'info']);
@@ -71,31 +78,41 @@ export const platformSettings = strictObject({
     issuer: z.enum(['staging', 'production']).default('staging'),
     /** The basic-auth users; their bcrypt htpasswd lines are in the Secret `edge-users` (key `.htpasswd`). */
     users: z.array(z.string().regex(/^[^:\s]+$/, { error: 'expected a user name without spaces or colons' })).min(1, { error: 'expected at least one user' }),
-    /** A private load balancer (reachable from the VPC/VNet only). */
-    internal: z.boolean().default(false),
+    /** A private load balancer (reachable from the VPC/VNet only); IngressLoadBalancer's `internal` default (public) when left out. */
+    internal: z.boolean().optional(),
   }),
+  /** Left out, MonitoringStack's defaults apply (MONITORING_STACK_DEFAULTS). */
   monitoring: strictObject({
-    retention: z.string().default('15d'),
-    storage: quantity.default('50Gi'),
+    /** How long Prometheus keeps samples; MonitoringStack's `retention` default when left out. */
+    retention: z.string().optional(),
+    /** Prometheus' volume; MonitoringStack's `storage.size` default when left out. */
+    storage: quantity.optional(),
     alerting: alerting.optional(),
-  }).default({ retention: '15d', storage: '50Gi' }),
+  }).prefault({}),
+  /** Left out, EfkLogging's defaults apply (EFK_DEFAULTS), on volumes of {@link LOGGING_STORAGE_DEFAULT}. */
   logging: strictObject({
     enabled: z.boolean().default(true),
-    /** Elasticsearch nodes: 1, or an odd number of 3 or more. */
-    nodes: z.int().min(1).default(1),
-    storage: quantity.default('30Gi'),
-    retentionDays: z.int().default(30),
-    /** Memory per Elasticsearch node (its heap is half). */
-    memory: quantity.default('2Gi'),
-  }).default({ enabled: true, nodes: 1, storage: '30Gi', retentionDays: 30, memory: '2Gi' }),
+    /** Elasticsearch nodes: 1, or an odd number of 3 or more; EfkLogging's `nodes` default when left out. */
+    nodes: z.int().min(1).optional(),
+    /** Each Elasticsearch node's volume; {@link LOGGING_STORAGE_DEFAULT} when left out (EfkLogging requires a size). */
+    storage: quantity.default(LOGGING_STORAGE_DEFAULT),
+    /** Days an index is kept; EfkLogging's `retentionDays` default when left out. */
+    retentionDays: z.int().optional(),
+    /** Memory per Elasticsearch node (its heap is half); EfkLogging's `resources` default when left out. */
+    memory: quantity.optional(),
+  }).prefault({}),
   teams: z.array(team).default([]),
   /** Nightly Velero backups (Velero and its storage location are installed outside the kit). */
   backups: strictObject({
-    schedule: z.string().default('0 3 * * *'),
-    retention: z.string().default('720h'),
+    /** A cron schedule (UTC); BackupSchedule's `schedule` default when left out. */
+    schedule: z.string().optional(),
+    /** How long each backup is kept (a Go duration); BackupSchedule's `retention` default when left out. */
+    retention: z.string().optional(),
     namespaces: z.array(dnsLabel).min(1),
   }).optional(),
 });
 
+/** The platform settings (`k8s-platform-kit:platform`), defaults applied. */
 export type PlatformSettings = z.output<typeof platformSettings>;
+/** One team of the platform settings (`platform.teams[]`). */
 export type TeamSettings = PlatformSettings['teams'][number];

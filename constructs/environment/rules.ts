@@ -9,7 +9,9 @@ import { zoneSuffix } from './zone-groups.js';
 
 /** A problem with one configuration key (a dotted path under the kit's namespace). */
 export interface ConfigProblem {
+  /** The dotted configuration key under the kit's namespace: `cluster.nodePools[0].max`. */
   readonly key: string;
+  /** What is wrong, with the value received and the value expected. */
   readonly message: string;
 }
 

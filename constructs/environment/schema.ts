@@ -153,8 +153,9 @@ const eksAddons = strictObject({
   velero: strictObject({ bucket: bucketName }).optional(),
   /** EKS managed add-on versions: `latest` (the newest for the cluster's version) or a pinned version. */
   versions: strictObject(Object.fromEntries(EKS_MANAGED_ADDONS.map((name) => [name, addonVersion.optional()])) as Record<(typeof EKS_MANAGED_ADDONS)[number], z.ZodOptional<typeof addonVersion>>).default({}),
-}).default({ loadBalancerController: true, autoscaler: 'cluster-autoscaler', networkPolicy: true, versions: {} });
+}).prefault({});
 
+/** The EKS add-ons of a cluster (`cluster.addons`), defaults applied. */
 export type EksAddons = z.output<typeof eksAddons>;
 
 /** An EKS cluster and its network. */
@@ -180,7 +181,7 @@ export const awsCluster = strictObject({
      * peering). A private-only endpoint needs `in-vpc`.
      */
     deployFrom: z.enum(['public-cidrs', 'in-vpc']).default('public-cidrs'),
-  }).default({ private: true, public: false, publicCidrs: [], deployFrom: 'public-cidrs' }),
+  }).prefault({}),
   /** IAM roles granted cluster-admin through EKS access entries (the same as `access` entries with policy cluster-admin). */
   adminRoleArns: z.array(iamPrincipalArn).default([]),
   /**
@@ -223,7 +224,7 @@ export const azureCluster = strictObject({
   apiServer: strictObject({
     private: z.boolean().default(false),
     authorizedIpRanges: z.array(cidr).default([]),
-  }).default({ private: false, authorizedIpRanges: [] }),
+  }).prefault({}),
   /** Entra ID groups granted cluster-admin (Azure RBAC); local accounts are disabled. */
   adminGroupObjectIds: z.array(UUID).min(1, { error: 'expected at least one admin group (local accounts are disabled)' }),
   upgradeChannel: z.enum(['none', 'patch', 'stable', 'rapid', 'node-image']).default('patch'),
@@ -261,7 +262,7 @@ export const deploySettings = z.discriminatedUnion('mode', [
 export const capacitySettings = strictObject({
   /** Fail them (true) or print warnings and go on (false). */
   strict: z.boolean().default(false),
-}).default({ strict: false });
+}).prefault({});
 
 /** The environment tiers. `prod` must meet the production hardening rules. */
 export const TIERS = ['dev', 'staging', 'prod'] as const;
@@ -287,12 +288,21 @@ export function environmentSchema<Apps extends z.ZodType>(cloud: (typeof CLOUDS)
   return cloud === 'aws' ? strictObject({ ...common, cluster: awsCluster }) : strictObject({ ...common, cluster: azureCluster });
 }
 
+/** One EKS node pool (`cluster.nodePools[]`), defaults applied. */
 export type AwsNodePool = z.output<typeof awsNodePool>;
+/** One AKS node pool (`cluster.nodePools[]`), defaults applied. */
 export type AzureNodePool = z.output<typeof azureNodePool>;
+/** An EKS cluster's settings (`k8s-platform-kit:cluster`), defaults applied. */
 export type AwsCluster = z.output<typeof awsCluster>;
+/** An AKS cluster's settings (`k8s-platform-kit:cluster`), defaults applied. */
 export type AzureCluster = z.output<typeof azureCluster>;
+/** How the manifests reach the cluster (`k8s-platform-kit:deploy`), defaults applied. */
 export type DeploySettings = z.output<typeof deploySettings>;
+/** An environment tier: `dev`, `staging` or `prod`. */
 export type Tier = (typeof TIERS)[number];
+/** A cloud: `aws` (EKS) or `azure` (AKS). */
 export type Cloud = (typeof CLOUDS)[number];
+/** A node pool's taint. */
 export type Taint = z.output<typeof taint>;
+/** What the capacity planner does when a scenario fails (`k8s-platform-kit:capacity`). */
 export type CapacitySettings = z.output<typeof capacitySettings>;

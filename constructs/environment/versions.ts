@@ -5,8 +5,14 @@
 
 /** A parsed Kubernetes version. `patch` is undefined when only the minor was given. */
 export interface KubernetesVersion {
+  /** The major version: `1`. */
   readonly major: number;
+  /** The minor version: `34`. */
   readonly minor: number;
+  /**
+   * The patch version: `2` in `1.34.2`.
+   * @default - none: only the minor was given
+   */
   readonly patch?: number;
 }
 

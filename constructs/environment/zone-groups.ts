@@ -13,7 +13,9 @@ export interface ZoneGroup {
   readonly zone: string;
   /** The zone without its region, for names: `a` for `eu-west-1a`, `lax-1a` for `us-west-2-lax-1a`. */
   readonly suffix: string;
+  /** The group's share of the pool's `min`. */
   readonly min: number;
+  /** The group's share of the pool's `desired`. */
   readonly desired: number;
   /** At least 1: EKS rejects a node group whose max is 0, so a pool's max must reach its zone count. */
   readonly max: number;

@@ -3,11 +3,15 @@
  * controller, basic-auth users, TLS, the cloud load balancer, and routes.
  */
 import type * as kplus from '../core/plus.js';
+import { IngressPeer } from '../workloads/exposure.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import type { Autoscaling } from '../workloads/availability.js';
 import type { CertificateIssuer } from './cert-issuers.js';
 
-/** The defaults of the controllers. */
+/**
+ * The defaults of the controllers: the names EnvoyGateway, EnvoyGatewayClass and IngressNginx
+ * install under, and so what IngressController assumes when it is not built from them.
+ */
 export const INGRESS_CONTROLLER_DEFAULTS = {
   gatewayClassName: 'envoy-gateway',
   envoyGatewayNamespace: 'envoy-gateway-system',
@@ -78,6 +82,11 @@ export class IngressController {
     /** Where the proxies run. */
     public readonly proxyNamespace: string,
   ) {}
+
+  /** The proxies, as a NetworkPolicy peer: the only callers from outside of a workload the edge routes to. */
+  get proxies(): IngressPeer {
+    return IngressPeer.namespace(this.proxyNamespace);
+  }
 }
 
 /** A Secret that holds htpasswd lines. */
@@ -140,9 +149,9 @@ export interface BasicAuth {
   /**
    * With Envoy Gateway: `nginx` (a small in-kit verifier that checks bcrypt, called through
    * the SecurityPolicy's `extAuth`) or `envoy-native` (Envoy's own basic auth, which only
-   * reads unsalted SHA-1 `{SHA}` lines; a warning says why to avoid it). Ignored by
-   * ingress-nginx, which checks bcrypt itself.
-   * @default 'nginx'
+   * reads unsalted SHA-1 `{SHA}` lines; a warning says why to avoid it). Leave it unset
+   * with ingress-nginx, which checks bcrypt itself: setting it there throws.
+   * @default 'nginx' (Envoy Gateway); ingress-nginx's own check
    */
   readonly verifier?: BasicAuthVerifier;
   /**
@@ -234,8 +243,13 @@ export type RouteBackend = HardenedDeployment | kplus.Service | ServiceRef;
 
 /** A Service the construct did not make: its ports are not known, so `port` is required. */
 export interface ServiceRef {
+  /** The Service's name. */
   readonly name: string;
-  /** @default - the construct's namespace */
+  /**
+   * The Service's namespace. Another namespace than the construct's works with Envoy Gateway
+   * only (the construct adds a ReferenceGrant there); ingress-nginx throws.
+   * @default - the construct's namespace
+   */
   readonly namespace?: string;
 }
 

@@ -17,26 +17,49 @@ const KIND = 'IngressWithAuth';
 
 /** A route with its backend resolved. */
 export interface ResolvedRoute {
+  /** The route's host. */
   readonly host: string;
+  /**
+   * The host as a DNS-label-shaped name part, unique among the construct's hosts:
+   * `app-example-com`.
+   */
   readonly slug: string;
+  /** The route's path prefix. */
   readonly path: string;
+  /** Whether the route is served without authentication. */
   readonly public: boolean;
+  /** The name of the Service the route goes to. */
   readonly serviceName: string;
+  /** The namespace of the Service the route goes to. */
   readonly serviceNamespace: string;
+  /** The Service port the route goes to. */
   readonly port: number;
-  /** The workload behind the Service, when the construct knows it (a HardenedDeployment). */
+  /**
+   * The workload behind the Service, when the construct knows it (a HardenedDeployment).
+   * @default - none: the backend is a Service or a ServiceRef
+   */
   readonly workload?: HardenedDeployment;
 }
 
 /** Basic auth, resolved. */
 export interface ResolvedAuth {
+  /** The realm browsers show in the login prompt. */
   readonly realm: string;
+  /**
+   * What checks the credentials: the kit's nginx verifier, Envoy's native basic auth, or
+   * ingress-nginx.
+   */
   readonly verifier: 'nginx' | 'envoy-native' | 'ingress-nginx';
+  /** The users allowed in. */
   readonly usernames: readonly string[];
   /** The Secret with the htpasswd lines (made by the construct when `hashes` is set). */
   readonly secretName: string;
+  /** The key of the htpasswd lines in the Secret. */
   readonly secretKey: string;
-  /** htpasswd content to write to the Secret, for `BasicAuthUsers.hashed`. */
+  /**
+   * htpasswd content to write to the Secret, for `BasicAuthUsers.hashed`.
+   * @default - none: the users' Secret already exists (`BasicAuthUsers.fromSecret`)
+   */
   readonly htpasswd?: string;
 }
 
@@ -75,6 +98,20 @@ export function backendNamespace(backend: RouteBackend): string | undefined {
   if (backend instanceof HardenedDeployment) return backend.namespace;
   if (backend instanceof kplus.Service) return backend.metadata.namespace;
   return backend.namespace;
+}
+
+/**
+ * Routes by the namespace of their backend, in the order the namespaces first appear; a
+ * backend that names none goes under `fallback`. ingress-nginx needs one Ingress per
+ * namespace, since an Ingress reaches only Services of its own.
+ */
+export function routesByNamespace(routes: readonly IngressRoute[], fallback: string): Map<string, IngressRoute[]> {
+  const byNamespace = new Map<string, IngressRoute[]>();
+  for (const route of routes) {
+    const namespace = backendNamespace(route.backend) ?? fallback;
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), route]);
+  }
+  return byNamespace;
 }
 
 /** Why `path` is not a path prefix a route can match, or undefined. */

@@ -57,9 +57,25 @@ export interface WebhookReceiver {
 
 /** One receiver: where a route's notifications go. At least one integration. */
 export interface Receiver {
+  /**
+   * Send to Slack.
+   * @default - no Slack integration
+   */
   readonly slack?: SlackReceiver;
+  /**
+   * Page through PagerDuty.
+   * @default - no PagerDuty integration
+   */
   readonly pagerDuty?: PagerDutyReceiver;
+  /**
+   * Send email.
+   * @default - no email integration
+   */
   readonly email?: EmailReceiver;
+  /**
+   * Post to a webhook.
+   * @default - no webhook integration
+   */
   readonly webhook?: WebhookReceiver;
 }
 

@@ -30,7 +30,12 @@ export class LabelMatcher {
     return new LabelMatcher('!~', pattern);
   }
 
-  private constructor(public readonly operator: '=' | '!=' | '=~' | '!~', public readonly value: string) {}
+  private constructor(
+    /** The PromQL matching operator. */
+    public readonly operator: '=' | '!=' | '=~' | '!~',
+    /** The value, or the regular expression for `=~` and `!~`. */
+    public readonly value: string,
+  ) {}
 }
 
 /** Label matchers by label name; a string is an equality matcher. */
@@ -110,6 +115,7 @@ export interface AlertRule {
    * @default '0s' - fires on the first evaluation
    */
   readonly for?: string;
+  /** How urgent the alert is; routes it to a receiver. */
   readonly severity: AlertSeverity;
   /** One line: what is wrong. May use `{{ $labels.x }}` and `{{ $value }}`. */
   readonly summary: string;
@@ -126,17 +132,40 @@ export interface AlertRule {
 
 /** A rule as PrometheusRule groups hold it. */
 export interface RuleSpec {
+  /**
+   * The alert's name, for an alerting rule.
+   * @default - none: a recording rule (`record` is set)
+   */
   readonly alert?: string;
+  /**
+   * The name of the series to record, for a recording rule.
+   * @default - none: an alerting rule (`alert` is set)
+   */
   readonly record?: string;
+  /** The PromQL expression. */
   readonly expr: string;
+  /**
+   * How long the expression must hold before the alert fires (a Prometheus duration).
+   * @default - fires on the first evaluation
+   */
   readonly for?: string;
+  /**
+   * Labels added to the alert or the recorded series.
+   * @default - none
+   */
   readonly labels?: Record<string, string>;
+  /**
+   * The alert's annotations: `summary`, `description`, `runbook_url`.
+   * @default - none
+   */
   readonly annotations?: Record<string, string>;
 }
 
 /** A rule group. */
 export interface RuleGroupSpec {
+  /** The group's name, unique in the PrometheusRule. */
   readonly name: string;
+  /** The group's rules, evaluated in order. */
   readonly rules: RuleSpec[];
 }
 

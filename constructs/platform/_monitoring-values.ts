@@ -12,19 +12,37 @@ import { prometheusDurationMs, REPLACED_DEFAULT_ALERTS } from './_monitoring-rul
 
 /** The components whose requests and limits MonitoringStack sets. */
 export interface MonitoringResources {
-  /** @default 200m CPU, 1Gi memory (2Gi limit) */
+  /**
+   * Prometheus.
+   * @default 200m CPU, 1Gi memory (2Gi limit)
+   */
   readonly prometheus?: WorkloadResources;
-  /** @default 10m CPU, 64Mi memory (128Mi limit) */
+  /**
+   * Alertmanager.
+   * @default 10m CPU, 64Mi memory (128Mi limit)
+   */
   readonly alertmanager?: WorkloadResources;
   /** The Prometheus Operator. @default 50m CPU, 128Mi memory (256Mi limit) */
   readonly operator?: WorkloadResources;
-  /** @default 50m CPU, 256Mi memory (512Mi limit) */
+  /**
+   * Grafana.
+   * @default 50m CPU, 256Mi memory (512Mi limit)
+   */
   readonly grafana?: WorkloadResources;
-  /** @default 10m CPU, 64Mi memory (256Mi limit) */
+  /**
+   * kube-state-metrics.
+   * @default 10m CPU, 64Mi memory (256Mi limit)
+   */
   readonly kubeStateMetrics?: WorkloadResources;
-  /** @default 10m CPU, 32Mi memory (64Mi limit) */
+  /**
+   * The node exporter, on every node.
+   * @default 10m CPU, 32Mi memory (64Mi limit)
+   */
   readonly nodeExporter?: WorkloadResources;
-  /** @default 50m CPU, 100Mi memory (200Mi limit) */
+  /**
+   * metrics-server.
+   * @default 50m CPU, 100Mi memory (200Mi limit)
+   */
   readonly metricsServer?: WorkloadResources;
 }
 
@@ -41,7 +59,9 @@ export const MONITORING_RESOURCE_DEFAULTS: { readonly [K in keyof MonitoringReso
 
 /** A container's `resources` as the charts take it. */
 export interface ResourceRequirements {
+  /** The CPU and memory requests. */
   readonly requests: { readonly cpu: string; readonly memory: string };
+  /** The memory limit, and the CPU limit when one is set. */
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
@@ -85,9 +105,16 @@ export function byteSizeBytes(value: string): number | undefined {
 
 /** Prometheus' storage: retention by time and size, and its volume. */
 export interface PrometheusStorage {
+  /** How long Prometheus keeps samples (a Prometheus duration: `10d`). */
   readonly retention: string;
+  /** How much Prometheus keeps before deleting the oldest blocks (a Prometheus byte size: `8GiB`). */
   readonly retentionSize: string;
+  /** The size of Prometheus' volume (a Kubernetes quantity: `10Gi`). */
   readonly size: string;
+  /**
+   * The StorageClass of Prometheus' volume (and of Alertmanager's).
+   * @default - the cluster's default StorageClass
+   */
   readonly storageClass?: string;
 }
 
@@ -122,9 +149,15 @@ export function resolvePrometheusStorage(
 export interface GrafanaAdmin {
   /** The Secret in the monitoring namespace that holds the admin user name and password. */
   readonly secretName: string;
-  /** @default 'admin-user' */
+  /**
+   * The Secret's key holding the admin user name.
+   * @default 'admin-user'
+   */
   readonly userKey?: string;
-  /** @default 'admin-password' */
+  /**
+   * The Secret's key holding the admin password.
+   * @default 'admin-password'
+   */
   readonly passwordKey?: string;
 }
 

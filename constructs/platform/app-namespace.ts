@@ -11,7 +11,10 @@ import { propsError, shown } from '../core/errors.js';
 export interface AppNamespaceProps {
   /** The namespace's name (a DNS-1123 label). */
   readonly name: string;
-  /** Extra labels; the Pod Security labels cannot be overridden. */
+  /**
+   * Extra labels; the Pod Security labels cannot be overridden (a `pod-security.kubernetes.io/` key throws).
+   * @default - only the restricted Pod Security labels
+   */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -28,7 +31,9 @@ export const RESTRICTED_POD_SECURITY_LABELS: Readonly<Record<string, string>> = 
 
 /** A Namespace that enforces the restricted Pod Security Standard. */
 export class AppNamespace extends Construct {
+  /** The Namespace object. */
   public readonly namespace: ApiObject;
+  /** The namespace's name. */
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {

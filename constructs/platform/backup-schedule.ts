@@ -12,27 +12,61 @@ import { propsError, requireValid, shown } from '../core/errors.js';
 export interface BackupScheduleProps {
   /** The Schedule's name; backups are named `<name>-<timestamp>`. */
   readonly name: string;
-  /** Velero's namespace; `velero` by default. */
+  /**
+   * Velero's namespace.
+   * @default 'velero'
+   */
   readonly namespace?: string;
-  /** Five-field cron schedule (UTC), or `@every <duration>`; `0 1 * * *` (01:00 daily) by default. */
+  /**
+   * Five-field cron schedule (UTC), or `@every <duration>`.
+   * @default '0 1 * * *' (01:00 daily)
+   */
   readonly schedule?: string;
-  /** How long each backup is kept, as a Go duration; `720h` (30 days) by default. */
+  /**
+   * How long each backup is kept, as a Go duration.
+   * @default '720h' (30 days)
+   */
   readonly retention?: string;
-  /** Namespaces to back up; every namespace by default. */
+  /**
+   * Namespaces to back up; an empty list means every namespace too.
+   * @default - every namespace (`['*']`)
+   */
   readonly includedNamespaces?: readonly string[];
+  /**
+   * Namespaces to leave out; none may also be in `includedNamespaces`.
+   * @default - none
+   */
   readonly excludedNamespaces?: readonly string[];
-  /** Back up only objects with these labels. */
+  /**
+   * Back up only objects with these labels.
+   * @default - every object of the included namespaces
+   */
   readonly labelSelector?: Readonly<Record<string, string>>;
   /**
-   * Volumes: `snapshot` (the default: the cloud's disk snapshots), `filesystem` (file-level
-   * copy by the node agent, for volumes without snapshot support), or `none`.
+   * Volumes: `snapshot` (the cloud's disk snapshots), `filesystem` (file-level copy by the
+   * node agent, for volumes without snapshot support), or `none`.
+   * @default 'snapshot'
    */
   readonly volumes?: 'snapshot' | 'filesystem' | 'none';
-  /** The BackupStorageLocation; Velero's default location when omitted. */
+  /**
+   * The BackupStorageLocation.
+   * @default - Velero's default location
+   */
   readonly storageLocation?: string;
-  /** Stops new backups without deleting the schedule. */
+  /**
+   * Stops new backups without deleting the schedule.
+   * @default false
+   */
   readonly paused?: boolean;
 }
+
+/** The defaults of {@link BackupScheduleProps}, resolved once in the constructor. */
+export const BACKUP_SCHEDULE_DEFAULTS = {
+  namespace: 'velero',
+  schedule: '0 1 * * *',
+  retention: '720h',
+  volumes: 'snapshot',
+} as const;
 
 const GO_DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 
@@ -54,18 +88,19 @@ function scheduleProblem(schedule: string): string | undefined {
 
 /** A Velero backup schedule. */
 export class BackupSchedule extends Construct {
+  /** The Velero Schedule. */
   public readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id);
     const fail = (message: string) => propsError('BackupSchedule', this, message);
-    const namespace = props.namespace ?? 'velero';
+    const namespace = props.namespace ?? BACKUP_SCHEDULE_DEFAULTS.namespace;
     requireValid('BackupSchedule', this, 'name', props.name, dns1123SubdomainProblem);
     requireValid('BackupSchedule', this, 'namespace', namespace, dns1123LabelProblem);
-    const cron = props.schedule ?? '0 1 * * *';
+    const cron = props.schedule ?? BACKUP_SCHEDULE_DEFAULTS.schedule;
     const cronProblem = scheduleProblem(cron);
     if (cronProblem) throw fail(`schedule (${shown(cron)}) ${cronProblem}; expected e.g. '0 1 * * *'`);
-    const retention = props.retention ?? '720h';
+    const retention = props.retention ?? BACKUP_SCHEDULE_DEFAULTS.retention;
     if (!(goDurationSeconds(retention) > 0)) {
       throw fail(`retention (${shown(retention)}) is not a positive Go duration; expected e.g. 720h for 30 days`);
     }
@@ -78,7 +113,7 @@ export class BackupSchedule extends Construct {
       const problem = qualifiedNameProblem(key) ?? labelValueProblem(value);
       if (problem) throw fail(`labelSelector['${key}'] (${shown(value)}) ${problem}`);
     }
-    const volumes = props.volumes ?? 'snapshot';
+    const volumes = props.volumes ?? BACKUP_SCHEDULE_DEFAULTS.volumes;
 
     this.schedule = new Schedule(this, 'Resource', {
       metadata: { name: props.name, namespace },

@@ -33,7 +33,9 @@ export interface CertificateIssuer {
 
 /** A Gateway that serves HTTP-01 challenges: its name, namespace and plain-HTTP listener. */
 export interface GatewayListenerRef {
+  /** The Gateway's name. */
   readonly name: string;
+  /** The Gateway's namespace. */
   readonly namespace: string;
   /**
    * The listener on port 80. `IngressWithAuth` names it `http`.

@@ -20,6 +20,7 @@ import { dns1123SubdomainProblem } from '../core/names.js';
 import { addConstructWarning } from '../core/warnings.js';
 import { requireReplicas, requireValid } from '../core/errors.js';
 import { AppNamespace } from './app-namespace.js';
+import { INGRESS_CONTROLLER_DEFAULTS, IngressController } from './_ingress-options.js';
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
 
 /** A PodDisruptionBudget only when a drain can still evict one replica. */
@@ -44,7 +45,10 @@ export const CONTROLLER_REQUESTS = {
 
 /** Properties of {@link CertManager}. */
 export interface CertManagerProps {
-  /** @default 'cert-manager' */
+  /**
+   * The namespace cert-manager is installed in (the construct creates it).
+   * @default 'cert-manager'
+   */
   readonly namespace?: string;
   /**
    * Replicas of the controller, the webhook and the CA injector.
@@ -58,7 +62,9 @@ export interface CertManagerProps {
  * challenges can be answered through a Gateway.
  */
 export class CertManager extends Construct {
+  /** The namespace cert-manager runs in. */
   public readonly namespace: string;
+  /** The cert-manager Helm release. */
   public readonly release: HelmChartRelease;
 
   constructor(scope: Construct, id: string, props: CertManagerProps = {}) {
@@ -88,7 +94,10 @@ export class CertManager extends Construct {
 
 /** Properties of {@link EnvoyGateway}. */
 export interface EnvoyGatewayProps {
-  /** @default 'envoy-gateway-system' */
+  /**
+   * The namespace Envoy Gateway is installed in (the construct creates it).
+   * @default 'envoy-gateway-system'
+   */
   readonly namespace?: string;
   /**
    * Replicas of the controller (the proxies are sized per Gateway).
@@ -99,14 +108,22 @@ export interface EnvoyGatewayProps {
 
 /** Envoy Gateway (pinned chart, Gateway API and Envoy Gateway CRDs included). */
 export class EnvoyGateway extends Construct {
+  /** The namespace Envoy Gateway runs in. */
   public readonly namespace: string;
+  /**
+   * The namespace the Envoy proxies of every Gateway run in: the controller's own, in Envoy
+   * Gateway's default deploy mode. The only pods that call the routed services from outside.
+   */
+  public readonly proxyNamespace: string;
+  /** The Envoy Gateway Helm release. */
   public readonly release: HelmChartRelease;
   /** The controller name a GatewayClass must name for Envoy Gateway to serve it. */
   public static readonly CONTROLLER_NAME = 'gateway.envoyproxy.io/gatewayclass-controller';
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayProps = {}) {
     super(scope, id);
-    this.namespace = props.namespace ?? 'envoy-gateway-system';
+    this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.envoyGatewayNamespace;
+    this.proxyNamespace = this.namespace;
     const replicas = props.replicas ?? 1;
     requireReplicas('EnvoyGateway', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
@@ -121,21 +138,33 @@ export class EnvoyGateway extends Construct {
       workloads: [{ name: 'envoy-gateway', kind: 'Deployment', replicas, requests: CONTROLLER_REQUESTS.envoyGateway }],
     });
   }
+
+  /**
+   * The controller for IngressWithAuth and for the workloads the edge calls: Gateways of
+   * `gatewayClass` (the default GatewayClass name when omitted), proxies in {@link proxyNamespace}.
+   */
+  ingressController(gatewayClass?: EnvoyGatewayClass): IngressController {
+    return IngressController.envoyGateway({ proxyNamespace: this.proxyNamespace, ...(gatewayClass && { gatewayClassName: gatewayClass.name }) });
+  }
 }
 
 /** Properties of {@link EnvoyGatewayClass}. */
 export interface EnvoyGatewayClassProps {
-  /** @default 'envoy-gateway' (the name IngressWithAuth uses by default) */
+  /**
+   * The GatewayClass's name (a DNS-1123 subdomain).
+   * @default 'envoy-gateway' (the name IngressWithAuth uses by default)
+   */
   readonly name?: string;
 }
 
 /** The GatewayClass that Envoy Gateway serves; Gateways name it in `gatewayClassName`. */
 export class EnvoyGatewayClass extends Construct {
+  /** The GatewayClass's name. */
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: EnvoyGatewayClassProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'envoy-gateway';
+    this.name = props.name ?? INGRESS_CONTROLLER_DEFAULTS.gatewayClassName;
     requireValid('EnvoyGatewayClass', this, 'name', this.name, dns1123SubdomainProblem);
     new GatewayClass(this, 'Resource', { metadata: { name: this.name }, spec: { controllerName: EnvoyGateway.CONTROLLER_NAME } });
   }
@@ -143,9 +172,15 @@ export class EnvoyGatewayClass extends Construct {
 
 /** Properties of {@link IngressNginx}. */
 export interface IngressNginxProps {
-  /** @default 'ingress-nginx' */
+  /**
+   * The namespace ingress-nginx is installed in (the construct creates it).
+   * @default 'ingress-nginx'
+   */
   readonly namespace?: string;
-  /** @default 2 */
+  /**
+   * Replicas of the controller.
+   * @default 2
+   */
   readonly replicas?: number;
 }
 
@@ -155,13 +190,19 @@ export interface IngressNginxProps {
  * new ingress should use {@link EnvoyGateway}. The construct records a warning.
  */
 export class IngressNginx extends Construct {
+  /** The namespace ingress-nginx runs in. */
   public readonly namespace: string;
+  /** The ingress-nginx Helm release. */
   public readonly release: HelmChartRelease;
+  /** The controller for IngressWithAuth and for the workloads the edge calls: the chart's IngressClass, proxies in {@link namespace}. */
+  public readonly ingressController: IngressController;
+  /** The warning the construct records: ingress-nginx is retired upstream. */
   public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: IngressNginxProps = {}) {
     super(scope, id);
-    this.namespace = props.namespace ?? 'ingress-nginx';
+    this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.ingressNginxNamespace;
+    this.ingressController = IngressController.ingressNginx({ controllerNamespace: this.namespace });
     const replicas = props.replicas ?? 2;
     requireReplicas('IngressNginx', this, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });

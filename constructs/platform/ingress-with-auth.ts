@@ -26,12 +26,12 @@ import { addIngressNginxObjects } from './_ingress-nginx.js';
 import {
   IngressController, type BasicAuth, type IngressLoadBalancer, type IngressRoute, type IngressTls,
 } from './_ingress-options.js';
-import { IngressResolver, INGRESS_DEFAULTS, type ResolvedAuth, type ResolvedRoute, type ResolvedTls } from './_ingress-resolve.js';
+import { IngressResolver, INGRESS_DEFAULTS, routesByNamespace, type ResolvedAuth, type ResolvedRoute, type ResolvedTls } from './_ingress-resolve.js';
 import { addVerifier, VERIFIER_DEFAULTS } from './_ingress-verifier.js';
 import { addConstructWarning } from '../core/warnings.js';
 
 export * from './_ingress-options.js';
-export { INGRESS_DEFAULTS, AWS_TLS_POLICY, backendNamespace, hostProblem, pathProblem } from './_ingress-resolve.js';
+export { INGRESS_DEFAULTS, AWS_TLS_POLICY, backendNamespace, hostProblem, pathProblem, routesByNamespace } from './_ingress-resolve.js';
 export type { ResolvedAuth, ResolvedRoute, ResolvedTls } from './_ingress-resolve.js';
 export { VERIFIER_IMAGE, verifierNginxConf } from './_ingress-verifier.js';
 
@@ -74,8 +74,37 @@ export interface IngressWithAuthProps {
 
 /** Authenticated HTTP(S) entry: Gateway API with Envoy Gateway by default, ingress-nginx as a legacy option. */
 export class IngressWithAuth extends Construct {
+  /**
+   * The plain-HTTP listener of the Gateway an IngressWithAuth with these `name` and
+   * `namespace` will have, for `Http01Solver.gateway(...)` of issuers that its own `tls`
+   * names (the issuers come first). The same as the instance's {@link http01Listener}.
+   */
+  static http01ListenerOf(props: Pick<IngressWithAuthProps, 'name' | 'namespace'>): GatewayListenerRef {
+    return { name: props.name ?? INGRESS_DEFAULTS.name, namespace: props.namespace, sectionName: HTTP_LISTENER };
+  }
+
+  /**
+   * IngressWithAuth for routes to backends in several namespaces. With Envoy Gateway one,
+   * with id `id` (the Gateway reaches other namespaces through ReferenceGrants). With
+   * ingress-nginx, whose Ingresses reach only Services of their own namespace, one per
+   * backend namespace, with ids `<id>-<namespace>` (see {@link routesByNamespace}; a backend
+   * that names no namespace goes to `props.namespace`), each with `basicAuth` only when one
+   * of its routes is not public.
+   */
+  static acrossNamespaces(scope: Construct, id: string, props: IngressWithAuthProps): IngressWithAuth[] {
+    if ((props.controller ?? IngressController.envoyGateway()).kind !== 'ingress-nginx') return [new IngressWithAuth(scope, id, props)];
+    const { basicAuth, ...common } = props;
+    return [...routesByNamespace(props.routes, props.namespace)].map(([namespace, routes]) => new IngressWithAuth(scope, `${id}-${namespace}`, {
+      ...common,
+      namespace,
+      routes,
+      ...(basicAuth && routes.some((route) => route.public !== true) && { basicAuth }),
+    }));
+  }
+
   /** The Gateway's or Ingresses' name. */
   public readonly name: string;
+  /** The namespace of the Gateway or Ingresses. */
   public readonly namespace: string;
   /** The controller in use. */
   public readonly controller: IngressController;
@@ -196,7 +225,7 @@ export class IngressWithAuth extends Construct {
 
   /** The Gateway's plain-HTTP listener, for `Http01Solver.gateway(...)` of `LetsEncryptIssuers`. */
   get http01Listener(): GatewayListenerRef {
-    return { name: this.name, namespace: this.namespace, sectionName: HTTP_LISTENER };
+    return IngressWithAuth.http01ListenerOf(this);
   }
 
   /**

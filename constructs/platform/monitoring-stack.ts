@@ -12,8 +12,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
-import { MONITORING_LABELS } from '../workloads/metrics.js';
+import { PropsValidator, propsError, requireValid, shown } from '../core/errors.js';
+import { METRICS_DEFAULTS, MONITORING_LABELS } from '../workloads/metrics.js';
+import { IngressPeer } from '../workloads/exposure.js';
 import { buildAlerting, resolveEscalation, type Alerting } from './_monitoring-alerting.js';
 import { dashboardQueries, redDashboard, useDashboard } from './_monitoring-dashboards.js';
 import {
@@ -38,8 +39,11 @@ export type { GrafanaAdmin, MonitoringResources } from './_monitoring-values.js'
 
 /** Where Prometheus keeps its data. */
 export interface MonitoringStorage {
-  /** The volume's size (a Kubernetes quantity). */
-  readonly size: string;
+  /**
+   * The volume's size (a Kubernetes quantity).
+   * @default '10Gi'
+   */
+  readonly size?: string;
   /**
    * The storage class of Prometheus' and Alertmanager's volumes.
    * @default - the cluster's default storage class
@@ -76,6 +80,18 @@ export interface MonitoringStackProps {
    * @default { size: '10Gi' } in the cluster's default storage class
    */
   readonly storage?: MonitoringStorage;
+  /**
+   * Prometheus replicas (`prometheus.prometheusSpec.replicas`): each scrapes every target,
+   * so two keep the alerts running while one is rescheduled.
+   * @default 1
+   */
+  readonly prometheusReplicas?: number;
+  /**
+   * Alertmanager replicas (`alertmanager.alertmanagerSpec.replicas`), which gossip
+   * silences and deduplicate notifications; three survive losing one.
+   * @default 1
+   */
+  readonly alertmanagerReplicas?: number;
   /**
    * Requests and limits per component; each given component replaces its default.
    * @default MONITORING_RESOURCE_DEFAULTS - small, for a development cluster
@@ -124,7 +140,8 @@ export interface MonitoringStackProps {
 
 /** Defaults of {@link MonitoringStackProps}. */
 export const MONITORING_STACK_DEFAULTS = {
-  namespace: 'monitoring',
+  // The namespace HardenedDeployment's metrics port admits by default.
+  namespace: METRICS_DEFAULTS.scraperNamespace,
   releaseName: 'kube-prometheus-stack',
   retention: '10d',
   storageSize: '10Gi',
@@ -153,14 +170,16 @@ const SEVERITIES = ['critical', 'warning', 'info'];
 export class MonitoringStack extends Construct {
   /** The namespace of the stack. */
   public readonly namespace: string;
+  /** The pods that scrape metrics (Prometheus, in {@link namespace}), for a workload's `metrics.allowFrom`. */
+  public readonly scrapers: IngressPeer;
   /** Prometheus' retention and volume, resolved. */
   public readonly storage: PrometheusStorage;
-  /** The kube-prometheus-stack release. */
   /**
    * Grafana's Service (port 80): `<releaseName>-grafana`, the name the chart's grafana
    * subchart gives it. For a route; Grafana asks for its own login too.
    */
   public readonly grafanaServiceName: string;
+  /** The kube-prometheus-stack release. */
   public readonly prometheusStack: HelmChartRelease;
   /** The metrics-server release, unless `metricsServer` is false. */
   public readonly metricsServer?: HelmChartRelease;
@@ -180,6 +199,7 @@ export class MonitoringStack extends Construct {
     const releaseName = props.releaseName ?? MONITORING_STACK_DEFAULTS.releaseName;
     this.grafanaServiceName = `${releaseName}-grafana`;
     requireValid('MonitoringStack', this, 'namespace', this.namespace, dns1123LabelProblem);
+    this.scrapers = IngressPeer.namespace(this.namespace);
 
     this.storage = resolvePrometheusStorage(fail, {
       retention: props.retention ?? MONITORING_STACK_DEFAULTS.retention,
@@ -244,7 +264,15 @@ export class MonitoringStack extends Construct {
       alertmanagerConfig: alerting.config,
       alertmanagerSecrets: alerting.secrets,
     }) as unknown as Record<string, unknown>;
-    const stackValues = mergeValues(values, (props.values ?? {}) as Record<string, unknown>);
+    // Replicas only when set: the chart's own default is the documented 1.
+    for (const [field, replicas] of [['prometheusReplicas', props.prometheusReplicas], ['alertmanagerReplicas', props.alertmanagerReplicas]] as const) {
+      if (replicas !== undefined) new PropsValidator('MonitoringStack', this).wholeNumber(field, replicas, 1);
+    }
+    const replicaValues = {
+      ...(props.prometheusReplicas !== undefined && { prometheus: { prometheusSpec: { replicas: props.prometheusReplicas } } }),
+      ...(props.alertmanagerReplicas !== undefined && { alertmanager: { alertmanagerSpec: { replicas: props.alertmanagerReplicas } } }),
+    };
+    const stackValues = mergeValues(mergeValues(values, replicaValues), (props.values ?? {}) as Record<string, unknown>);
     // The pods the charts will run, from the final values, for the capacity planner.
     this.prometheusStack = new HelmChartRelease(this, 'KubePrometheusStack', {
       chart: HelmChart.KUBE_PROMETHEUS_STACK,

@@ -33,6 +33,7 @@ export type DiskStorageClassProps = {
 
 /** A StorageClass for the cloud's block-storage CSI driver: encrypted, expandable, WaitForFirstConsumer. */
 export class DiskStorageClass extends Construct {
+  /** The StorageClass's name. */
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: DiskStorageClassProps) {
@@ -80,9 +81,17 @@ export class DiskStorageClass extends Construct {
 
 /** A port of an {@link ExternalService}. */
 export interface ExternalPort {
+  /** The port number, on the Service and on the external endpoint. */
   readonly port: number;
-  /** Required when there is more than one port (a DNS-1123 label). */
+  /**
+   * The port's name (a DNS-1123 label). Required when there is more than one port.
+   * @default - unnamed
+   */
   readonly name?: string;
+  /**
+   * The port's protocol.
+   * @default 'TCP'
+   */
   readonly protocol?: 'TCP' | 'UDP';
 }
 
@@ -103,7 +112,9 @@ export type ExternalServiceProps = {
  * changing them.
  */
 export class ExternalService extends Construct {
+  /** The Service's name. */
   public readonly name: string;
+  /** The Service's namespace. */
   public readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'cdk8s';
-import { SINGLETON_ANNOTATION, validateManifests, type ManifestObject } from '../../constructs/index.js';
+import { IngressController, SINGLETON_ANNOTATION, validateManifests, type ManifestObject } from '../../constructs/index.js';
 import { FleetmanChart } from '../../charts/fleetman.js';
 import { environmentNames, loadEnvironment } from '../../charts/environment.js';
 
@@ -13,7 +13,7 @@ import { environmentNames, loadEnvironment } from '../../charts/environment.js';
 function synth(envName: string) {
   const env = loadEnvironment(envName);
   assert.ok(env.apps.fleetman, `${envName} configures fleetman`);
-  const chart = new FleetmanChart(new App(), 'fleetman', { ...env.apps.fleetman, gatewayNamespace: 'envoy-gateway-system' });
+  const chart = new FleetmanChart(new App(), 'fleetman', { ...env.apps.fleetman, edge: IngressController.envoyGateway() });
   return { chart, objects: chart.toJson() as any[] };
 }
 const named = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);

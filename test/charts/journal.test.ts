@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'cdk8s';
-import { validateManifests, type ManifestObject } from '../../constructs/index.js';
+import { IngressController, validateManifests, type ManifestObject } from '../../constructs/index.js';
 import { JournalChart } from '../../charts/journal.js';
 import { environmentNames, loadEnvironment } from '../../charts/environment.js';
 
@@ -14,7 +14,7 @@ import { environmentNames, loadEnvironment } from '../../charts/environment.js';
 function synth(envName: string, overrides: Record<string, unknown> = {}) {
   const env = loadEnvironment(envName);
   assert.ok(env.apps.journal, `${envName} configures journal`);
-  const chart = new JournalChart(new App(), 'journal', { ...env.apps.journal, gatewayNamespace: 'envoy-gateway-system', ...overrides });
+  const chart = new JournalChart(new App(), 'journal', { ...env.apps.journal, edge: IngressController.envoyGateway(), ...overrides });
   return { chart, objects: chart.toJson() as any[] };
 }
 const named = (objects: any[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);

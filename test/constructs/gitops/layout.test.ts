@@ -125,7 +125,7 @@ describe('ChartKustomizations', () => {
 
   it('throws on a dependency that is not one of the charts, and on a bad path', () => {
     assert.throws(() => new ChartKustomizations(Testing.chart(), 'k', { charts: [{ name: 'a', dependsOn: ['b'] }], path: './x' }),
-      { message: "ChartKustomizations 'test/k': chart 'a' depends on 'b', which is not one of the charts (a)" });
+      { message: "ChartKustomizations 'test/k': charts[0].dependsOn ('b') is not one of the charts; expected one of: a" });
     assert.throws(() => new ChartKustomizations(Testing.chart(), 'k', { charts: [], path: 'dist' }),
       { message: "ChartKustomizations 'test/k': path ('dist') must be relative to the repository root and start with './'" });
   });
