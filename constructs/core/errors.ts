@@ -3,7 +3,7 @@
  * checks throw a {@link PropsError} naming the construct, its path, the field, the value
  * received and what was expected, in one format:
  *
- * `HardenedDeployment 'todoapi/api': resources.memory.limit ('128Mi') is below resources.memory.request (256Mi); expected a limit >= the request`
+ * `HardenedDeployment 'todoapi/api': resources.memory.limit ('128Mi') is below resources.memory.request ('256Mi')`
  */
 import type { IConstruct } from 'constructs';
 

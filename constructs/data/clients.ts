@@ -3,7 +3,7 @@
  * object (`allowFrom(workload)`).
  */
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
-import type { Fail } from '../workloads/pod-spec.js';
+import type { PropsValidator } from '../core/errors.js';
 
 /** Pods (by label, in the store's namespace unless a namespace label selector is given) allowed to connect. */
 export interface DataStoreClient {
@@ -42,9 +42,12 @@ export function clientPeer(client: DataStoreClient): INetworkPolicyPeer {
  * The NetworkPolicy peer of a client workload: its pods by their identity labels, and its
  * namespace by name when it is not the store's.
  */
-export function workloadPeer(fail: Fail, storeNamespace: string, workload: DataStoreClientWorkload, index: number): INetworkPolicyPeer {
+export function workloadPeer(v: PropsValidator, storeNamespace: string, workload: DataStoreClientWorkload, index: number): INetworkPolicyPeer {
   if (Object.keys(workload.identityLabels).length === 0) {
-    throw fail(`allowFrom() workload ${index} has no identityLabels, which would admit every pod; pass a HardenedDeployment or an object with the labels of its pods`);
+    throw v.error({
+      field: `allowFrom() workloads[${index}].identityLabels`, problem: 'is empty, which would admit every pod',
+      expected: 'a HardenedDeployment or an object with the labels of its pods',
+    });
   }
   const namespace = workload.namespace ?? storeNamespace;
   return {

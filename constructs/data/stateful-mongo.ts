@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IVolumeMount } from 'kubernetes-models/v1';
 import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator, shown } from '../core/errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { memberPlacement } from '../core/placement.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
@@ -132,7 +132,7 @@ export class StatefulMongo extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulMongoProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('StatefulMongo', this, message);
+    const v = new PropsValidator('StatefulMongo', this);
     const name = props.name ?? 'mongo';
     const replicaSet = props.replicaSet ?? 'rs0';
     const members = props.members ?? 3;
@@ -147,23 +147,22 @@ export class StatefulMongo extends Construct {
       ['admin.username.name', props.admin.username.name, dns1123SubdomainProblem],
       ['admin.password.name', props.admin.password.name, dns1123SubdomainProblem],
       ['keyfile.name', props.keyfile.name, dns1123SubdomainProblem],
-    ] as const) requireValid('StatefulMongo', this, field, value, check);
+    ] as const) v.check(field, value, check);
     if (!Number.isInteger(members) || members < 1 || members % 2 === 0) {
-      throw fail(`members (${shown(members)}) is not an odd whole number; an even replica set cannot keep a majority when split in half (expected 1, 3, 5 or 7)`);
+      throw v.error({ field: 'members', value: members, problem: 'is not an odd whole number: an even replica set cannot keep a majority when split in half', expected: '1, 3, 5 or 7' });
     }
     if (profile === 'production' && members < 3) {
-      throw fail(`members (${members}) is below 3 in the production profile; one member down would stop writes (expected 3, 5 or 7, or profile: 'development')`);
+      throw v.error({ field: 'members', value: members, problem: 'is below 3 in the production profile: one member down would stop writes', expected: "3, 5 or 7, or profile: 'development'" });
     }
-    if (members > 7) throw fail(`members (${members}) is above 7, MongoDB's limit of voting members`);
-    requirePinnedImage(fail, 'image', image, MONGO_IMAGE);
+    if (members > 7) throw v.error({ field: 'members', value: members, problem: "is above 7, MongoDB's limit of voting members" });
+    requirePinnedImage(v, 'image', image, MONGO_IMAGE);
     for (const [field, value] of [['storage.size', props.storage.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory], ['backup.size', props.backup?.size]] as const) {
-      if (value !== undefined && positiveQuantityProblem(value)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
+      if (value !== undefined && positiveQuantityProblem(value)) throw v.error({ field, value, problem: 'is not a positive Kubernetes quantity', expected: 'e.g. 10Gi or 500m' });
     }
     const schedule = props.backup?.schedule ?? '0 2 * * *';
-    const scheduleProblem = props.backup && cronScheduleProblem(schedule);
-    if (scheduleProblem) throw fail(`backup.schedule (${shown(schedule)}) ${scheduleProblem}; expected e.g. '0 2 * * *'`);
+    if (props.backup) v.check('backup.schedule', schedule, cronScheduleProblem, "e.g. '0 2 * * *'");
     const retentionDays = props.backup?.retentionDays ?? 7;
-    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw fail(`backup.retentionDays (${shown(retentionDays)}) is not a whole number >= 1`);
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) throw v.error({ field: 'backup.retentionDays', value: retentionDays, problem: 'is not a whole number >= 1' });
 
     const ns = props.namespace;
     const labels = { 'app.kubernetes.io/name': 'mongodb', 'app.kubernetes.io/instance': name };
@@ -203,7 +202,7 @@ export class StatefulMongo extends Construct {
         selector: { matchLabels: memberLabels },
         template: {
           metadata: { labels: memberLabels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
-          spec: hardenedPodSpec(fail, {
+          spec: hardenedPodSpec(v, {
             ...IDENTITY,
             terminationGracePeriodSeconds: 60,
             ...memberPlacement(memberLabels, production),
@@ -281,7 +280,7 @@ export class StatefulMongo extends Construct {
 
     const jobPod = (component: string, script: string, extra: Pick<HardenedPodSpecInput, 'volumes'> & { volumeMounts?: IVolumeMount[] } = {}) => ({
       metadata: { labels: { ...labels, 'app.kubernetes.io/component': component } },
-      spec: hardenedPodSpec(fail, {
+      spec: hardenedPodSpec(v, {
         ...IDENTITY,
         restartPolicy: 'OnFailure',
         containers: [{
@@ -365,9 +364,9 @@ export class StatefulMongo extends Construct {
    * one. The same as a `clients` entry, without writing the labels out.
    */
   public allowFrom(...workloads: DataStoreClientWorkload[]): void {
-    const fail = (message: string) => propsError('StatefulMongo', this, message);
-    if (workloads.length === 0) throw fail('allowFrom() was given no workloads');
-    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(fail, this.namespace, workload, i)));
+    const v = new PropsValidator('StatefulMongo', this);
+    if (workloads.length === 0) throw v.error({ field: 'allowFrom() workloads', problem: 'is empty', expected: 'at least one workload' });
+    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(v, this.namespace, workload, i)));
   }
 
   /**
@@ -376,8 +375,7 @@ export class StatefulMongo extends Construct {
    * client's own Secret, as `username`/`password` options or in the driver's settings).
    */
   public connectionStringFor(database: string): string {
-    const problem = mongoDatabaseNameProblem(database);
-    if (problem) throw propsError('StatefulMongo', this, `connectionStringFor() database ${shown(database)} ${problem}`);
+    new PropsValidator('StatefulMongo', this).check('connectionStringFor() database', database, mongoDatabaseNameProblem);
     return `mongodb://${this.hosts.join(',')}/${database}?replicaSet=${this.replicaSetName}`;
   }
 }

@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { compareQuantities, parseQuantity } from '../core/quantity.js';
@@ -230,7 +230,7 @@ export class StatefulRedis extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulRedisProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('StatefulRedis', this, message);
+    const v = new PropsValidator('StatefulRedis', this);
     const name = props.name ?? 'redis';
     const members = props.members ?? 3;
     const profile = props.profile ?? 'production';
@@ -239,40 +239,62 @@ export class StatefulRedis extends Construct {
     const policy = props.maxmemoryPolicy ?? 'noeviction';
     const disabled = (props.disabledCommands ?? ['FLUSHALL', 'FLUSHDB']).map((command) => command.toUpperCase());
 
-    requireValid('StatefulRedis', this, 'name', name, dns1035LabelProblem);
+    v.check('name', name, dns1035LabelProblem);
     // The controller labels each pod with controller-revision-hash `<name>-<hash>`, a label value of at most 63 characters.
-    if (name.length > 52) throw fail(`name (${shown(name)}) is ${name.length} characters; a StatefulSet name must be at most 52 so that its pods' controller-revision-hash label fits`);
-    requireValid('StatefulRedis', this, 'namespace', props.namespace, dns1123LabelProblem);
+    if (name.length > 52) {
+      throw v.error({ field: 'name', value: name, problem: `is ${name.length} characters, too long for its pods' controller-revision-hash label`, expected: 'at most 52 characters' });
+    }
+    v.check('namespace', props.namespace, dns1123LabelProblem);
     const password: unknown = props.password;
     if (password === undefined || password === null || typeof password !== 'object') {
       // Never show what was given: it may be the password itself.
-      throw fail(`password is ${password == null ? 'missing' : `a ${typeof password}, not a Secret reference`}; expected a Secret key reference such as { name: 'redis-password', key: 'password' } (the password is never taken as a literal)`);
+      throw v.error({
+        field: 'password', problem: password == null ? 'is missing' : `is a ${typeof password}, not a Secret reference`,
+        expected: "a Secret key reference such as { name: 'redis-password', key: 'password' } (the password is never taken as a literal)",
+      });
     }
-    if (typeof props.password.name !== 'string') throw fail(`password.name is missing; expected the name of the Secret that holds the password`);
-    requireValid('StatefulRedis', this, 'password.name', props.password.name, dns1123SubdomainProblem);
+    if (typeof props.password.name !== 'string') throw v.error({ field: 'password.name', problem: 'is missing', expected: 'the name of the Secret that holds the password' });
+    v.check('password.name', props.password.name, dns1123SubdomainProblem);
     if (typeof props.password.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(props.password.key)) {
-      throw fail(`password.key (${shown(props.password.key)}) is not a Secret key; expected alphanumeric characters, '-', '_' or '.'`);
+      throw v.error({ field: 'password.key', value: props.password.key, problem: 'is not a Secret key', expected: "alphanumeric characters, '-', '_' or '.'" });
     }
-    if (profile !== 'production' && profile !== 'development') throw fail(`profile (${shown(profile)}) is not 'production' or 'development'`);
-    if (!Number.isInteger(members) || members < 1) throw fail(`members (${shown(members)}) is not a whole number >= 1`);
+    if (profile !== 'production' && profile !== 'development') throw v.error({ field: 'profile', value: profile, problem: "is not 'production' or 'development'" });
+    if (!Number.isInteger(members) || members < 1) throw v.error({ field: 'members', value: members, problem: 'is not a whole number >= 1' });
     if (profile === 'production' && members < 3) {
-      throw fail(`members (${members}) is below 3 in the production profile; replicas do not vote, so any count works, but with fewer than 3 a drained or resyncing replica leaves the primary as the only copy of the data (expected 3 or more, or profile: 'development')`);
+      throw v.error({
+        field: 'members', value: members,
+        problem: 'is below 3 in the production profile: replicas do not vote, so any count works, but with fewer than 3 a drained or resyncing replica leaves the primary as the only copy of the data',
+        expected: "3 or more, or profile: 'development'",
+      });
     }
-    requirePinnedImage(fail, 'image', image, REDIS_IMAGE);
+    requirePinnedImage(v, 'image', image, REDIS_IMAGE);
     for (const [field, value] of [['storage.size', props.storage.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory]] as const) {
-      if (positiveQuantityProblem(value)) throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m`);
+      if (positiveQuantityProblem(value)) throw v.error({ field, value, problem: 'is not a positive Kubernetes quantity', expected: 'e.g. 10Gi or 500m' });
     }
     if (compareQuantities(resources.memory, MIN_MEMORY) < 0) {
-      throw fail(`resources.memory (${shown(resources.memory)}) is below ${MIN_MEMORY}; maxmemory is ${REDIS_MAXMEMORY_PERCENT}% of it and Redis needs the rest for forks and buffers`);
+      throw v.error({
+        field: 'resources.memory', value: resources.memory,
+        problem: `is below ${MIN_MEMORY}: maxmemory is ${REDIS_MAXMEMORY_PERCENT}% of it and Redis needs the rest for forks and buffers`,
+      });
     }
-    if (props.storage.storageClass !== undefined) requireValid('StatefulRedis', this, 'storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
-    if (!MAXMEMORY_POLICIES.includes(policy)) throw fail(`maxmemoryPolicy (${shown(policy)}) is not a Redis eviction policy; expected one of ${MAXMEMORY_POLICIES.join(', ')}`);
+    if (props.storage.storageClass !== undefined) v.check('storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
+    if (!MAXMEMORY_POLICIES.includes(policy)) {
+      throw v.error({ field: 'maxmemoryPolicy', value: policy, problem: 'is not a Redis eviction policy', expected: `one of ${MAXMEMORY_POLICIES.join(', ')}` });
+    }
     for (const command of disabled) {
-      if (!/^[A-Z][A-Z_-]*$/.test(command)) throw fail(`disabledCommands (${shown(command)}) is not a Redis command name; expected e.g. FLUSHALL`);
-      if (REQUIRED_COMMANDS.includes(command)) throw fail(`disabledCommands (${shown(command)}) is needed by the probes, the launch script or replication; it cannot be disabled (${REQUIRED_COMMANDS.join(', ')})`);
+      if (!/^[A-Z][A-Z_-]*$/.test(command)) throw v.error({ field: 'disabledCommands', value: command, problem: 'is not a Redis command name', expected: 'e.g. FLUSHALL' });
+      if (REQUIRED_COMMANDS.includes(command)) {
+        throw v.error({
+          field: 'disabledCommands', value: command,
+          problem: 'is needed by the probes, the launch script or replication, so it cannot be disabled',
+          expected: `commands other than ${REQUIRED_COMMANDS.join(', ')}`,
+        });
+      }
     }
     (props.clients ?? []).forEach((client, i) => {
-      if (Object.keys(client.podLabels).length === 0) throw fail(`clients[${i}].podLabels is empty, which would admit every pod; name the client's labels, e.g. { 'app.kubernetes.io/name': 'journal-api' }`);
+      if (Object.keys(client.podLabels).length === 0) {
+        throw v.error({ field: `clients[${i}].podLabels`, problem: 'is empty, which would admit every pod', expected: "the client's labels, e.g. { 'app.kubernetes.io/name': 'journal-api' }" });
+      }
     });
 
     const ns = props.namespace;
@@ -342,7 +364,7 @@ export class StatefulRedis extends Construct {
         template: {
           metadata: { labels: memberLabels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
           // The image's redis user, which owns the AOF files, stated on the container too.
-          spec: hardenedPodSpec(fail, {
+          spec: hardenedPodSpec(v, {
             identity: { user: REDIS_UID, group: REDIS_UID },
             containerIdentity: { user: REDIS_UID, group: REDIS_UID },
             terminationGracePeriodSeconds: 60,
@@ -414,8 +436,8 @@ export class StatefulRedis extends Construct {
    * one. The same as a `clients` entry, without writing the labels out.
    */
   public allowFrom(...workloads: DataStoreClientWorkload[]): void {
-    const fail = (message: string) => propsError('StatefulRedis', this, message);
-    if (workloads.length === 0) throw fail('allowFrom() was given no workloads');
-    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(fail, this.namespace, workload, i)));
+    const v = new PropsValidator('StatefulRedis', this);
+    if (workloads.length === 0) throw v.error({ field: 'allowFrom() workloads', problem: 'is empty', expected: 'at least one workload' });
+    addPeers(this.peers, workloads.map((workload, i) => workloadPeer(v, this.namespace, workload, i)));
   }
 }

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
 import { dns1123LabelProblem } from '../core/names.js';
-import { propsError, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** One chart directory to apply. */
 export interface ChartDirectory {
@@ -42,19 +42,23 @@ export class ChartKustomizations extends Construct {
 
   constructor(scope: Construct, id: string, props: ChartKustomizationsProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('ChartKustomizations', this, message);
+    const v = new PropsValidator('ChartKustomizations', this);
     const sourceName = props.sourceName ?? FLUX_GIT_SYNC_DEFAULTS.name;
     const namespace = props.namespace ?? FLUX_GIT_SYNC_DEFAULTS.namespace;
-    if (!/^\.\/\S*$/.test(props.path)) throw fail(`path (${shown(props.path)}) must be relative to the repository root and start with './'`);
+    if (!/^\.\/\S*$/.test(props.path)) throw v.error({ field: 'path', value: props.path, problem: "must be relative to the repository root and start with './'" });
     const known = new Set(props.charts.map((chart) => chart.name));
     const nameOf = (chart: string) => `${sourceName}-${chart}`;
     const kustomizations = new Map<string, Kustomization>();
-    for (const chart of props.charts) {
+    props.charts.forEach((chart, i) => {
       const name = nameOf(chart.name);
-      const problem = dns1123LabelProblem(name);
-      if (problem) throw fail(`the Kustomization name of chart '${chart.name}' (${shown(name)}) ${problem}`);
+      v.check(`charts[${i}].name`, chart.name, () => {
+        const problem = dns1123LabelProblem(name);
+        return problem && `makes the Kustomization name '${name}', which ${problem}`;
+      });
       for (const dependency of chart.dependsOn) {
-        if (!known.has(dependency)) throw fail(`chart '${chart.name}' depends on '${dependency}', which is not one of the charts (${[...known].join(', ')})`);
+        if (!known.has(dependency)) {
+          throw v.error({ field: `charts[${i}].dependsOn`, value: dependency, problem: 'is not one of the charts', expected: `one of: ${[...known].join(', ')}` });
+        }
       }
       kustomizations.set(chart.name, new Kustomization(this, chart.name, {
         metadata: { name, namespace },
@@ -68,7 +72,7 @@ export class ChartKustomizations extends Construct {
           timeout: props.timeout ?? FLUX_GIT_SYNC_DEFAULTS.timeout,
         },
       }));
-    }
+    });
     this.kustomizations = kustomizations;
   }
 }

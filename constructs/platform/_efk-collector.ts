@@ -9,7 +9,7 @@ import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { privilegedNamespace } from './app-namespace.js';
 import { TLS_SECRETS } from './_efk-elasticsearch.js';
-import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, efkFail, type ResolvedEfk } from './_efk-shared.js';
+import { COLLECTOR_LABELS, FLUENT_BIT_IMAGE, INDEX_PREFIX, NAMES, PORTS, efkValidator, type ResolvedEfk } from './_efk-shared.js';
 import { hardenedPodSpec } from '../workloads/pod-spec.js';
 
 /** Where the collector keeps its file offsets and its filesystem buffer, on the node. */
@@ -139,7 +139,7 @@ export function addCollector(scope: Construct, efk: ResolvedEfk): void {
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       template: {
         metadata: { labels, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.BURSTABLE.name } },
-        spec: hardenedPodSpec(efkFail(scope), {
+        spec: hardenedPodSpec(efkValidator(scope), {
           serviceAccountName: NAMES.collector,
           // The kubernetes filter calls the API server: the token is mounted here and nowhere else.
           mountServiceAccountToken: true,

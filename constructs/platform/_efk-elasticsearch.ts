@@ -12,9 +12,10 @@ import { parseQuantity } from '../core/quantity.js';
 import { memberPlacement } from '../core/placement.js';
 import {
   COLLECTOR_LABELS, CURL_IMAGE, CURL_UID, DATA_VIEW_LABELS, ELASTICSEARCH_IMAGE, ES_LABELS, ES_UID, INDEX_PREFIX, JSON_ESCAPE_FN, NAMES, PORTS,
-  SETUP_LABELS, efkFail, elasticsearchUrl, imageUser, partLabels, type ResolvedEfk,
+  SETUP_LABELS, efkValidator, elasticsearchUrl, imageUser, partLabels, type ResolvedEfk,
 } from './_efk-shared.js';
-import { hardenedPodSpec, type Fail } from '../workloads/pod-spec.js';
+import { hardenedPodSpec } from '../workloads/pod-spec.js';
+import type { PropsValidator } from '../core/errors.js';
 
 const MIB = 1024 * 1024;
 /**
@@ -200,7 +201,7 @@ export function addElasticsearch(scope: Construct, efk: ResolvedEfk): void {
       selector: { matchLabels: { ...ES_LABELS } },
       template: {
         metadata: { labels: { ...ES_LABELS }, annotations: { [QOS_CLASS_ANNOTATION]: QosClass.GUARANTEED.name } },
-        spec: hardenedPodSpec(efkFail(scope), {
+        spec: hardenedPodSpec(efkValidator(scope), {
           ...imageUser(ES_UID),
           terminationGracePeriodSeconds: 120,
           ...memberPlacement(ES_LABELS, multi),
@@ -317,10 +318,10 @@ export function setupScript(efk: ResolvedEfk): string {
 }
 
 /** A hardened curl Job pod in the Elasticsearch namespace, with the HTTP CA and the given Secret keys in its environment. */
-export function curlJobPod(fail: Fail, labels: Record<string, string>, script: string, env: { name: string; secret: { name: string; key: string } }[], caSecret: string) {
+export function curlJobPod(v: PropsValidator, labels: Record<string, string>, script: string, env: { name: string; secret: { name: string; key: string } }[], caSecret: string) {
   return {
     metadata: { labels },
-    spec: hardenedPodSpec(fail, {
+    spec: hardenedPodSpec(v, {
       ...imageUser(CURL_UID),
       restartPolicy: 'OnFailure',
       containers: [{
@@ -343,7 +344,7 @@ export function jobName(base: string, template: unknown): string {
 }
 
 function addSetupJob(scope: Construct, efk: ResolvedEfk): void {
-  const template = curlJobPod(efkFail(scope), { ...SETUP_LABELS }, setupScript(efk), [
+  const template = curlJobPod(efkValidator(scope), { ...SETUP_LABELS }, setupScript(efk), [
     { name: 'ELASTIC_PASSWORD', secret: efk.elasticPassword },
     { name: 'KIBANA_SYSTEM_PASSWORD', secret: efk.kibanaSystemPassword },
     { name: 'COLLECTOR_PASSWORD', secret: efk.collectorPassword },

@@ -10,7 +10,7 @@ import { IngressPeer } from '../workloads/exposure.js';
 import { Probe } from '../workloads/probe.js';
 import { QosClass } from '../core/qos.js';
 import { TLS_SECRETS, curlJobPod, jobName } from './_efk-elasticsearch.js';
-import { DATA_VIEW_LABELS, ES_UID, INDEX_PREFIX, KIBANA_IMAGE, NAMES, PORTS, efkFail, elasticsearchUrl, type ResolvedEfk } from './_efk-shared.js';
+import { DATA_VIEW_LABELS, ES_UID, INDEX_PREFIX, KIBANA_IMAGE, NAMES, PORTS, efkValidator, elasticsearchUrl, type ResolvedEfk } from './_efk-shared.js';
 
 const KIBANA_CERTS = '/usr/share/kibana/config/certs';
 
@@ -76,7 +76,7 @@ export function addKibana(scope: Construct, efk: ResolvedEfk): HardenedDeploymen
   const certs = kplus.Volume.fromSecret(scope, 'KibanaTlsVolume', secret('KibanaTlsSecret', TLS_SECRETS.kibana), { name: 'tls', defaultMode: 0o440 });
   kibana.deployment.containers[0]?.mount(KIBANA_CERTS, certs, { readOnly: true });
 
-  const template = curlJobPod(efkFail(scope), { ...DATA_VIEW_LABELS }, dataViewScript(efk), [{ name: 'ELASTIC_PASSWORD', secret: efk.elasticPassword }], TLS_SECRETS.kibana);
+  const template = curlJobPod(efkValidator(scope), { ...DATA_VIEW_LABELS }, dataViewScript(efk), [{ name: 'ELASTIC_PASSWORD', secret: efk.elasticPassword }], TLS_SECRETS.kibana);
   new ApiObject(scope, 'DataView', {
     apiVersion: 'batch/v1',
     kind: 'Job',

@@ -3,9 +3,9 @@
  * resolved props and the hardened security contexts.
  */
 import type { IConstruct } from 'constructs';
-import { propsError } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
-import type { Fail, HardenedPodSpecInput } from '../workloads/pod-spec.js';
+import type { HardenedPodSpecInput } from '../workloads/pod-spec.js';
 import type { IngressPeer } from '../workloads/exposure.js';
 
 /** Elasticsearch, pinned (the official image; Kibana must run the same version). */
@@ -79,9 +79,9 @@ export function imageUser(uid: number): Pick<HardenedPodSpecInput, 'identity' | 
   return { identity: { user: uid, group: uid }, containerIdentity: { user: uid, group: uid } };
 }
 
-/** Builds the error for a bad part of EfkLogging (its resolved props are checked already; this guards the kit's own constants). */
-export function efkFail(scope: IConstruct): Fail {
-  return (message: string) => propsError('EfkLogging', scope, message);
+/** The validator of a part of EfkLogging (its resolved props are checked already; this guards the kit's own constants). */
+export function efkValidator(scope: IConstruct): PropsValidator {
+  return new PropsValidator('EfkLogging', scope);
 }
 
 /** The in-cluster URL of the Elasticsearch client Service. */

@@ -14,7 +14,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { SecretKeyRef } from '../core/secret-ref.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import type { IngressPeer } from '../workloads/exposure.js';
 import { compareQuantities, isQuantity } from '../core/quantity.js';
@@ -176,47 +176,54 @@ const PASSWORDS = ['elasticPassword', 'kibanaSystemPassword', 'collectorPassword
 
 /** Validates the props and resolves their defaults. */
 function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
-  const fail = (message: string) => propsError('EfkLogging', scope, message);
+  const v = new PropsValidator('EfkLogging', scope);
   const namespace = props.namespace ?? EFK_DEFAULTS.namespace;
   const collectorNamespace = props.collectorNamespace ?? EFK_DEFAULTS.collectorNamespace;
   const certManagerNamespace = props.certManagerNamespace ?? EFK_DEFAULTS.certManagerNamespace;
   for (const [field, value] of [['namespace', namespace], ['collectorNamespace', collectorNamespace], ['certManagerNamespace', certManagerNamespace]] as const) {
-    requireValid('EfkLogging', scope, field, value, dns1123LabelProblem);
+    v.check(field, value, dns1123LabelProblem);
   }
   if (collectorNamespace === namespace) {
-    throw fail(`collectorNamespace (${shown(collectorNamespace)}) is the same as namespace; the collector needs a namespace of its own, the only one below the restricted Pod Security level`);
+    throw v.error({
+      field: 'collectorNamespace', value: collectorNamespace,
+      problem: 'is the same as namespace: the collector needs a namespace of its own, the only one below the restricted Pod Security level',
+    });
   }
 
   const nodes = props.nodes ?? EFK_DEFAULTS.nodes;
   if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 1) {
-    throw fail(`nodes (${shown(nodes)}) is not a whole number >= 1; expected 1 (small) or an odd number from 3 (large)`);
+    throw v.error({ field: 'nodes', value: nodes, problem: 'is not a whole number >= 1', expected: '1 (small) or an odd number from 3 (large)' });
   }
   if (nodes % 2 === 0) {
-    throw fail(`nodes (${nodes}) is even: ${nodes} master-eligible nodes need ${nodes / 2 + 1} for a quorum, so losing ${nodes / 2} stops the cluster `
-      + `and a network split leaves neither half a majority (split brain: no quorum on either side); expected an odd number: ${nodes - 1} or ${nodes + 1}`);
+    throw v.error({
+      field: 'nodes', value: nodes,
+      problem: `is even: ${nodes} master-eligible nodes need ${nodes / 2 + 1} for a quorum, so losing ${nodes / 2} stops the cluster `
+        + 'and a network split leaves neither half a majority (split brain: no quorum on either side)',
+      expected: `an odd number: ${nodes - 1} or ${nodes + 1}`,
+    });
   }
 
   const resources = props.resources ?? EFK_DEFAULTS.resources;
   for (const [field, value] of [['storage.size', props.storage?.size], ['resources.cpu', resources.cpu], ['resources.memory', resources.memory]] as const) {
     if (!isQuantity(value) || typeof value !== 'string' || compareQuantities(value, 0) <= 0) {
-      throw fail(`${field} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. ${field === 'resources.cpu' ? "'1' or '500m'" : "'50Gi' or '2Gi'"}`);
+      throw v.error({ field, value, problem: 'is not a positive Kubernetes quantity', expected: `e.g. ${field === 'resources.cpu' ? "'1' or '500m'" : "'50Gi' or '2Gi'"}` });
     }
   }
   if (compareQuantities(resources.memory, MIN_NODE_MEMORY) < 0) {
-    throw fail(`resources.memory (${shown(resources.memory)}) is below ${MIN_NODE_MEMORY}; the heap is half of it and Elasticsearch needs at least 512m of heap`);
+    throw v.error({ field: 'resources.memory', value: resources.memory, problem: `is below ${MIN_NODE_MEMORY}: the heap is half of it and Elasticsearch needs at least 512m of heap` });
   }
-  if (props.storage.storageClass !== undefined) requireValid('EfkLogging', scope, 'storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
+  if (props.storage.storageClass !== undefined) v.check('storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
 
   const retentionDays = props.retentionDays ?? EFK_DEFAULTS.retentionDays;
   const { min, max } = RETENTION_DAYS_RANGE;
   if (typeof retentionDays !== 'number' || !Number.isInteger(retentionDays) || retentionDays < min || retentionDays > max) {
-    throw fail(`retentionDays (${shown(retentionDays)}) is not a whole number of days from ${min} to ${max}; expected e.g. 30 (seed 004 keeps 30 to 45 days)`);
+    throw v.error({ field: 'retentionDays', value: retentionDays, problem: `is not a whole number of days from ${min} to ${max}`, expected: 'e.g. 30 (seed 004 keeps 30 to 45 days)' });
   }
 
-  for (const field of PASSWORDS) checkSecretRef(fail, field, props[field]);
+  for (const field of PASSWORDS) checkSecretRef(v, field, props[field]);
 
   const collectorPriorityClassName = props.collectorPriorityClassName ?? EFK_DEFAULTS.collectorPriorityClassName;
-  requireValid('EfkLogging', scope, 'collectorPriorityClassName', collectorPriorityClassName, dns1123SubdomainProblem);
+  v.check('collectorPriorityClassName', collectorPriorityClassName, dns1123SubdomainProblem);
 
   return {
     namespace,
@@ -237,19 +244,23 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
 }
 
 /** A Secret key reference, never a literal: a string is refused without repeating it, since it may be the password itself. */
-function checkSecretRef(fail: (m: string) => Error, field: string, ref: unknown): void {
+function checkSecretRef(v: PropsValidator, field: string, ref: unknown): void {
   const example = `{ name: 'elasticsearch-credentials', key: '${field === 'elasticPassword' ? 'elastic' : field === 'kibanaSystemPassword' ? 'kibana_system' : NAMES.collectorUser}' }`;
   if (ref === undefined || ref === null) {
-    throw fail(`${field} is missing; expected a reference to a key of a Secret holding the password, e.g. ${example}`);
+    throw v.error({ field, problem: 'is missing', expected: `a reference to a key of a Secret holding the password, e.g. ${example}` });
   }
   if (typeof ref !== 'object') {
-    throw fail(`${field} is a ${typeof ref}, not a Secret reference (the value is not shown: it may be the password); expected a reference to a key of a Secret, e.g. ${example}`);
+    // Never show what was given: it may be the password itself.
+    throw v.error({
+      field, problem: `is a ${typeof ref}, not a Secret reference (the value is not shown: it may be the password)`,
+      expected: `a reference to a key of a Secret, e.g. ${example}`,
+    });
   }
   const { name, key } = ref as Partial<SecretKeyRef>;
   if (typeof name !== 'string' || dns1123SubdomainProblem(name)) {
-    throw fail(`${field}.name (${shown(name)}) is not a Secret name (a DNS-1123 subdomain); expected e.g. ${example}`);
+    throw v.error({ field: `${field}.name`, value: name, problem: 'is not a Secret name (a DNS-1123 subdomain)', expected: `e.g. ${example}` });
   }
   if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-    throw fail(`${field}.key (${shown(key)}) is not a Secret key (letters, digits, '-', '_' or '.'); expected e.g. ${example}`);
+    throw v.error({ field: `${field}.key`, value: key, problem: "is not a Secret key (letters, digits, '-', '_' or '.')", expected: `e.g. ${example}` });
   }
 }

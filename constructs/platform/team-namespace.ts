@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { compareQuantities, isQuantity } from '../core/quantity.js';
 import { addPolicyException } from '../core/exceptions.js';
 import { hardenedPodSpec } from '../workloads/pod-spec.js';
@@ -194,34 +194,35 @@ function subjectProblem(subject: Subject): string | undefined {
 
 /** A team's namespace on a shared cluster, with quota, defaults, default-deny networking and access. */
 export class TeamNamespace extends Construct {
+  /** The namespace's name. */
   public readonly name: string;
+  /** The Namespace object. */
   public readonly namespace: ApiObject;
+  /** The namespace's ResourceQuota. */
   public readonly quota: ApiObject;
+  /** The LimitRange with the container defaults. */
   public readonly limitRange: ApiObject;
+  /** The default-deny NetworkPolicy (DNS egress allowed). */
   public readonly networkPolicy: ApiObject;
 
   constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('TeamNamespace', this, message);
-    requireValid('TeamNamespace', this, 'name', props.name, dns1123LabelProblem);
-    const teamProblem = labelValueProblem(props.team) ?? (props.team === '' ? 'is empty' : undefined);
-    if (teamProblem) throw fail(`team (${shown(props.team)}) ${teamProblem}; expected a label value such as 'payments'`);
+    const v = new PropsValidator('TeamNamespace', this);
+    v.check('name', props.name, dns1123LabelProblem);
+    v.check('team', props.team, (team) => labelValueProblem(team) ?? (team === '' ? 'is empty' : undefined), "a label value such as 'payments'");
     for (const key of ['owner', 'purpose'] as const) {
-      if (props[key].trim() === '') throw fail(`${key} is empty; expected who answers for the namespace and why it exists`);
+      if (props[key].trim() === '') throw v.error({ field: key, problem: 'is empty', expected: 'who answers for the namespace and why it exists' });
     }
     const today = props.today ?? new Date();
-    if (props.expires !== undefined) {
-      const problem = dateProblem(props.expires, today);
-      if (problem) throw fail(`expires (${shown(props.expires)}) ${problem}`);
-    }
+    if (props.expires !== undefined) v.check('expires', props.expires, (expires) => dateProblem(expires, today));
     const level = props.podSecurity === undefined || props.podSecurity === 'restricted' ? 'restricted' : props.podSecurity.level;
     if (typeof props.podSecurity === 'object' && props.podSecurity.reason.trim() === '') {
-      throw fail("podSecurity.reason is empty; a namespace below 'restricted' needs the reason it does");
+      throw v.error({ field: 'podSecurity.reason', problem: 'is empty', expected: "the reason the namespace needs a level below 'restricted'" });
     }
     const quota = props.quota ?? DEFAULT_TEAM_QUOTA;
     const defaults = props.containerDefaults ?? DEFAULT_CONTAINER_DEFAULTS;
-    checkQuantities(fail, quota, defaults);
-    checkQuotaFitsDefaults(fail, quota, defaults);
+    checkQuantities(v, quota, defaults);
+    checkQuotaFitsDefaults(v, quota, defaults);
 
     this.name = props.name;
     this.namespace = new ApiObject(this, 'Resource', {
@@ -279,14 +280,11 @@ export class TeamNamespace extends Construct {
         }],
       },
     });
-    if (props.reaper) this.addReaper(fail, props.name, props.expires, props.reaper.namespace ?? 'k8s-platform-kit-system', today);
+    if (props.reaper) this.addReaper(v, props.name, props.expires, props.reaper.namespace ?? 'k8s-platform-kit-system', today);
     for (const role of ['edit', 'view'] as const) {
       const subjects = props.access?.[role] ?? [];
       if (subjects.length === 0) continue;
-      subjects.forEach((subject, i) => {
-        const problem = subjectProblem(subject);
-        if (problem) throw fail(`access.${role}[${i}] (${shown(subject)}) ${problem}`);
-      });
+      subjects.forEach((subject, i) => v.check(`access.${role}[${i}]`, subject, subjectProblem));
       new ApiObject(this, `Access-${role}`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
@@ -298,12 +296,12 @@ export class TeamNamespace extends Construct {
   }
 
   /** A CronJob that deletes this namespace on the day after it expires, and the narrow RBAC it needs. */
-  private addReaper(fail: Fail, namespace: string, expires: string | undefined, home: string, today: Date): void {
-    if (expires === undefined) throw fail('reaper is set but expires is not; expected the last day the namespace is needed');
-    requireValid('TeamNamespace', this, 'reaper.namespace', home, dns1123LabelProblem);
+  private addReaper(v: PropsValidator, namespace: string, expires: string | undefined, home: string, today: Date): void {
+    if (expires === undefined) throw v.error({ field: 'reaper', problem: 'is set but expires is not', expected: 'the last day the namespace is needed' });
+    v.check('reaper.namespace', home, dns1123LabelProblem);
     const reapDay = new Date(Date.parse(`${expires}T00:00:00Z`) + DAY);
     if (reapDay.getTime() - today.getTime() > 365 * DAY) {
-      throw fail(`expires (${shown(expires)}) is more than a year ahead; the reaper's cron schedule has no year (expected a date within a year, or no reaper)`);
+      throw v.error({ field: 'expires', value: expires, problem: "is more than a year ahead: the reaper's cron schedule has no year", expected: 'a date within a year, or no reaper' });
     }
     const name = `reap-${namespace}`;
     const roleName = `k8s-platform-kit:reap:${namespace}`;
@@ -351,7 +349,7 @@ export class TeamNamespace extends Construct {
             activeDeadlineSeconds: 600,
             template: {
               metadata: { labels },
-              spec: hardenedPodSpec(fail, {
+              spec: hardenedPodSpec(v, {
                 serviceAccountName: name,
                 // It calls the API (to delete the namespace): it mounts its token.
                 mountServiceAccountToken: true,
@@ -374,11 +372,9 @@ export class TeamNamespace extends Construct {
   }
 }
 
-type Fail = (message: string) => Error;
-
 const DAY = 24 * 3600 * 1000;
 
-function checkQuantities(fail: Fail, quota: TeamQuota, defaults: ContainerDefaults): void {
+function checkQuantities(v: PropsValidator, quota: TeamQuota, defaults: ContainerDefaults): void {
   const quantities: [string, string | undefined][] = [
     ['quota.cpu.requests', quota.cpu?.requests],
     ['quota.cpu.limits', quota.cpu?.limits],
@@ -391,27 +387,30 @@ function checkQuantities(fail: Fail, quota: TeamQuota, defaults: ContainerDefaul
     ['containerDefaults.memory.limit', defaults.memory.limit],
   ];
   for (const [field, value] of quantities) {
-    if (value !== undefined && !isQuantity(value)) throw fail(`${field} (${shown(value)}) is not a Kubernetes quantity; expected e.g. 500m, 2 or 4Gi`);
+    if (value !== undefined && !isQuantity(value)) throw v.error({ field, value, problem: 'is not a Kubernetes quantity', expected: 'e.g. 500m, 2 or 4Gi' });
   }
   for (const [field, value] of [['quota.pods', quota.pods], ['quota.services', quota.services], ['quota.persistentVolumeClaims', quota.persistentVolumeClaims]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw fail(`${field} (${shown(value)}) is not a whole number >= 1`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw v.error({ field, value, problem: 'is not a whole number >= 1' });
   }
   for (const resource of ['cpu', 'memory'] as const) {
     const limit = defaults[resource].limit;
     if (limit !== undefined && compareQuantities(defaults[resource].request, limit) > 0) {
-      throw fail(`containerDefaults.${resource}.request (${defaults[resource].request}) is above containerDefaults.${resource}.limit (${defaults[resource].limit})`);
+      throw v.error({ field: `containerDefaults.${resource}.request`, value: defaults[resource].request, problem: `is above containerDefaults.${resource}.limit (${limit})` });
     }
   }
 }
 
 /** A quota smaller than what one defaulted container takes would reject every such pod. */
-function checkQuotaFitsDefaults(fail: Fail, quota: TeamQuota, defaults: ContainerDefaults): void {
+function checkQuotaFitsDefaults(v: PropsValidator, quota: TeamQuota, defaults: ContainerDefaults): void {
   for (const resource of ['cpu', 'memory'] as const) {
     const pairs = [['requests', defaults[resource].request, 'request'], ['limits', defaults[resource].limit, 'limit']] as const;
     for (const [kind, needed, defaultField] of pairs) {
       const hard = quota[resource]?.[kind];
       if (hard !== undefined && needed !== undefined && compareQuantities(hard, needed) < 0) {
-        throw fail(`quota.${resource}.${kind} (${hard}) is below containerDefaults.${resource}.${defaultField} (${needed}): not even one pod with the defaults would be admitted`);
+        throw v.error({
+          field: `quota.${resource}.${kind}`, value: hard,
+          problem: `is below containerDefaults.${resource}.${defaultField} (${needed}): not even one pod with the defaults would be admitted`,
+        });
       }
     }
   }

@@ -10,16 +10,16 @@ import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import * as kplus from '../core/plus.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
 import { dns1035LabelProblem, dns1123LabelProblem } from '../core/names.js';
-import { propsError, shown } from '../core/errors.js';
+import type { PropsValidator } from '../core/errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
 import {
-  IMAGE_PULL_POLICY, MOUNT_SERVICE_ACCOUNT_TOKEN, positiveQuantityProblem, requirePinnedImage,
+  IMAGE_PULL_POLICY, MOUNT_SERVICE_ACCOUNT_TOKEN, NOT_A_QUANTITY, positiveQuantityProblem, requirePinnedImage,
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from './pod-spec.js';
 import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
 import type { Probe } from './probe.js';
 import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { compareQuantities, QuantityError } from '../core/quantity.js';
+import { compareQuantities } from '../core/quantity.js';
 
 /** The defaults of {@link HardenedPodProps}, resolved once. */
 export const POD_DEFAULTS = {
@@ -58,82 +58,86 @@ function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGE
 }
 
 /** Validates the pod props and resolves their defaults. Throws on bad input, naming the construct and field. */
-export function resolvePod(kind: string, scope: Construct, props: HardenedPodProps): ResolvedPod {
-  const fail = (message: string) => propsError(kind, scope, message);
-
+export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedPodProps): ResolvedPod {
   const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 40 });
-  const nameProblem = dns1123LabelProblem(name);
-  if (nameProblem) throw fail(`name ${shown(name)} is not a DNS-1123 label: it ${nameProblem}`);
-  const serviceNameProblem = (props.ports ?? []).length > 0 ? dns1035LabelProblem(name) : undefined;
-  if (serviceNameProblem) throw fail(`name ${shown(name)} is also the Service's name, which must be a DNS-1035 label: it ${serviceNameProblem}`);
+  v.check('name', name, (value) => {
+    const problem = dns1123LabelProblem(value);
+    return problem && `is not a DNS-1123 label: it ${problem}`;
+  });
+  if ((props.ports ?? []).length > 0) {
+    v.check('name', name, (value) => {
+      const problem = dns1035LabelProblem(value);
+      return problem && `is also the Service's name, which must be a DNS-1035 label: it ${problem}`;
+    });
+  }
   if (props.namespace !== undefined) {
-    const problem = dns1123LabelProblem(props.namespace);
-    if (problem) throw fail(`namespace ${shown(props.namespace)} is not a DNS-1123 label: it ${problem}`);
+    v.check('namespace', props.namespace, (value) => {
+      const problem = dns1123LabelProblem(value);
+      return problem && `is not a DNS-1123 label: it ${problem}`;
+    });
   }
 
-  requirePinnedImage(fail, 'image', props.image, 'nginx:1.27.3');
+  requirePinnedImage(v, 'image', props.image, 'nginx:1.27.3');
 
   const ports = props.ports ?? [];
   ports.forEach((port, i) => {
-    if (!isWholeNumber(port.number, 1, 65535)) {
-      throw fail(`ports[${i}].number must be a whole number from 1 to 65535, got ${shown(port.number)}`);
-    }
+    v.wholeNumber(`ports[${i}].number`, port.number, 1, 65535);
     if (port.name !== undefined && (port.name.length > 15 || !IANA_SVC_NAME.test(port.name) || port.name.includes('--'))) {
-      throw fail(`ports[${i}].name ${shown(port.name)} must be at most 15 lower-case letters, digits and '-', with at least one letter`);
+      throw v.error({ field: `ports[${i}].name`, value: port.name, problem: "must be at most 15 lower-case letters, digits and '-', with at least one letter" });
     }
   });
   const seenPorts = new Set<string>();
   for (const port of ports) {
     const key = `${port.number}/${port.protocol ?? 'TCP'}`;
-    if (seenPorts.has(key)) throw fail(`ports declares ${key} twice`);
+    if (seenPorts.has(key)) throw v.error({ field: 'ports', problem: `declares ${key} twice` });
     seenPorts.add(key);
   }
 
   if (props.labels?.[NAME_LABEL] !== undefined) {
-    throw fail(`labels must not set '${NAME_LABEL}' (got ${shown(props.labels[NAME_LABEL])}): the kit sets it from name; set name instead`);
+    throw v.error({ field: `labels['${NAME_LABEL}']`, value: props.labels[NAME_LABEL], problem: 'must not be set: the kit sets it from name', expected: 'name to be set instead' });
   }
-  const qosClass = resolveResources(fail, props);
-  const probes = resolveProbes(fail, props, ports);
+  const qosClass = resolveResources(v, props);
+  const probes = resolveProbes(v, props, ports);
 
   const seenEnv = new Set<string>();
-  for (const env of props.env ?? []) {
-    if (env.name === '' || env.name.includes('=')) throw fail(`env name ${shown(env.name)} must be non-empty and must not contain '='`);
-    if (seenEnv.has(env.name)) throw fail(`env contains ${shown(env.name)} more than once; each variable name must be unique`);
+  (props.env ?? []).forEach((env, i) => {
+    if (env.name === '' || env.name.includes('=')) throw v.error({ field: `env[${i}].name`, value: env.name, problem: "must be non-empty and must not contain '='" });
+    if (seenEnv.has(env.name)) throw v.error({ field: `env[${i}].name`, value: env.name, problem: 'is set more than once', expected: 'each variable name to be unique' });
     seenEnv.add(env.name);
-  }
+  });
 
   const mounted = new Map<string, string>();
   for (const [field, path] of [
     ...(props.config ? [['configMountPath', props.configMountPath ?? POD_DEFAULTS.configMountPath] as const] : []),
     ...(props.writablePaths ?? []).map((p, i) => [`writablePaths[${i}]`, p] as const),
   ]) {
-    if (!path.startsWith('/')) throw fail(`${field} must be an absolute path, got ${shown(path)}`);
+    if (!path.startsWith('/')) throw v.error({ field, value: path, problem: 'must be an absolute path' });
     const normalized = path.replace(/\/+$/, '') || '/';
     const other = mounted.get(normalized);
-    if (other) throw fail(`${field} ${shown(path)} is already mounted by ${other}; each mount path must be unique`);
+    if (other) throw v.error({ field, value: path, problem: `is already mounted by ${other}`, expected: 'each mount path to be unique' });
     mounted.set(normalized, field);
   }
 
   const user = props.user ?? POD_DEFAULTS.user;
   const group = props.group ?? POD_DEFAULTS.group;
-  if (!isWholeNumber(user, 1)) throw fail(`user must be a non-root numeric user id (>= 1), got ${shown(user)}`);
-  if (!isWholeNumber(group, 0)) throw fail(`group must be a numeric group id (>= 0), got ${shown(group)}`);
+  if (!isWholeNumber(user, 1)) throw v.error({ field: 'user', value: user, problem: 'must be a non-root numeric user id (>= 1)' });
+  if (!isWholeNumber(group, 0)) throw v.error({ field: 'group', value: group, problem: 'must be a numeric group id (>= 0)' });
 
   const preStopSleepSeconds = props.preStopSleepSeconds ?? POD_DEFAULTS.preStopSleepSeconds;
   const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? POD_DEFAULTS.terminationGracePeriodSeconds;
-  if (!isWholeNumber(preStopSleepSeconds, 0)) throw fail(`preStopSleepSeconds must be a whole number >= 0, got ${shown(preStopSleepSeconds)}`);
-  if (!isWholeNumber(terminationGracePeriodSeconds, 1)) {
-    throw fail(`terminationGracePeriodSeconds must be a whole number >= 1, got ${shown(terminationGracePeriodSeconds)}`);
-  }
+  v.wholeNumber('preStopSleepSeconds', preStopSleepSeconds, 0);
+  v.wholeNumber('terminationGracePeriodSeconds', terminationGracePeriodSeconds, 1);
   if (terminationGracePeriodSeconds <= preStopSleepSeconds) {
-    throw fail(`terminationGracePeriodSeconds (${terminationGracePeriodSeconds}) must be longer than preStopSleepSeconds (${preStopSleepSeconds}), `
-      + 'or the container is killed before it can shut down after the hook');
+    throw v.error({
+      field: 'terminationGracePeriodSeconds', value: terminationGracePeriodSeconds,
+      problem: `must be longer than preStopSleepSeconds (${preStopSleepSeconds}), or the container is killed before it can shut down after the hook`,
+    });
   }
 
-  if (props.startup?.isWaived) throw fail('startup probe cannot be waived: it is optional, so leave it out');
+  if (props.startup?.isWaived) throw v.error({ field: 'startup', problem: 'cannot be waived: the startup probe is optional, so leave it out' });
   const exceptions: Record<string, string> = { ...props.policyExceptions };
   if (exceptions['kit-probes'] !== undefined && (props.liveness?.isWaived || props.readiness?.isWaived)) {
-    throw fail("Only one of policyExceptions['kit-probes'] or Probe.waived() can be provided: the waiver records the exception itself");
+    throw v.conflict("Only one of policyExceptions['kit-probes'] or Probe.waived() can be provided: the waiver records the exception itself");
   }
   const waivers = (['liveness', 'readiness'] as const)
     .filter((which) => props[which]?.isWaived)
@@ -156,10 +160,10 @@ export function resolvePod(kind: string, scope: Construct, props: HardenedPodPro
   };
 }
 
-function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): QosClass {
+function resolveResources(v: PropsValidator, props: HardenedPodProps): QosClass {
   const { cpu, memory } = props.resources ?? {};
   if (cpu?.request === undefined || memory?.request === undefined || memory.limit === undefined) {
-    throw fail(`resources needs cpu.request, memory.request and memory.limit, got ${shown(props.resources)}`);
+    throw v.error({ field: 'resources', value: props.resources, problem: 'needs cpu.request, memory.request and memory.limit' });
   }
   const fields: [string, string | undefined][] = [
     ['resources.cpu.request', cpu.request], ['resources.cpu.limit', cpu.limit],
@@ -167,33 +171,37 @@ function resolveResources(fail: (m: string) => Error, props: HardenedPodProps): 
   ];
   for (const [field, value] of fields) {
     if (value === undefined) continue;
-    const problem = typeof value === 'string' ? positiveQuantityProblem(value) : new QuantityError(String(value)).message;
-    if (problem) throw fail(`${field} ${problem}`);
+    v.check(field, value, (quantity) => (typeof quantity === 'string' ? positiveQuantityProblem(quantity) : NOT_A_QUANTITY));
   }
   if (cpu.limit !== undefined && compareQuantities(cpu.limit, cpu.request) < 0) {
-    throw fail(`resources.cpu.limit (${cpu.limit}) is below resources.cpu.request (${cpu.request})`);
+    throw v.error({ field: 'resources.cpu.limit', value: cpu.limit, problem: `is below resources.cpu.request (${cpu.request})` });
   }
   if (compareQuantities(memory.limit, memory.request) < 0) {
-    throw fail(`resources.memory.limit (${memory.limit}) is below resources.memory.request (${memory.request})`);
+    throw v.error({ field: 'resources.memory.limit', value: memory.limit, problem: `is below resources.memory.request (${memory.request})` });
   }
 
   const computed = explainQosClass([{ resources: kubeResources(props) }]).qosClass;
   const declared = props.qosClass;
   if (declared === undefined || declared === computed) return computed;
+  const field = 'qosClass';
+  const value = declared.toString();
   if (declared === QosClass.BEST_EFFORT) {
-    throw fail('qosClass BestEffort cannot be declared: hardened workloads always request cpu and memory; declare Guaranteed or Burstable');
+    throw v.error({ field, value, problem: 'cannot be declared: hardened workloads always request cpu and memory', expected: 'Guaranteed or Burstable' });
   }
   if (declared === QosClass.GUARANTEED) {
     if (cpu.limit === undefined) {
-      throw fail(`qosClass Guaranteed needs resources.cpu.limit equal to resources.cpu.request (${cpu.request}), but no cpu limit is set`);
+      throw v.error({ field, value, problem: `needs resources.cpu.limit equal to resources.cpu.request (${cpu.request}), but no cpu limit is set` });
     }
     if (compareQuantities(cpu.limit, cpu.request) !== 0) {
-      throw fail(`qosClass Guaranteed needs resources.cpu.limit (${cpu.limit}) equal to resources.cpu.request (${cpu.request})`);
+      throw v.error({ field, value, problem: `needs resources.cpu.limit (${cpu.limit}) equal to resources.cpu.request (${cpu.request})` });
     }
-    throw fail(`qosClass Guaranteed needs resources.memory.limit (${memory.limit}) equal to resources.memory.request (${memory.request})`);
+    throw v.error({ field, value, problem: `needs resources.memory.limit (${memory.limit}) equal to resources.memory.request (${memory.request})` });
   }
-  throw fail(`qosClass Burstable, but limits equal requests for both cpu (${cpu.request}) and memory (${memory.request}), `
-    + 'which Kubernetes classes as Guaranteed; declare QosClass.GUARANTEED, or raise a limit above its request');
+  throw v.error({
+    field, value,
+    problem: `is declared, but limits equal requests for both cpu (${cpu.request}) and memory (${memory.request}), which Kubernetes classes as Guaranteed`,
+    expected: 'QosClass.GUARANTEED, or a limit above its request',
+  });
 }
 
 /** The resources block of the main container, with the quantities exactly as given. */
@@ -205,39 +213,39 @@ export function kubeResources(props: HardenedPodProps): { requests: Record<strin
   };
 }
 
-function resolveProbes(fail: (m: string) => Error, props: HardenedPodProps, ports: readonly WorkloadPort[]): ResolvedPod['probes'] {
+function resolveProbes(v: PropsValidator, props: HardenedPodProps, ports: readonly WorkloadPort[]): ResolvedPod['probes'] {
   const out: Record<string, IProbe> = {};
   for (const which of ['liveness', 'readiness', 'startup'] as const) {
     const probe: Probe | undefined = props[which];
     if (probe === undefined) {
       if (which === 'startup') continue;
-      throw fail(`${which} probe is required: set ${which}: Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or waive it with Probe.waived('<reason>')`);
+      throw v.error({ field: which, problem: 'is required', expected: `a probe such as Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or a waiver: Probe.waived('<reason>')` });
     }
     if (probe.isWaived) {
       if (which === 'startup') continue;
-      if (!probe.waiverReason?.trim()) throw fail(`${which} probe is waived without a reason; pass the reason to Probe.waived()`);
+      if (!probe.waiverReason?.trim()) throw v.error({ field: which, problem: 'is waived without a reason', expected: "the reason, as in Probe.waived('<reason>')" });
       continue;
     }
     const successThreshold = probe.timing.successThreshold;
     if (which !== 'readiness' && successThreshold !== undefined && successThreshold !== 1) {
-      throw fail(`${which} probe successThreshold must be 1 (the API server accepts no other value for ${which} probes), got ${successThreshold}`);
+      throw v.error({ field: `${which}.successThreshold`, value: successThreshold, problem: `must be 1: the API server accepts no other value for ${which} probes` });
     }
-    const rendered = probe.toKube(probe.usesPort ? resolveProbePort(fail, which, probe, ports) : undefined);
+    const rendered = probe.toKube(probe.usesPort ? resolveProbePort(v, which, probe, ports) : undefined);
     if (rendered) out[which] = rendered;
   }
   return out;
 }
 
-function resolveProbePort(fail: (m: string) => Error, which: string, probe: Probe, ports: readonly WorkloadPort[]): number | string {
+function resolveProbePort(v: PropsValidator, which: string, probe: Probe, ports: readonly WorkloadPort[]): number | string {
   const exposed = ports.map((p) => (p.name ? `${p.number} (${p.name})` : String(p.number))).join(', ') || 'none';
   if (probe.port === undefined) {
     const first = ports[0];
-    if (!first) throw fail(`${which} probe (${probe.kind}) needs a port, but the container exposes none; add ports, or use Probe.exec`);
+    if (!first) throw v.error({ field: which, problem: `is a ${probe.kind} probe, which needs a port, but the container exposes none`, expected: 'ports, or Probe.exec' });
     return first.number;
   }
   const match = ports.find((p) => (typeof probe.port === 'number' ? p.number === probe.port : p.name === probe.port));
   if (!match) {
-    throw fail(`${which} probe targets port ${shown(probe.port)}, which the container does not expose (exposed: ${exposed})`);
+    throw v.error({ field: `${which}.port`, value: probe.port, problem: `is not a port the container exposes (exposed: ${exposed})` });
   }
   if (probe.kind === 'grpc') return match.number;
   return probe.port;

@@ -1,7 +1,7 @@
 /**
  * Validation of the `metrics` prop of a workload and the resolution of its defaults.
  */
-import { shown } from '../core/errors.js';
+import type { PropsValidator } from '../core/errors.js';
 import { IngressPeer } from './exposure.js';
 import { METRICS_DEFAULTS, type Metrics } from './metrics.js';
 import type { WorkloadPort } from './options.js';
@@ -21,29 +21,35 @@ export interface ResolvedMetrics {
 const PROMETHEUS_DURATION = /^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/;
 
 /**
- * Validates `metrics` against the container's ports and resolves its defaults. Throws
- * `fail(<message>)` on bad input, the message starting at the field (`metrics.port …`).
+ * Validates `metrics` against the container's ports and resolves its defaults. Throws the
+ * workload's props error on bad input, naming the field (`metrics.port …`).
  */
-export function resolveMetrics(fail: (message: string) => Error, metrics: Metrics, ports: readonly WorkloadPort[]): ResolvedMetrics {
+export function resolveMetrics(v: PropsValidator, metrics: Metrics, ports: readonly WorkloadPort[]): ResolvedMetrics {
   const { port } = metrics;
   const exposed = ports.map((p) => (p.name ? `${p.number} (${p.name})` : String(p.number))).join(', ') || 'none';
   const match = ports.find((p) => (typeof port === 'number' ? p.number === port : p.name === port));
   if (!match) {
-    throw fail(`metrics.port ${shown(port)} is not a port the container exposes (exposed: ${exposed}); declare it in ports, e.g. { number: 9090, name: 'metrics' }`);
+    throw v.error({
+      field: 'metrics.port', value: port, problem: `is not a port the container exposes (exposed: ${exposed})`,
+      expected: "a port declared in ports, e.g. { number: 9090, name: 'metrics' }",
+    });
   }
   if (match.name === undefined) {
-    throw fail(`metrics.port ${shown(port)} is unnamed, but a ServiceMonitor selects Service ports by name; name it in ports, e.g. { number: ${match.number}, name: 'metrics' }`);
+    throw v.error({
+      field: 'metrics.port', value: port, problem: 'is unnamed, but a ServiceMonitor selects Service ports by name',
+      expected: `a name for it in ports, e.g. { number: ${match.number}, name: 'metrics' }`,
+    });
   }
   if (match.protocol !== undefined && match.protocol !== 'TCP') {
-    throw fail(`metrics.port ${shown(port)} is ${match.protocol}, but Prometheus scrapes over TCP; serve the metrics on a TCP port`);
+    throw v.error({ field: 'metrics.port', value: port, problem: `is ${match.protocol}, but Prometheus scrapes over TCP`, expected: 'a TCP port' });
   }
   const path = metrics.path ?? METRICS_DEFAULTS.path;
   if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
-    throw fail(`metrics.path must be an absolute URL path such as '/metrics', got ${shown(path)}`);
+    throw v.error({ field: 'metrics.path', value: path, problem: 'is not an absolute URL path', expected: "e.g. '/metrics'" });
   }
   const interval = metrics.interval ?? METRICS_DEFAULTS.interval;
   if (typeof interval !== 'string' || !PROMETHEUS_DURATION.test(interval) || !/[1-9]/.test(interval)) {
-    throw fail(`metrics.interval must be a Prometheus duration above zero such as '30s', '1m' or '1m30s', got ${shown(interval)}`);
+    throw v.error({ field: 'metrics.interval', value: interval, problem: 'is not a Prometheus duration above zero', expected: "e.g. '30s', '1m' or '1m30s'" });
   }
   return {
     portName: match.name,

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { HardenedDeployment, type HardenedDeploymentProps } from './hardened-deployment.js';
 
 /** The two copies of a blue/green workload. */
@@ -72,16 +72,16 @@ export class BlueGreenDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('BlueGreenDeployment', this, message);
-    requireValid('BlueGreenDeployment', this, 'name', props.name, dns1123LabelProblem);
-    if (props.name.length > 55) throw fail(`name (${shown(props.name)}) is longer than 55 characters; '-preview' would make the preview Service's name too long`);
-    if (props.active !== 'blue' && props.active !== 'green') throw fail(`active (${shown(props.active)}) must be 'blue' or 'green'`);
-    if (props.active === 'green' && !props.green) throw fail("active is 'green' but there is no green copy; add green: { image } or set active: 'blue'");
-    if (!props.ports || props.ports.length === 0) throw fail('ports is empty; the live Service needs at least one port to send traffic to');
-    if (props.idleReplicas !== undefined && (!Number.isInteger(props.idleReplicas) || props.idleReplicas < 0)) {
-      throw fail(`idleReplicas must be a whole number >= 0, got ${shown(props.idleReplicas)}`);
+    const v = new PropsValidator('BlueGreenDeployment', this);
+    v.check('name', props.name, dns1123LabelProblem);
+    if (props.name.length > 55) {
+      throw v.error({ field: 'name', value: props.name, problem: "is longer than 55 characters: '-preview' would make the preview Service's name too long" });
     }
-    if (props.singleton) throw fail('singleton cannot be blue/green: both colors run at once');
+    if (props.active !== 'blue' && props.active !== 'green') throw v.error({ field: 'active', value: props.active, problem: "must be 'blue' or 'green'" });
+    if (props.active === 'green' && !props.green) throw v.error({ field: 'active', value: props.active, problem: 'has no green copy', expected: "green: { image }, or active: 'blue'" });
+    if (!props.ports || props.ports.length === 0) throw v.error({ field: 'ports', problem: 'is empty', expected: 'at least one port for the live Service to send traffic to' });
+    if (props.idleReplicas !== undefined) v.wholeNumber('idleReplicas', props.idleReplicas, 0);
+    if (props.singleton) throw v.error({ field: 'singleton', problem: 'cannot be set on a blue/green deployment: both colors run at once' });
 
     const { blue, green, active, idleReplicas, name, ...shared } = props;
     this.active = active;

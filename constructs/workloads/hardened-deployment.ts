@@ -4,7 +4,7 @@ import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1'
 import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
 import * as kplus from '../core/plus.js';
 import { ServiceMonitor } from '../imports/prometheus-operator.js';
-import { propsError, shown } from '../core/errors.js';
+import { PropsValidator, shown } from '../core/errors.js';
 import { NAME_LABEL, applyPodHardening, podProps, resolvePod } from './_hardening.js';
 import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
 import type { Cloud, IngressPeer } from './exposure.js';
@@ -147,8 +147,8 @@ export class HardenedDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('HardenedDeployment', this, message);
-    const resolved = resolvePod('HardenedDeployment', this, props);
+    const v = new PropsValidator('HardenedDeployment', this);
+    const resolved = resolvePod(v, this, props);
     this.name = resolved.name;
     this.qosClass = resolved.qosClass;
     const namespace = props.namespace ?? Chart.of(this).namespace;
@@ -156,48 +156,44 @@ export class HardenedDeployment extends Construct {
 
     const autoscaling = props.autoscaling;
     const singleton = props.singleton;
-    if (singleton) this.checkSingleton(fail, singleton, props);
+    if (singleton) checkSingleton(v, singleton, props);
     if (autoscaling && props.replicas !== undefined) {
-      throw fail(`set either replicas (${props.replicas}) or autoscaling, not both: the HorizontalPodAutoscaler owns the replica count`);
+      throw v.conflict(`set either replicas (${props.replicas}) or autoscaling, not both: the HorizontalPodAutoscaler owns the replica count`);
     }
     const replicas = autoscaling ? undefined : props.replicas ?? (singleton ? 1 : DEPLOYMENT_DEFAULTS.replicas);
-    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 0)) {
-      throw fail(`replicas must be a whole number >= 0, got ${shown(replicas)}`);
-    }
+    if (replicas !== undefined) v.wholeNumber('replicas', replicas, 0);
     if (replicas !== undefined) this.replicas = replicas;
-    const lowestReplicas = autoscaling ? this.checkAutoscaling(fail, autoscaling, props) : replicas ?? 0;
+    const lowestReplicas = autoscaling ? checkAutoscaling(v, autoscaling, props) : replicas ?? 0;
 
     const maxSurge = props.maxSurge ?? (singleton ? 0 : DEPLOYMENT_DEFAULTS.maxSurge);
     const maxUnavailable = props.maxUnavailable ?? (singleton ? 1 : DEPLOYMENT_DEFAULTS.maxUnavailable);
     for (const [field, value] of [['maxSurge', maxSurge], ['maxUnavailable', maxUnavailable]] as const) {
-      const problem = podCountProblem(value);
-      if (problem) throw fail(`${field} ${problem}, got ${shown(value)}`);
+      v.check(field, value, podCountProblem);
     }
     if (isZeroPods(maxSurge) && isZeroPods(maxUnavailable)) {
-      throw fail(`maxSurge (${shown(maxSurge)}) and maxUnavailable (${shown(maxUnavailable)}) are both zero, so a rolling update could never replace a pod; allow a surge (e.g. maxSurge: 1) or some unavailability`);
+      throw v.conflict(`maxSurge (${shown(maxSurge)}) and maxUnavailable (${shown(maxUnavailable)}) are both zero, so a rolling update could never replace a pod; allow a surge (e.g. maxSurge: 1) or some unavailability`);
     }
     const minReadySeconds = props.minReadySeconds ?? DEPLOYMENT_DEFAULTS.minReadySeconds;
     const progressDeadlineSeconds = props.progressDeadlineSeconds ?? DEPLOYMENT_DEFAULTS.progressDeadlineSeconds;
-    if (!Number.isInteger(minReadySeconds) || minReadySeconds < 0) throw fail(`minReadySeconds must be a whole number >= 0, got ${shown(minReadySeconds)}`);
+    v.wholeNumber('minReadySeconds', minReadySeconds, 0);
     if (!Number.isInteger(progressDeadlineSeconds) || progressDeadlineSeconds <= minReadySeconds) {
-      throw fail(`progressDeadlineSeconds must be a whole number greater than minReadySeconds (${minReadySeconds}), got ${shown(progressDeadlineSeconds)}`);
+      throw v.error({ field: 'progressDeadlineSeconds', value: progressDeadlineSeconds, problem: `must be a whole number greater than minReadySeconds (${minReadySeconds})` });
     }
 
     const budget = props.disruptionBudget ?? DEPLOYMENT_DEFAULTS.disruptionBudget;
     const replicated = autoscaling !== undefined || (replicas ?? 0) > 1;
     if (replicated) {
-      const problem = podCountProblem(budget.value);
-      if (problem) throw fail(`disruptionBudget.${budget.field} ${problem}, got ${shown(budget.value)}`);
+      v.check(`disruptionBudget.${budget.field}`, budget.value, podCountProblem);
       const blocks = budget.blocksEveryDrain(lowestReplicas);
       if (blocks) {
-        throw fail(`disruptionBudget ${blocks}, which would block every node drain and cluster upgrade; allow at least one pod to be evicted`);
+        throw v.error({ field: 'disruptionBudget', problem: `${blocks}, which would block every node drain and cluster upgrade`, expected: 'a budget that allows at least one pod to be evicted' });
       }
     }
 
     const serviceType = props.serviceType ?? DEPLOYMENT_DEFAULTS.serviceType;
     const allowIngressFrom = props.allowIngressFrom ?? [];
-    this.checkExposure(fail, props, serviceType, allowIngressFrom, resolved.ports.length);
-    const metrics: ResolvedMetrics | undefined = props.metrics && resolveMetrics(fail, props.metrics, resolved.ports);
+    checkExposure(v, props, serviceType, allowIngressFrom, resolved.ports.length);
+    const metrics: ResolvedMetrics | undefined = props.metrics && resolveMetrics(v, props.metrics, resolved.ports);
 
     const metadata = { name: this.name, ...(props.namespace !== undefined && { namespace: props.namespace }), labels: { ...resolved.labels } };
     this.deployment = new kplus.Deployment(this, 'Resource', {
@@ -284,65 +280,76 @@ export class HardenedDeployment extends Construct {
    * after the workload is built, such as the other services of a chart.
    */
   public allowIngress(peers: readonly IngressPeer[], ports?: readonly (number | string)[]): void {
-    const fail = (message: string) => propsError('HardenedDeployment', this, message);
-    if (peers.length === 0) throw fail('allowIngress() was given no peers');
+    const v = new PropsValidator('HardenedDeployment', this);
+    if (peers.length === 0) throw v.error({ field: 'allowIngress() peers', problem: 'is empty', expected: 'at least one IngressPeer' });
     const selected = (ports ?? this.ports.map((p) => p.number)).map((port) => {
       const match = this.ports.find((p) => p.number === port || p.name === port);
-      if (!match) throw fail(`allowIngress() port ${shown(port)} is not one of the workload's ports (${this.ports.map((p) => p.name ?? p.number).join(', ') || 'none'})`);
+      if (!match) {
+        throw v.error({ field: 'allowIngress() port', value: port, problem: `is not one of the workload's ports (${this.ports.map((p) => p.name ?? p.number).join(', ') || 'none'})` });
+      }
       return { port: match.number, protocol: match.protocol ?? 'TCP' };
     });
     this.ingressRules.push({ from: peers.map((peer) => peer.peer), ...(selected.length > 0 && { ports: selected }) });
   }
 
-  /** A singleton runs one pod, is not autoscaled and never surges a second pod. */
-  private checkSingleton(fail: (m: string) => Error, singleton: { readonly reason: string }, props: HardenedDeploymentProps): void {
-    if (singleton.reason.trim() === '') throw fail('singleton.reason is empty; say why the workload must never run two pods');
-    if (props.autoscaling) throw fail(`singleton cannot be autoscaled (autoscaling.maxReplicas ${props.autoscaling.maxReplicas}): it must never run two pods`);
-    if (props.replicas !== undefined && props.replicas !== 1) throw fail(`replicas (${shown(props.replicas)}) must be 1 for a singleton`);
-    if (props.maxSurge !== undefined && !isZeroPods(props.maxSurge)) {
-      throw fail(`maxSurge (${shown(props.maxSurge)}) would start a second pod during a rollout; a singleton needs maxSurge 0`);
+}
+
+/** A singleton runs one pod, is not autoscaled and never surges a second pod. */
+function checkSingleton(v: PropsValidator, singleton: { readonly reason: string }, props: HardenedDeploymentProps): void {
+  if (singleton.reason.trim() === '') throw v.error({ field: 'singleton.reason', problem: 'is empty', expected: 'why the workload must never run two pods' });
+  if (props.autoscaling) throw v.conflict(`singleton cannot be autoscaled (autoscaling.maxReplicas ${props.autoscaling.maxReplicas}): it must never run two pods`);
+  if (props.replicas !== undefined && props.replicas !== 1) throw v.error({ field: 'replicas', value: props.replicas, problem: 'must be 1 for a singleton' });
+  if (props.maxSurge !== undefined && !isZeroPods(props.maxSurge)) {
+    throw v.error({ field: 'maxSurge', value: props.maxSurge, problem: 'would start a second pod during a rollout', expected: '0 for a singleton' });
+  }
+}
+
+/** Validates the autoscaling props; returns the lowest replica count the HPA allows. */
+function checkAutoscaling(v: PropsValidator, autoscaling: Autoscaling, props: HardenedDeploymentProps): number {
+  const min = autoscaling.minReplicas ?? DEPLOYMENT_DEFAULTS.autoscalingMinReplicas;
+  const max = autoscaling.maxReplicas;
+  v.wholeNumber('autoscaling.minReplicas', min, 1);
+  v.wholeNumber('autoscaling.maxReplicas', max, 1);
+  if (min > max) throw v.error({ field: 'autoscaling.minReplicas', value: min, problem: `is greater than autoscaling.maxReplicas (${max})` });
+  for (const field of ['cpuUtilizationPercent', 'memoryUtilizationPercent'] as const) {
+    const value = autoscaling[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw v.error({ field: `autoscaling.${field}`, value, problem: 'must be a whole percentage >= 1' });
     }
   }
-
-  /** Validates the autoscaling props; returns the lowest replica count the HPA allows. */
-  private checkAutoscaling(fail: (m: string) => Error, autoscaling: Autoscaling, props: HardenedDeploymentProps): number {
-    const min = autoscaling.minReplicas ?? DEPLOYMENT_DEFAULTS.autoscalingMinReplicas;
-    const max = autoscaling.maxReplicas;
-    if (!Number.isInteger(min) || min < 1) throw fail(`autoscaling.minReplicas must be a whole number >= 1, got ${shown(min)}`);
-    if (!Number.isInteger(max) || max < 1) throw fail(`autoscaling.maxReplicas must be a whole number >= 1, got ${shown(max)}`);
-    if (min > max) throw fail(`autoscaling.minReplicas (${min}) is greater than autoscaling.maxReplicas (${max})`);
-    for (const field of ['cpuUtilizationPercent', 'memoryUtilizationPercent'] as const) {
-      const value = autoscaling[field];
-      if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-        throw fail(`autoscaling.${field} must be a whole percentage >= 1, got ${shown(value)}`);
-      }
+  const { request, limit } = props.resources.cpu;
+  const cpuTarget = autoscaling.cpuUtilizationPercent;
+  if (cpuTarget !== undefined && limit !== undefined) {
+    const reachable = Math.floor((parseQuantity(limit) / parseQuantity(request)) * 100);
+    if (cpuTarget > reachable) {
+      throw v.error({
+        field: 'autoscaling.cpuUtilizationPercent', value: cpuTarget,
+        problem: `can never be reached: the cpu limit (${limit}) caps use at ${reachable}% of the cpu request (${request})`,
+        expected: 'a lower target, or a higher cpu limit or none',
+      });
     }
-    const { request, limit } = props.resources.cpu;
-    const cpuTarget = autoscaling.cpuUtilizationPercent;
-    if (cpuTarget !== undefined && limit !== undefined) {
-      const reachable = Math.floor((parseQuantity(limit) / parseQuantity(request)) * 100);
-      if (cpuTarget > reachable) {
-        throw fail(`autoscaling.cpuUtilizationPercent (${cpuTarget}) can never be reached: the cpu limit (${limit}) caps use at ${reachable}% of the cpu request (${request}); lower the target or raise or remove the limit`);
-      }
-    }
-    return min;
   }
+  return min;
+}
 
-  private checkExposure(fail: (m: string) => Error, props: HardenedDeploymentProps, serviceType: kplus.ServiceType,
-    allowIngressFrom: readonly IngressPeer[], portCount: number): void {
-    if (props.internalLoadBalancer && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
-      throw fail(`internalLoadBalancer (${props.internalLoadBalancer.name}) needs serviceType LOAD_BALANCER, got ${serviceType}`);
-    }
-    if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
-      throw fail('serviceType ExternalName does not route to pods; a HardenedDeployment needs ClusterIP, NodePort or LoadBalancer');
-    }
-    const external = serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT;
-    if (external && !allowIngressFrom.some((peer) => peer.isCidr)) {
-      throw fail(`serviceType ${serviceType} receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; allow the load balancer's or clients' address range`);
-    }
-    if (portCount === 0 && props.serviceType !== undefined) {
-      throw fail(`serviceType ${serviceType} is set but the container declares no ports`);
-    }
+function checkExposure(v: PropsValidator, props: HardenedDeploymentProps, serviceType: kplus.ServiceType,
+  allowIngressFrom: readonly IngressPeer[], portCount: number): void {
+  if (props.internalLoadBalancer && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
+    throw v.error({ field: 'internalLoadBalancer', value: props.internalLoadBalancer.name, problem: `needs serviceType LOAD_BALANCER, but serviceType is ${serviceType}` });
+  }
+  if (serviceType === kplus.ServiceType.EXTERNAL_NAME) {
+    throw v.error({ field: 'serviceType', value: serviceType, problem: 'does not route to pods', expected: 'ClusterIP, NodePort or LoadBalancer' });
+  }
+  const external = serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT;
+  if (external && !allowIngressFrom.some((peer) => peer.isCidr)) {
+    throw v.error({
+      field: 'serviceType', value: serviceType,
+      problem: 'receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it',
+      expected: "an IngressPeer.cidr(...) with the load balancer's or clients' address range",
+    });
+  }
+  if (portCount === 0 && props.serviceType !== undefined) {
+    throw v.error({ field: 'serviceType', value: serviceType, problem: 'is set but the container declares no ports' });
   }
 }
 

@@ -3,7 +3,7 @@ import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from '../core/plus.js';
 import { dns1123SubdomainProblem } from '../core/names.js';
-import { propsError } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link HashedConfigMap}. */
 export interface HashedConfigMapProps {
@@ -47,16 +47,16 @@ export class HashedConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: HashedConfigMapProps) {
     super(scope, id);
+    const v = new PropsValidator('HashedConfigMap', this);
     for (const key of Object.keys(props.data)) {
       if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
-        throw propsError('HashedConfigMap', this, `data key '${key}' must consist of alphanumeric characters, '-', '_' or '.' (at most 253)`);
+        throw v.error({ field: 'data key', value: key, problem: "must consist of alphanumeric characters, '-', '_' or '.' (at most 253)" });
       }
     }
     this.hash = contentHash(props.data);
     const base = props.baseName ?? Names.toDnsLabel(this, { maxLen: 52 });
     this.name = `${base}-${this.hash}`;
-    const problem = dns1123SubdomainProblem(this.name);
-    if (problem) throw propsError('HashedConfigMap', this, `name '${this.name}' ${problem}`);
+    v.check('name', this.name, dns1123SubdomainProblem);
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
       metadata: {
         name: this.name,

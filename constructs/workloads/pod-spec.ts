@@ -14,7 +14,7 @@
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 import type { IContainer, IPodSecurityContext, IPodSpec, ISecurityContext } from 'kubernetes-models/v1';
-import { shown } from '../core/errors.js';
+import type { PropsValidator } from '../core/errors.js';
 import { imagePinProblem, parseImageReference } from '../core/image.js';
 import { compareQuantities, parseQuantity, QuantityError } from '../core/quantity.js';
 
@@ -98,30 +98,30 @@ export function restrictedContainerSecurityContext(identity: ContainerIdentity =
   };
 }
 
-/** Builds the error for a problem with one field (the construct's own `propsError` wrapper). */
-export type Fail = (message: string) => Error;
-
 /**
  * Throws unless `image` is pinned by a version tag or a digest (not untagged, not `latest`).
  * A `:` before the last `/` is a registry port, not a tag (`localhost:5000/mongo` is untagged).
  */
-export function requirePinnedImage(fail: Fail, field: string, image: string, example: string): void {
+export function requirePinnedImage(v: PropsValidator, field: string, image: string, example: string): void {
   const problem = typeof image === 'string' ? imagePinProblem(image) : 'is not a string';
   if (problem === undefined) return;
   const repository = parseImageReference(example).repository;
-  throw fail(`${field} ${shown(image)} ${problem}; pin a version tag or a digest (e.g. '${example}' or '${repository}@sha256:<digest>')`);
+  throw v.error({ field, value: image, problem, expected: `an image pinned by a version tag or a digest, e.g. '${example}' or '${repository}@sha256:<digest>'` });
 }
 
+/** Why a value is not a Kubernetes quantity, as the rest of a sentence about the field. */
+export const NOT_A_QUANTITY = 'is not a Kubernetes quantity; expected a number with an optional suffix (Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, E), e.g. 256Mi, 0.5 or 500m';
+
 /**
- * Why `value` is not a quantity greater than zero (`must be greater than zero, got '0'`, or
- * the quantity parser's explanation), or undefined when it is one.
+ * Why `value` is not a quantity greater than zero, as the rest of a sentence about the field
+ * (`must be greater than zero`, or {@link NOT_A_QUANTITY}), or undefined when it is one.
  */
 export function positiveQuantityProblem(value: unknown): string | undefined {
   try {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new QuantityError(String(value));
-    if (parseQuantity(value) <= 0) return `must be greater than zero, got ${shown(value)}`;
+    if (typeof value !== 'string' && typeof value !== 'number') return NOT_A_QUANTITY;
+    if (parseQuantity(value) <= 0) return 'must be greater than zero';
   } catch (error) {
-    if (error instanceof QuantityError) return error.message;
+    if (error instanceof QuantityError) return NOT_A_QUANTITY;
     throw error;
   }
   return undefined;
@@ -138,21 +138,18 @@ export interface ContainerResources {
  * greater than zero, with no limit below its request. (Without a memory limit a leak takes
  * the node down; without requests the scheduler cannot place the pod.)
  */
-export function checkContainerResources(fail: Fail, field: string, resources: ContainerResources): void {
+export function checkContainerResources(v: PropsValidator, field: string, resources: ContainerResources): void {
   const { requests, limits } = resources;
   if (requests.cpu === undefined || requests.memory === undefined || limits.memory === undefined) {
-    throw fail(`${field} needs requests.cpu, requests.memory and limits.memory, got ${shown(resources)}`);
+    throw v.error({ field, value: resources, problem: 'needs requests.cpu, requests.memory and limits.memory' });
   }
   for (const [kind, values] of [['requests', requests], ['limits', limits]] as const) {
-    for (const [name, value] of Object.entries(values)) {
-      const problem = positiveQuantityProblem(value);
-      if (problem) throw fail(`${field}.${kind}.${name} ${problem}`);
-    }
+    for (const [name, value] of Object.entries(values)) v.check(`${field}.${kind}.${name}`, value, positiveQuantityProblem);
   }
   for (const [name, limit] of Object.entries(limits)) {
     const request = requests[name];
     if (request !== undefined && compareQuantities(limit, request) < 0) {
-      throw fail(`${field}.limits.${name} (${limit}) is below ${field}.requests.${name} (${request})`);
+      throw v.error({ field: `${field}.limits.${name}`, value: limit, problem: `is below ${field}.requests.${name} (${request})` });
     }
   }
 }
@@ -192,14 +189,14 @@ export interface HardenedPodSpecInput extends Omit<IPodSpec, 'securityContext' |
  * (the token setting first, the pod's securityContext just before its containers, a
  * container's just before its volumeMounts), because some Job names hash their template.
  */
-export function hardenedPodSpec(fail: Fail, input: HardenedPodSpecInput): IPodSpec {
+export function hardenedPodSpec(v: PropsValidator, input: HardenedPodSpecInput): IPodSpec {
   const { identity, containerIdentity, mountServiceAccountToken, ...rest } = input;
   if (identity.rootReason === undefined ? identity.user < 1 : identity.user !== 0 || identity.rootReason.trim() === '') {
-    throw fail(`pod identity (user ${identity.user}) runs as root only with a reason, and with a reason only as root`);
+    throw v.error({ field: 'identity.user', value: identity.user, problem: 'runs as root only with a reason, and with a reason only as root' });
   }
   const container = (field: string) => (spec: HardenedContainerInput, i: number): IContainer => {
-    requirePinnedImage(fail, `${field}[${i}].image`, spec.image, 'registry.example.com/app:1.2.3');
-    checkContainerResources(fail, `${field}[${i}].resources`, spec.resources);
+    requirePinnedImage(v, `${field}[${i}].image`, spec.image, 'registry.example.com/app:1.2.3');
+    checkContainerResources(v, `${field}[${i}].resources`, spec.resources);
     const resources = { requests: { ...spec.resources.requests }, limits: { ...spec.resources.limits } };
     return insertBefore({ ...spec, resources }, ['volumeMounts'], 'securityContext', restrictedContainerSecurityContext(containerIdentity)) as unknown as IContainer;
   };

@@ -20,7 +20,7 @@ describe('validation before deployment', () => {
     reset();
     const env = loadEnvironment('dev');
     const broken = { ...env, apps: { ...env.apps, todoapi: { ...env.apps.todoapi, image: 'ghcr.io/us-learn-and-devops/todoapi:latest' } } };
-    await assert.rejects(platformStack(broken), /HardenedDeployment 'todoapi\/Api': image 'ghcr\.io\/us-learn-and-devops\/todoapi:latest' uses the mutable tag 'latest'/);
+    await assert.rejects(platformStack(broken), /HardenedDeployment 'todoapi\/Api': image \('ghcr\.io\/us-learn-and-devops\/todoapi:latest'\) uses the mutable tag 'latest'/);
     await settled();
     assert.deepEqual(recorded, []);
   });

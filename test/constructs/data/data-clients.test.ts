@@ -75,9 +75,9 @@ describe('StatefulMongo.allowFrom', () => {
   it('throws if given no workloads, or one with no selector labels', () => {
     const chart = Testing.chart();
     const mongo = new StatefulMongo(chart, 'db', MONGO);
-    assert.throws(() => mongo.allowFrom(), { message: "StatefulMongo 'test/db': allowFrom() was given no workloads" });
+    assert.throws(() => mongo.allowFrom(), { message: "StatefulMongo 'test/db': allowFrom() workloads is empty; expected at least one workload" });
     assert.throws(() => mongo.allowFrom({ identityLabels: {} }),
-      { message: "StatefulMongo 'test/db': allowFrom() workload 0 has no identityLabels, which would admit every pod; pass a HardenedDeployment or an object with the labels of its pods" });
+      { message: "StatefulMongo 'test/db': allowFrom() workloads[0].identityLabels is empty, which would admit every pod; expected a HardenedDeployment or an object with the labels of its pods" });
   });
 });
 
@@ -92,8 +92,8 @@ describe('StatefulMongo.connectionStringFor', () => {
   it('throws if the database name is not one MongoDB accepts', () => {
     const mongo = new StatefulMongo(Testing.chart(), 'db', MONGO);
     assert.throws(() => mongo.connectionStringFor('fleet/man'),
-      { message: "StatefulMongo 'test/db': connectionStringFor() database 'fleet/man' contains '/', which MongoDB does not allow in a database name (/\\. \"$*<>:|? and NUL)" });
-    assert.throws(() => mongo.connectionStringFor(''), /database '' is empty/);
+      { message: "StatefulMongo 'test/db': connectionStringFor() database ('fleet/man') contains '/', which MongoDB does not allow in a database name (/\\. \"$*<>:|? and NUL)" });
+    assert.throws(() => mongo.connectionStringFor(''), /database \(''\) is empty; expected a database name/);
   });
 
   it('mongoDatabaseNameProblem: undefined for a good name, a reason for a long one', () => {
@@ -131,12 +131,12 @@ describe('StatefulRedis.allowFrom', () => {
 
   it('throws if given no workloads', () => {
     const redis = new StatefulRedis(Testing.chart(), 'redis', REDIS);
-    assert.throws(() => redis.allowFrom(), { message: "StatefulRedis 'test/redis': allowFrom() was given no workloads" });
+    assert.throws(() => redis.allowFrom(), { message: "StatefulRedis 'test/redis': allowFrom() workloads is empty; expected at least one workload" });
   });
 });
 
 describe('data store images with a registry port', () => {
-  const refused = (image: string) => `image '${image}' has no tag, so it pulls :latest; pin a version tag or a digest`;
+  const refused = (image: string) => `image ('${image}') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest`;
 
   it('StatefulMongo refuses an untagged image behind a registry port, as HardenedDeployment does', () => {
     assert.throws(() => new StatefulMongo(Testing.chart(), 'db', { ...MONGO, image: 'localhost:5000/mongo' }),

@@ -119,13 +119,13 @@ describe('StatefulMongo development profile', () => {
 
 describe('StatefulMongo bad input', () => {
   const cases: [string, Partial<StatefulMongoProps>, string][] = [
-    ['an even member count', { members: 4 }, 'members (4) is not an odd whole number; an even replica set cannot keep a majority when split in half (expected 1, 3, 5 or 7)'],
-    ['one member in production', { members: 1 }, "members (1) is below 3 in the production profile; one member down would stop writes (expected 3, 5 or 7, or profile: 'development')"],
+    ['an even member count', { members: 4 }, 'members (4) is not an odd whole number: an even replica set cannot keep a majority when split in half; expected 1, 3, 5 or 7'],
+    ['one member in production', { members: 1 }, "members (1) is below 3 in the production profile: one member down would stop writes; expected 3, 5 or 7, or profile: 'development'"],
     ['more than seven voters', { members: 9 }, "members (9) is above 7, MongoDB's limit of voting members"],
-    ['an unpinned image', { image: 'mongo:latest' }, "image 'mongo:latest' uses the mutable tag 'latest'; pin a version tag or a digest (e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>')"],
-    ['an untagged image', { image: 'mongo' }, "image 'mongo' has no tag, so it pulls :latest; pin a version tag or a digest"],
-    ['an untagged image behind a registry port', { image: 'localhost:5000/mongo' }, "image 'localhost:5000/mongo' has no tag, so it pulls :latest; pin a version tag or a digest (e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>')"],
-    ['a malformed digest', { image: 'mongo@sha256:abc' }, "image 'mongo@sha256:abc' has a malformed digest 'sha256:abc'"],
+    ['an unpinned image', { image: 'mongo:latest' }, "image ('mongo:latest') uses the mutable tag 'latest'; expected an image pinned by a version tag or a digest, e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>'"],
+    ['an untagged image', { image: 'mongo' }, "image ('mongo') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest"],
+    ['an untagged image behind a registry port', { image: 'localhost:5000/mongo' }, "image ('localhost:5000/mongo') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest, e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>'"],
+    ['a malformed digest', { image: 'mongo@sha256:abc' }, "image ('mongo@sha256:abc') has a malformed digest 'sha256:abc'"],
     ['a storage size that is not a quantity', { storage: { size: '20GB' } }, "storage.size ('20GB') is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m"],
     ['a bad backup schedule', { backup: { size: '10Gi', schedule: 'nightly' } }, "backup.schedule ('nightly') is not a five-field cron schedule; expected e.g. '0 2 * * *'"],
     ['a bad Secret name', { keyfile: { name: 'Mongo_Keyfile', key: 'k' } }, "keyfile.name ('Mongo_Keyfile') must consist of lower case"],

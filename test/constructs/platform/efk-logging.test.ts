@@ -268,13 +268,13 @@ describe('EfkLogging bad input', () => {
     ['a storage size that is not a quantity', { storage: { size: '50GB' } }, "storage.size ('50GB') is not a positive Kubernetes quantity; expected e.g. '50Gi' or '2Gi'"],
     ['a memory that is not a quantity', { resources: { cpu: '1', memory: '2 gigs' } }, "resources.memory ('2 gigs') is not a positive Kubernetes quantity; expected e.g. '50Gi' or '2Gi'"],
     ['a cpu that is not a quantity', { resources: { cpu: 'one', memory: '2Gi' } }, "resources.cpu ('one') is not a positive Kubernetes quantity; expected e.g. '1' or '500m'"],
-    ['too little memory for a heap', { resources: { cpu: '1', memory: '512Mi' } }, "resources.memory ('512Mi') is below 1Gi; the heap is half of it and Elasticsearch needs at least 512m of heap"],
+    ['too little memory for a heap', { resources: { cpu: '1', memory: '512Mi' } }, "resources.memory ('512Mi') is below 1Gi: the heap is half of it and Elasticsearch needs at least 512m of heap"],
     ['retention below a day', { retentionDays: 0 }, 'retentionDays (0) is not a whole number of days from 1 to 365; expected e.g. 30 (seed 004 keeps 30 to 45 days)'],
     ['retention in a unit', { retentionDays: '30d' as unknown as number }, "retentionDays ('30d') is not a whole number of days from 1 to 365; expected e.g. 30 (seed 004 keeps 30 to 45 days)"],
     ['retention of a fraction of a day', { retentionDays: 1.5 }, 'retentionDays (1.5) is not a whole number of days from 1 to 365'],
     ['a missing elastic password reference', { elasticPassword: undefined as never }, "elasticPassword is missing; expected a reference to a key of a Secret holding the password, e.g. { name: 'elasticsearch-credentials', key: 'elastic' }"],
     ['a Secret reference without a name', { collectorPassword: { key: 'fluent-bit' } as never }, "collectorPassword.name (undefined) is not a Secret name (a DNS-1123 subdomain); expected e.g. { name: 'elasticsearch-credentials', key: 'fluent-bit' }"],
-    ['the collector in the restricted namespace', { collectorNamespace: 'logging' }, "collectorNamespace ('logging') is the same as namespace; the collector needs a namespace of its own"],
+    ['the collector in the restricted namespace', { collectorNamespace: 'logging' }, "collectorNamespace ('logging') is the same as namespace: the collector needs a namespace of its own"],
     ['a namespace that is not a DNS label', { namespace: 'Logging' }, "namespace ('Logging') must consist of lower case"],
   ];
   for (const [what, props, message] of cases) {

@@ -133,7 +133,7 @@ describe('TeamNamespace reaper', () => {
 
   it('needs an expiry within a year', () => {
     assert.throws(() => synth({ reaper: {} }), { message: "TeamNamespace 'test/ns': reaper is set but expires is not; expected the last day the namespace is needed" });
-    assert.throws(() => synth({ expires: '2028-01-01', reaper: {} }), { message: "TeamNamespace 'test/ns': expires ('2028-01-01') is more than a year ahead; the reaper's cron schedule has no year (expected a date within a year, or no reaper)" });
+    assert.throws(() => synth({ expires: '2028-01-01', reaper: {} }), { message: "TeamNamespace 'test/ns': expires ('2028-01-01') is more than a year ahead: the reaper's cron schedule has no year; expected a date within a year, or no reaper" });
   });
 });
 
@@ -143,11 +143,11 @@ describe('TeamNamespace bad input', () => {
     ['a team that is not a label value', { team: 'payments team' }, "team ('payments team') must be empty or consist of alphanumeric characters"],
     ['an expiry in the past', { expires: '2026-11-20' }, "expires ('2026-11-20') is in the past (today is 2026-11-21); expected today or later, or no expiry"],
     ['an expiry that is not a date', { expires: '2026-02-30' }, "expires ('2026-02-30') is not a date; expected YYYY-MM-DD"],
-    ['a quota below one defaulted pod', { quota: { memory: { requests: '128Mi' } } }, 'quota.memory.requests (128Mi) is below containerDefaults.memory.request (256Mi): not even one pod with the defaults would be admitted'],
-    ['a quota limit below the default limit', { quota: { cpu: { limits: '250m' } } }, 'quota.cpu.limits (250m) is below containerDefaults.cpu.limit (500m): not even one pod with the defaults would be admitted'],
+    ['a quota below one defaulted pod', { quota: { memory: { requests: '128Mi' } } }, "quota.memory.requests ('128Mi') is below containerDefaults.memory.request (256Mi): not even one pod with the defaults would be admitted"],
+    ['a quota limit below the default limit', { quota: { cpu: { limits: '250m' } } }, "quota.cpu.limits ('250m') is below containerDefaults.cpu.limit (500m): not even one pod with the defaults would be admitted"],
     ['a quota that is not a quantity', { quota: { cpu: { requests: '4 cores' } } }, "quota.cpu.requests ('4 cores') is not a Kubernetes quantity; expected e.g. 500m, 2 or 4Gi"],
-    ['defaults with the request above the limit', { containerDefaults: { cpu: { request: '1', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } } }, 'containerDefaults.cpu.request (1) is above containerDefaults.cpu.limit (500m)'],
-    ['baseline without a reason', { podSecurity: { level: 'baseline', reason: ' ' } }, "podSecurity.reason is empty; a namespace below 'restricted' needs the reason it does"],
+    ['defaults with the request above the limit', { containerDefaults: { cpu: { request: '1', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } } }, "containerDefaults.cpu.request ('1') is above containerDefaults.cpu.limit (500m)"],
+    ['baseline without a reason', { podSecurity: { level: 'baseline', reason: ' ' } }, "podSecurity.reason is empty; expected the reason the namespace needs a level below 'restricted'"],
     ['an empty owner', { owner: '' }, 'owner is empty; expected who answers for the namespace and why it exists'],
     ['a subject that names no one', { access: { edit: [{ group: '' }] } }, `access.edit[0] ({"group":""}) names no one; expected a user or group name`],
   ];

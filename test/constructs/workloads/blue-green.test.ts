@@ -34,10 +34,10 @@ describe('HardenedDeployment singleton', () => {
   });
 
   for (const [props, message] of [
-    [{ singleton: { reason: ' ' } }, 'singleton.reason is empty; say why the workload must never run two pods'],
+    [{ singleton: { reason: ' ' } }, 'singleton.reason is empty; expected why the workload must never run two pods'],
     [{ singleton: { reason: 'r' }, replicas: 2 }, 'replicas (2) must be 1 for a singleton'],
     [{ singleton: { reason: 'r' }, autoscaling: { maxReplicas: 3 } }, 'singleton cannot be autoscaled (autoscaling.maxReplicas 3): it must never run two pods'],
-    [{ singleton: { reason: 'r' }, maxSurge: '25%' }, "maxSurge ('25%') would start a second pod during a rollout; a singleton needs maxSurge 0"],
+    [{ singleton: { reason: 'r' }, maxSurge: '25%' }, "maxSurge ('25%') would start a second pod during a rollout; expected 0 for a singleton"],
   ] as const) {
     it(`rejects ${JSON.stringify(props)}`, () => {
       assert.throws(() => build(minimalProps(props)), { message: `${AT}${message}` });
@@ -106,12 +106,12 @@ describe('BlueGreenDeployment', () => {
   });
 
   for (const [props, message] of [
-    [{ active: 'green', green: undefined }, "active is 'green' but there is no green copy; add green: { image } or set active: 'blue'"],
+    [{ active: 'green', green: undefined }, "active ('green') has no green copy; expected green: { image }, or active: 'blue'"],
     [{ active: 'red' }, "active ('red') must be 'blue' or 'green'"],
     [{ name: 'Web' }, "name ('Web') must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"],
-    [{ ports: [] }, 'ports is empty; the live Service needs at least one port to send traffic to'],
-    [{ idleReplicas: -1 }, 'idleReplicas must be a whole number >= 0, got -1'],
-    [{ singleton: { reason: 'r' } }, 'singleton cannot be blue/green: both colors run at once'],
+    [{ ports: [] }, 'ports is empty; expected at least one port for the live Service to send traffic to'],
+    [{ idleReplicas: -1 }, 'idleReplicas (-1) must be a whole number >= 0'],
+    [{ singleton: { reason: 'r' } }, 'singleton cannot be set on a blue/green deployment: both colors run at once'],
   ] as const) {
     it(`rejects ${JSON.stringify(props)}`, () => {
       assert.throws(() => synthBlueGreen(props as Partial<BlueGreenDeploymentProps>), { message: `BlueGreenDeployment 'test/web': ${message}` });

@@ -10,73 +10,71 @@ function throwsWith(props: HardenedDeploymentProps, message: string): void {
   assert.throws(() => build(props), { message: `${AT}${message}` });
 }
 
-const PIN_HINT = "; pin a version tag or a digest (e.g. 'nginx:1.27.3' or 'nginx@sha256:<digest>')";
-const DRAIN = ', which would block every node drain and cluster upgrade; allow at least one pod to be evicted';
+const PIN_HINT = "; expected an image pinned by a version tag or a digest, e.g. 'nginx:1.27.3' or 'nginx@sha256:<digest>'";
+const DRAIN = ', which would block every node drain and cluster upgrade; expected a budget that allows at least one pod to be evicted';
 
 describe('HardenedDeployment resource errors', () => {
   it('throws if the cpu limit is below the cpu request', () => {
     throwsWith(minimalProps({ resources: { cpu: { request: '500m', limit: '250m' }, memory: { request: '256Mi', limit: '256Mi' } } }),
-      'resources.cpu.limit (250m) is below resources.cpu.request (500m)');
+      "resources.cpu.limit ('250m') is below resources.cpu.request (500m)");
   });
 
   it('throws if the memory limit is below the memory request', () => {
     throwsWith(minimalProps({ resources: { cpu: { request: '250m' }, memory: { request: '512Mi', limit: '256Mi' } } }),
-      'resources.memory.limit (256Mi) is below resources.memory.request (512Mi)');
+      "resources.memory.limit ('256Mi') is below resources.memory.request (512Mi)");
   });
 
   it('throws if Guaranteed is declared with a cpu limit above the request', () => {
     throwsWith(minimalProps({
       qosClass: QosClass.GUARANTEED, resources: { cpu: { request: '250m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } },
-    }), 'qosClass Guaranteed needs resources.cpu.limit (500m) equal to resources.cpu.request (250m)');
+    }), "qosClass ('Guaranteed') needs resources.cpu.limit (500m) equal to resources.cpu.request (250m)");
   });
 
   it('throws if Guaranteed is declared with a memory limit above the request', () => {
     throwsWith(minimalProps({
       qosClass: QosClass.GUARANTEED, resources: { cpu: { request: '1', limit: '1' }, memory: { request: '256Mi', limit: '512Mi' } },
-    }), 'qosClass Guaranteed needs resources.memory.limit (512Mi) equal to resources.memory.request (256Mi)');
+    }), "qosClass ('Guaranteed') needs resources.memory.limit (512Mi) equal to resources.memory.request (256Mi)");
   });
 
   it('throws if Guaranteed is declared without a cpu limit', () => {
     throwsWith(minimalProps({ qosClass: QosClass.GUARANTEED }),
-      'qosClass Guaranteed needs resources.cpu.limit equal to resources.cpu.request (250m), but no cpu limit is set');
+      "qosClass ('Guaranteed') needs resources.cpu.limit equal to resources.cpu.request (250m), but no cpu limit is set");
   });
 
   it('throws if Burstable is declared with Guaranteed-shaped resources', () => {
     throwsWith(minimalProps({
       qosClass: QosClass.BURSTABLE, resources: { cpu: { request: '500m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } },
-    }), 'qosClass Burstable, but limits equal requests for both cpu (500m) and memory (256Mi), which Kubernetes classes as Guaranteed; '
-      + 'declare QosClass.GUARANTEED, or raise a limit above its request');
+    }), "qosClass ('Burstable') is declared, but limits equal requests for both cpu (500m) and memory (256Mi), which Kubernetes classes as Guaranteed; expected QosClass.GUARANTEED, or a limit above its request");
   });
 
   it('throws if BestEffort is declared', () => {
     throwsWith(minimalProps({ qosClass: QosClass.BEST_EFFORT }),
-      'qosClass BestEffort cannot be declared: hardened workloads always request cpu and memory; declare Guaranteed or Burstable');
+      "qosClass ('BestEffort') cannot be declared: hardened workloads always request cpu and memory; expected Guaranteed or Burstable");
   });
 
   it('throws if a quantity is not a Kubernetes quantity (256MB)', () => {
     throwsWith(minimalProps({ resources: { cpu: { request: '250m' }, memory: { request: '256MB', limit: '512Mi' } } }),
-      "resources.memory.request '256MB' is not a Kubernetes quantity: expected a number with an optional suffix "
-      + '(Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, E), e.g. 256Mi, 0.5 or 500m');
+      "resources.memory.request ('256MB') is not a Kubernetes quantity; expected a number with an optional suffix (Ki, Mi, Gi, Ti, Pi, Ei, m, k, M, G, T, P, E), e.g. 256Mi, 0.5 or 500m");
   });
 
   it('throws if a quantity is zero', () => {
     throwsWith(minimalProps({ resources: { cpu: { request: '0' }, memory: { request: '256Mi', limit: '256Mi' } } }),
-      "resources.cpu.request must be greater than zero, got '0'");
+      "resources.cpu.request ('0') must be greater than zero");
   });
 
   it('throws if a limit is negative', () => {
     throwsWith(minimalProps({ resources: { cpu: { request: '250m', limit: '-1' }, memory: { request: '256Mi', limit: '256Mi' } } }),
-      "resources.cpu.limit must be greater than zero, got '-1'");
+      "resources.cpu.limit ('-1') must be greater than zero");
   });
 });
 
 describe('HardenedDeployment replica, autoscaling and disruption budget errors', () => {
   it('throws if replicas is negative', () => {
-    throwsWith(minimalProps({ replicas: -1 }), 'replicas must be a whole number >= 0, got -1');
+    throwsWith(minimalProps({ replicas: -1 }), 'replicas (-1) must be a whole number >= 0');
   });
 
   it('throws if replicas is fractional', () => {
-    throwsWith(minimalProps({ replicas: 1.5 }), 'replicas must be a whole number >= 0, got 1.5');
+    throwsWith(minimalProps({ replicas: 1.5 }), 'replicas (1.5) must be a whole number >= 0');
   });
 
   it('throws if replicas is set with autoscaling', () => {
@@ -90,21 +88,21 @@ describe('HardenedDeployment replica, autoscaling and disruption budget errors',
   });
 
   it('throws if autoscaling.minReplicas is below 1', () => {
-    throwsWith(minimalProps({ autoscaling: { minReplicas: 0, maxReplicas: 4 } }), 'autoscaling.minReplicas must be a whole number >= 1, got 0');
+    throwsWith(minimalProps({ autoscaling: { minReplicas: 0, maxReplicas: 4 } }), 'autoscaling.minReplicas (0) must be a whole number >= 1');
   });
 
   it('throws if autoscaling.maxReplicas is below 1', () => {
-    throwsWith(minimalProps({ autoscaling: { maxReplicas: 0 } }), 'autoscaling.maxReplicas must be a whole number >= 1, got 0');
+    throwsWith(minimalProps({ autoscaling: { maxReplicas: 0 } }), 'autoscaling.maxReplicas (0) must be a whole number >= 1');
   });
 
   it('throws if autoscaling.cpuUtilizationPercent is not a whole percentage >= 1', () => {
     throwsWith(minimalProps({ autoscaling: { maxReplicas: 4, cpuUtilizationPercent: 0 } }),
-      'autoscaling.cpuUtilizationPercent must be a whole percentage >= 1, got 0');
+      'autoscaling.cpuUtilizationPercent (0) must be a whole percentage >= 1');
   });
 
   it('throws if autoscaling.memoryUtilizationPercent is not a whole percentage >= 1', () => {
     throwsWith(minimalProps({ autoscaling: { maxReplicas: 4, memoryUtilizationPercent: 12.5 } }),
-      'autoscaling.memoryUtilizationPercent must be a whole percentage >= 1, got 12.5');
+      'autoscaling.memoryUtilizationPercent (12.5) must be a whole percentage >= 1');
   });
 
   it('throws if the disruption budget is maxUnavailable 0', () => {
@@ -139,9 +137,9 @@ describe('HardenedDeployment replica, autoscaling and disruption budget errors',
 
   it('throws if the disruption budget value is not a pod count', () => {
     throwsWith(minimalProps({ disruptionBudget: DisruptionBudget.maxUnavailable('150%') }),
-      "disruptionBudget.maxUnavailable must be a whole number >= 0 or a percentage from 0% to 100%, got '150%'");
+      "disruptionBudget.maxUnavailable ('150%') must be a whole number >= 0 or a percentage from 0% to 100%");
     throwsWith(minimalProps({ disruptionBudget: DisruptionBudget.minAvailable(-1) }),
-      "disruptionBudget.minAvailable must be a whole number >= 0 or a percentage such as '25%', got -1");
+      "disruptionBudget.minAvailable (-1) must be a whole number >= 0 or a percentage such as '25%'");
   });
 
   it('does not check the disruption budget of a single replica, which gets none', () => {
@@ -158,42 +156,42 @@ describe('HardenedDeployment replica, autoscaling and disruption budget errors',
   });
 
   it("throws if a rolling update percentage is above 100% ('150%')", () => {
-    throwsWith(minimalProps({ maxSurge: '150%' }), "maxSurge must be a whole number >= 0 or a percentage from 0% to 100%, got '150%'");
+    throwsWith(minimalProps({ maxSurge: '150%' }), "maxSurge ('150%') must be a whole number >= 0 or a percentage from 0% to 100%");
   });
 
   it('throws if maxUnavailable is negative', () => {
-    throwsWith(minimalProps({ maxUnavailable: -1 }), "maxUnavailable must be a whole number >= 0 or a percentage such as '25%', got -1");
+    throwsWith(minimalProps({ maxUnavailable: -1 }), "maxUnavailable (-1) must be a whole number >= 0 or a percentage such as '25%'");
   });
 
   it('throws if progressDeadlineSeconds is not greater than minReadySeconds', () => {
     throwsWith(minimalProps({ progressDeadlineSeconds: 10 }),
-      'progressDeadlineSeconds must be a whole number greater than minReadySeconds (10), got 10');
+      'progressDeadlineSeconds (10) must be a whole number greater than minReadySeconds (10)');
     throwsWith(minimalProps({ minReadySeconds: 60, progressDeadlineSeconds: 30 }),
-      'progressDeadlineSeconds must be a whole number greater than minReadySeconds (60), got 30');
+      'progressDeadlineSeconds (30) must be a whole number greater than minReadySeconds (60)');
   });
 
   it('throws if minReadySeconds is negative', () => {
-    throwsWith(minimalProps({ minReadySeconds: -1 }), 'minReadySeconds must be a whole number >= 0, got -1');
+    throwsWith(minimalProps({ minReadySeconds: -1 }), 'minReadySeconds (-1) must be a whole number >= 0');
   });
 });
 
 describe('HardenedDeployment image errors', () => {
   it("throws if the image uses the 'latest' tag", () => {
     throwsWith(minimalProps({ image: 'nginx:latest' }),
-      `image 'nginx:latest' uses the mutable tag 'latest'${PIN_HINT}`);
+      `image ('nginx:latest') uses the mutable tag 'latest'${PIN_HINT}`);
   });
 
   it('throws if the image has no tag', () => {
-    throwsWith(minimalProps({ image: 'nginx' }), `image 'nginx' has no tag, so it pulls :latest${PIN_HINT}`);
+    throwsWith(minimalProps({ image: 'nginx' }), `image ('nginx') has no tag, so it pulls :latest${PIN_HINT}`);
   });
 
   it('throws if the image has a registry port but no tag', () => {
     throwsWith(minimalProps({ image: 'registry.example.com:5000/team/app' }),
-      `image 'registry.example.com:5000/team/app' has no tag, so it pulls :latest${PIN_HINT}`);
+      `image ('registry.example.com:5000/team/app') has no tag, so it pulls :latest${PIN_HINT}`);
   });
 
   it('throws if the image digest is malformed', () => {
-    throwsWith(minimalProps({ image: 'nginx@sha256:abc' }), `image 'nginx@sha256:abc' has a malformed digest 'sha256:abc'${PIN_HINT}`);
+    throwsWith(minimalProps({ image: 'nginx@sha256:abc' }), `image ('nginx@sha256:abc') has a malformed digest 'sha256:abc'${PIN_HINT}`);
   });
 
   it('accepts an image pinned by digest, with or without a tag, and a registry port with a tag', () => {
@@ -207,49 +205,49 @@ describe('HardenedDeployment image errors', () => {
 describe('HardenedDeployment probe errors', () => {
   it('throws if a probe targets a port number the container does not expose', () => {
     throwsWith(minimalProps({ liveness: Probe.httpGet('/healthz', { port: 9090 }) }),
-      'liveness probe targets port 9090, which the container does not expose (exposed: 8080 (http))');
+      'liveness.port (9090) is not a port the container exposes (exposed: 8080 (http))');
   });
 
   it('throws if a probe targets a port name the container does not expose', () => {
     throwsWith(minimalProps({ ports: [{ number: 8080, name: 'http' }, { number: 9000 }], readiness: Probe.tcpSocket({ port: 'admin' }) }),
-      "readiness probe targets port 'admin', which the container does not expose (exposed: 8080 (http), 9000)");
+      "readiness.port ('admin') is not a port the container exposes (exposed: 8080 (http), 9000)");
   });
 
   it('throws if a startup probe targets a port the container does not expose', () => {
     throwsWith(minimalProps({ startup: Probe.grpc({ port: 50051 }) }),
-      'startup probe targets port 50051, which the container does not expose (exposed: 8080 (http))');
+      'startup.port (50051) is not a port the container exposes (exposed: 8080 (http))');
   });
 
   it('throws if a probe needs a port and the container has none', () => {
     throwsWith(portlessProps({ liveness: Probe.httpGet('/healthz') }),
-      'liveness probe (httpGet) needs a port, but the container exposes none; add ports, or use Probe.exec');
+      'liveness is a httpGet probe, which needs a port, but the container exposes none; expected ports, or Probe.exec');
   });
 
   it('throws if a probe names a port and the container has none', () => {
     throwsWith(portlessProps({ readiness: Probe.tcpSocket({ port: 8080 }) }),
-      'readiness probe targets port 8080, which the container does not expose (exposed: none)');
+      'readiness.port (8080) is not a port the container exposes (exposed: none)');
   });
 
   it('throws if the liveness probe is missing', () => {
     throwsWith(minimalProps({ liveness: undefined }),
-      "liveness probe is required: set liveness: Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or waive it with Probe.waived('<reason>')");
+      "liveness is required; expected a probe such as Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or a waiver: Probe.waived('<reason>')");
   });
 
   it('throws if the readiness probe is missing', () => {
     throwsWith(minimalProps({ readiness: undefined }),
-      "readiness probe is required: set readiness: Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or waive it with Probe.waived('<reason>')");
+      "readiness is required; expected a probe such as Probe.httpGet('/healthz') (or tcpSocket, exec, grpc), or a waiver: Probe.waived('<reason>')");
   });
 
   it('throws if a probe is waived without a reason', () => {
-    throwsWith(minimalProps({ liveness: Probe.waived('') }), 'liveness probe is waived without a reason; pass the reason to Probe.waived()');
-    throwsWith(minimalProps({ readiness: Probe.waived('   ') }), 'readiness probe is waived without a reason; pass the reason to Probe.waived()');
+    throwsWith(minimalProps({ liveness: Probe.waived('') }), "liveness is waived without a reason; expected the reason, as in Probe.waived('<reason>')");
+    throwsWith(minimalProps({ readiness: Probe.waived('   ') }), "readiness is waived without a reason; expected the reason, as in Probe.waived('<reason>')");
   });
 
   it('throws if a liveness or startup probe has a successThreshold other than 1', () => {
     assert.throws(() => build(minimalProps({ liveness: Probe.httpGet('/healthz', { successThreshold: 2 }) })),
-      { message: /^HardenedDeployment 'test\/api': liveness probe .*successThreshold/ });
+      { message: "HardenedDeployment 'test/api': liveness.successThreshold (2) must be 1: the API server accepts no other value for liveness probes" });
     assert.throws(() => build(minimalProps({ startup: Probe.httpGet('/healthz', { successThreshold: 3 }) })),
-      { message: /^HardenedDeployment 'test\/api': startup probe .*successThreshold/ });
+      { message: "HardenedDeployment 'test/api': startup.successThreshold (3) must be 1: the API server accepts no other value for startup probes" });
   });
 });
 
@@ -257,14 +255,14 @@ describe('HardenedDeployment port, name and env errors', () => {
   it('throws if a port number is outside 1-65535', () => {
     for (const number of [0, 70000, 1.5]) {
       throwsWith(minimalProps({ ports: [{ number }], liveness: Probe.exec(['true']), readiness: Probe.exec(['true']) }),
-        `ports[0].number must be a whole number from 1 to 65535, got ${number}`);
+        `ports[0].number (${number}) must be a whole number from 1 to 65535`);
     }
   });
 
   it('throws if a port name is not an IANA service name', () => {
     for (const name of ['HTTP', 'http_alt', '8080', 'a-very-long-port-name', 'a--b', '-http']) {
       throwsWith(minimalProps({ ports: [{ number: 8080 }, { number: 8081, name }] }),
-        `ports[1].name '${name}' must be at most 15 lower-case letters, digits and '-', with at least one letter`);
+        `ports[1].name ('${name}') must be at most 15 lower-case letters, digits and '-', with at least one letter`);
     }
   });
 
@@ -275,40 +273,37 @@ describe('HardenedDeployment port, name and env errors', () => {
 
   it('throws if the name is not a DNS-1123 label (Todo_API)', () => {
     throwsWith(minimalProps({ name: 'Todo_API' }),
-      "name 'Todo_API' is not a DNS-1123 label: it must consist of lower case alphanumeric characters or '-', "
-      + 'and must start and end with an alphanumeric character');
+      "name ('Todo_API') is not a DNS-1123 label: it must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
   });
 
   it('throws if the name is longer than 63 characters', () => {
     const name = 'a'.repeat(64);
-    throwsWith(minimalProps({ name }), `name '${name}' is not a DNS-1123 label: it must be no more than 63 characters (got 64)`);
+    throwsWith(minimalProps({ name }), `name ('${name}') is not a DNS-1123 label: it must be no more than 63 characters (got 64)`);
   });
 
   it('throws if the name of a workload with a Service starts with a digit', () => {
-    throwsWith(minimalProps({ name: '1api' }), "name '1api' is also the Service's name, which must be a DNS-1035 label: it must consist of lower case "
-      + "alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+    throwsWith(minimalProps({ name: '1api' }), "name ('1api') is also the Service's name, which must be a DNS-1035 label: it must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
   });
 
   it('throws if the namespace is not a DNS-1123 label', () => {
     throwsWith(minimalProps({ namespace: 'Todo.Apps' }),
-      "namespace 'Todo.Apps' is not a DNS-1123 label: it must consist of lower case alphanumeric characters or '-', "
-      + 'and must start and end with an alphanumeric character');
+      "namespace ('Todo.Apps') is not a DNS-1123 label: it must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
   });
 
   it('throws if an env name is repeated', () => {
     throwsWith(minimalProps({
       env: [{ name: 'LOG_LEVEL', value: EnvValue.fromValue('info') }, { name: 'LOG_LEVEL', value: EnvValue.fromValue('debug') }],
-    }), "env contains 'LOG_LEVEL' more than once; each variable name must be unique");
+    }), "env[1].name ('LOG_LEVEL') is set more than once; expected each variable name to be unique");
   });
 
   it('throws if an env name is empty or contains =', () => {
-    throwsWith(minimalProps({ env: [{ name: '', value: EnvValue.fromValue('x') }] }), "env name '' must be non-empty and must not contain '='");
-    throwsWith(minimalProps({ env: [{ name: 'A=B', value: EnvValue.fromValue('x') }] }), "env name 'A=B' must be non-empty and must not contain '='");
+    throwsWith(minimalProps({ env: [{ name: '', value: EnvValue.fromValue('x') }] }), "env[0].name ('') must be non-empty and must not contain '='");
+    throwsWith(minimalProps({ env: [{ name: 'A=B', value: EnvValue.fromValue('x') }] }), "env[0].name ('A=B') must be non-empty and must not contain '='");
   });
 
   it('throws if a config key is not a valid ConfigMap key', () => {
     assert.throws(() => build(minimalProps({ config: { 'conf/app.yaml': 'x' } })), {
-      message: "HashedConfigMap 'test/api/Config': data key 'conf/app.yaml' must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
+      message: "HashedConfigMap 'test/api/Config': data key ('conf/app.yaml') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
     });
   });
 });
@@ -323,27 +318,27 @@ describe('HardenedDeployment pod lifecycle and filesystem errors', () => {
 
   it('throws if terminationGracePeriodSeconds is below 1', () => {
     throwsWith(minimalProps({ terminationGracePeriodSeconds: 0, preStopSleepSeconds: 0 }),
-      'terminationGracePeriodSeconds must be a whole number >= 1, got 0');
+      'terminationGracePeriodSeconds (0) must be a whole number >= 1');
   });
 
   it('throws if preStopSleepSeconds is negative', () => {
-    throwsWith(minimalProps({ preStopSleepSeconds: -1 }), 'preStopSleepSeconds must be a whole number >= 0, got -1');
+    throwsWith(minimalProps({ preStopSleepSeconds: -1 }), 'preStopSleepSeconds (-1) must be a whole number >= 0');
   });
 
   it('throws if user is 0 (root)', () => {
-    throwsWith(minimalProps({ user: 0 }), 'user must be a non-root numeric user id (>= 1), got 0');
+    throwsWith(minimalProps({ user: 0 }), 'user (0) must be a non-root numeric user id (>= 1)');
   });
 
   it('throws if group is negative', () => {
-    throwsWith(minimalProps({ group: -1 }), 'group must be a numeric group id (>= 0), got -1');
+    throwsWith(minimalProps({ group: -1 }), 'group (-1) must be a numeric group id (>= 0)');
   });
 
   it('throws if a writable path is relative', () => {
-    throwsWith(minimalProps({ writablePaths: ['/tmp', 'cache'] }), "writablePaths[1] must be an absolute path, got 'cache'");
+    throwsWith(minimalProps({ writablePaths: ['/tmp', 'cache'] }), "writablePaths[1] ('cache') must be an absolute path");
   });
 
   it('throws if configMountPath is relative', () => {
-    throwsWith(minimalProps({ config: { a: '1' }, configMountPath: 'config' }), "configMountPath must be an absolute path, got 'config'");
+    throwsWith(minimalProps({ config: { a: '1' }, configMountPath: 'config' }), "configMountPath ('config') must be an absolute path");
   });
 
   it('throws if a writable path is also the config mount path', () => {
@@ -358,44 +353,44 @@ describe('HardenedDeployment pod lifecycle and filesystem errors', () => {
 
 describe('HardenedDeployment exposure errors', () => {
   it('throws if internalLoadBalancer is set without serviceType LOAD_BALANCER', () => {
-    throwsWith(minimalProps({ internalLoadBalancer: Cloud.AWS }), 'internalLoadBalancer (aws) needs serviceType LOAD_BALANCER, got ClusterIP');
+    throwsWith(minimalProps({ internalLoadBalancer: Cloud.AWS }), "internalLoadBalancer ('aws') needs serviceType LOAD_BALANCER, but serviceType is ClusterIP");
     throwsWith(minimalProps({ internalLoadBalancer: Cloud.AZURE, serviceType: ServiceType.NODE_PORT, allowIngressFrom: [IngressPeer.cidr('10.0.0.0/8')] }),
-      'internalLoadBalancer (azure) needs serviceType LOAD_BALANCER, got NodePort');
+      "internalLoadBalancer ('azure') needs serviceType LOAD_BALANCER, but serviceType is NodePort");
   });
 
   it('throws if serviceType LOAD_BALANCER has no cidr peer', () => {
     throwsWith(minimalProps({ serviceType: ServiceType.LOAD_BALANCER, allowIngressFrom: [IngressPeer.namespace('ingress-nginx')] }),
-      "serviceType LoadBalancer receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; allow the load balancer's or clients' address range");
+      "serviceType ('LoadBalancer') receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; expected an IngressPeer.cidr(...) with the load balancer's or clients' address range");
   });
 
   it('throws if serviceType NODE_PORT has no cidr peer', () => {
     throwsWith(minimalProps({ serviceType: ServiceType.NODE_PORT }),
-      "serviceType NodePort receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; allow the load balancer's or clients' address range");
+      "serviceType ('NodePort') receives traffic from outside the cluster, but allowIngressFrom has no IngressPeer.cidr(...), so the NetworkPolicy would drop it; expected an IngressPeer.cidr(...) with the load balancer's or clients' address range");
   });
 
   it('throws if serviceType is EXTERNAL_NAME', () => {
     throwsWith(minimalProps({ serviceType: ServiceType.EXTERNAL_NAME }),
-      'serviceType ExternalName does not route to pods; a HardenedDeployment needs ClusterIP, NodePort or LoadBalancer');
+      "serviceType ('ExternalName') does not route to pods; expected ClusterIP, NodePort or LoadBalancer");
   });
 
   it('throws if serviceType is set but the container has no ports', () => {
-    throwsWith(portlessProps({ serviceType: ServiceType.CLUSTER_IP }), 'serviceType ClusterIP is set but the container declares no ports');
+    throwsWith(portlessProps({ serviceType: ServiceType.CLUSTER_IP }), "serviceType ('ClusterIP') is set but the container declares no ports");
   });
 });
 
 describe('HardenedDeployment input from untyped callers and conflicting options', () => {
   it('throws if resources lack a required field', () => {
     const resources = { cpu: { request: '100m' }, memory: { request: '64Mi' } } as unknown as HardenedDeploymentProps['resources'];
-    throwsWith(minimalProps({ resources }), 'resources needs cpu.request, memory.request and memory.limit, got {"cpu":{"request":"100m"},"memory":{"request":"64Mi"}}');
+    throwsWith(minimalProps({ resources }), 'resources ({"cpu":{"request":"100m"},"memory":{"request":"64Mi"}}) needs cpu.request, memory.request and memory.limit');
   });
 
   it('throws if a quantity is not a string', () => {
     const resources = { cpu: { request: 0.5 }, memory: { request: '64Mi', limit: '64Mi' } } as unknown as HardenedDeploymentProps['resources'];
-    assert.throws(() => build(minimalProps({ resources })), { message: new RegExp(`^${AT}resources\\.cpu\\.request '0\\.5' is not a Kubernetes quantity`) });
+    assert.throws(() => build(minimalProps({ resources })), { message: new RegExp(`^${AT}resources\\.cpu\\.request \\(0\\.5\\) is not a Kubernetes quantity; expected `) });
   });
 
   it('throws if the startup probe is waived', () => {
-    throwsWith(minimalProps({ startup: Probe.waived('slow') }), 'startup probe cannot be waived: it is optional, so leave it out');
+    throwsWith(minimalProps({ startup: Probe.waived('slow') }), 'startup cannot be waived: the startup probe is optional, so leave it out');
   });
 
   it('throws if a probe waiver and a kit-probes policy exception are both given', () => {
@@ -408,6 +403,6 @@ describe('HardenedDeployment input from untyped callers and conflicting options'
       replicas: undefined,
       resources: { cpu: { request: '250m', limit: '500m' }, memory: { request: '64Mi', limit: '128Mi' } },
       autoscaling: { maxReplicas: 4, cpuUtilizationPercent: 400 },
-    }), 'autoscaling.cpuUtilizationPercent (400) can never be reached: the cpu limit (500m) caps use at 200% of the cpu request (250m); lower the target or raise or remove the limit');
+    }), 'autoscaling.cpuUtilizationPercent (400) can never be reached: the cpu limit (500m) caps use at 200% of the cpu request (250m); expected a lower target, or a higher cpu limit or none');
   });
 });

@@ -119,42 +119,42 @@ describe('HardenedDeployment metrics overrides', () => {
 describe('HardenedDeployment metrics errors', () => {
   it('throws if the port is not declared', () => {
     throwsWith(withMetrics({ port: 'prom' }),
-      "metrics.port 'prom' is not a port the container exposes (exposed: 8080 (http), 9090 (metrics)); declare it in ports, e.g. { number: 9090, name: 'metrics' }");
+      "metrics.port ('prom') is not a port the container exposes (exposed: 8080 (http), 9090 (metrics)); expected a port declared in ports, e.g. { number: 9090, name: 'metrics' }");
   });
 
   it('throws if the port number is not declared', () => {
     throwsWith(withMetrics({ port: 9100 }),
-      "metrics.port 9100 is not a port the container exposes (exposed: 8080 (http), 9090 (metrics)); declare it in ports, e.g. { number: 9090, name: 'metrics' }");
+      "metrics.port (9100) is not a port the container exposes (exposed: 8080 (http), 9090 (metrics)); expected a port declared in ports, e.g. { number: 9090, name: 'metrics' }");
   });
 
   it('throws if the container has no ports', () => {
     throwsWith(portlessProps({ metrics: { port: 9090 } }),
-      "metrics.port 9090 is not a port the container exposes (exposed: none); declare it in ports, e.g. { number: 9090, name: 'metrics' }");
+      "metrics.port (9090) is not a port the container exposes (exposed: none); expected a port declared in ports, e.g. { number: 9090, name: 'metrics' }");
   });
 
   it('throws if the port is unnamed', () => {
     throwsWith(minimalProps({ ports: [{ number: 8080 }], metrics: { port: 8080 } }),
-      "metrics.port 8080 is unnamed, but a ServiceMonitor selects Service ports by name; name it in ports, e.g. { number: 8080, name: 'metrics' }");
+      "metrics.port (8080) is unnamed, but a ServiceMonitor selects Service ports by name; expected a name for it in ports, e.g. { number: 8080, name: 'metrics' }");
   });
 
   it('throws if the port is not TCP', () => {
     throwsWith(minimalProps({ ports: [{ number: 8080, name: 'http' }, { number: 9125, name: 'statsd', protocol: 'UDP' }], metrics: { port: 'statsd' } }),
-      "metrics.port 'statsd' is UDP, but Prometheus scrapes over TCP; serve the metrics on a TCP port");
+      "metrics.port ('statsd') is UDP, but Prometheus scrapes over TCP; expected a TCP port");
   });
 
   it('throws if the path is relative', () => {
-    throwsWith(withMetrics({ port: 'metrics', path: 'metrics' }), "metrics.path must be an absolute URL path such as '/metrics', got 'metrics'");
+    throwsWith(withMetrics({ port: 'metrics', path: 'metrics' }), "metrics.path ('metrics') is not an absolute URL path; expected e.g. '/metrics'");
   });
 
   it('throws if the interval is not a Prometheus duration', () => {
     for (const interval of ['30', '1h30', '30m1h', '']) {
       throwsWith(withMetrics({ port: 'metrics', interval }),
-        `metrics.interval must be a Prometheus duration above zero such as '30s', '1m' or '1m30s', got '${interval}'`);
+        `metrics.interval ('${interval}') is not a Prometheus duration above zero; expected e.g. '30s', '1m' or '1m30s'`);
     }
   });
 
   it('throws if the interval is zero', () => {
     throwsWith(withMetrics({ port: 'metrics', interval: '0s' }),
-      "metrics.interval must be a Prometheus duration above zero such as '30s', '1m' or '1m30s', got '0s'");
+      "metrics.interval ('0s') is not a Prometheus duration above zero; expected e.g. '30s', '1m' or '1m30s'");
   });
 });

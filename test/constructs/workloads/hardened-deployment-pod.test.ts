@@ -269,7 +269,7 @@ describe('HardenedDeployment pod and container overrides', () => {
 
   it('throws if a label would replace app.kubernetes.io/name', () => {
     assert.throws(() => synthDeployment(minimalProps({ name: 'todo-api', labels: { 'app.kubernetes.io/name': 'other' } })), {
-      message: "HardenedDeployment 'test/api': labels must not set 'app.kubernetes.io/name' (got 'other'): the kit sets it from name; set name instead",
+      message: "HardenedDeployment 'test/api': labels['app.kubernetes.io/name'] ('other') must not be set: the kit sets it from name; expected name to be set instead",
     });
   });
 

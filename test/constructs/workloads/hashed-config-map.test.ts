@@ -88,21 +88,21 @@ describe('HashedConfigMap', () => {
 
   it('throws if a key has a character outside the ConfigMap key set', () => {
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { 'conf/app.yaml': 'x' } }), {
-      message: "HashedConfigMap 'test/cfg': data key 'conf/app.yaml' must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
+      message: "HashedConfigMap 'test/cfg': data key ('conf/app.yaml') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
     });
   });
 
   it('throws if a key is longer than 253 characters', () => {
     const key = 'k'.repeat(254);
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { [key]: 'x' } }), {
-      message: `HashedConfigMap 'test/cfg': data key '${key}' must consist of alphanumeric characters, '-', '_' or '.' (at most 253)`,
+      message: `HashedConfigMap 'test/cfg': data key ('${key}') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)`,
     });
   });
 
   it('throws if the base name makes the name an invalid DNS-1123 subdomain', () => {
     const hash = contentHash({ a: '1' });
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { a: '1' }, baseName: 'Todo_Config' }), {
-      message: `HashedConfigMap 'test/cfg': name 'Todo_Config-${hash}' must consist of lower case alphanumeric characters, '-' or '.', `
+      message: `HashedConfigMap 'test/cfg': name ('Todo_Config-${hash}') must consist of lower case alphanumeric characters, '-' or '.', `
         + 'and must start and end with an alphanumeric character',
     });
   });
@@ -111,7 +111,7 @@ describe('HashedConfigMap', () => {
     const hash = contentHash({ a: '1' });
     const baseName = 'a'.repeat(250);
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { a: '1' }, baseName }), {
-      message: `HashedConfigMap 'test/cfg': name '${baseName}-${hash}' must be no more than 253 characters (got 261)`,
+      message: `HashedConfigMap 'test/cfg': name ('${baseName}-${hash}') must be no more than 253 characters (got 261)`,
     });
   });
 });

@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Testing } from 'cdk8s';
+import { PropsValidator } from '../../../constructs/core/errors.js';
 import {
   checkContainerResources, hardenedPodSpec, positiveQuantityProblem, requirePinnedImage,
   restrictedContainerSecurityContext, restrictedPodSecurityContext, type HardenedContainerInput,
 } from '../../../constructs/workloads/pod-spec.js';
 
-const fail = (message: string) => new Error(message);
+const v = new PropsValidator('Pod', Testing.chart());
 const CONTAINER: HardenedContainerInput = {
   name: 'app',
   image: 'registry.example.com:5000/team/app:1.2.3',
@@ -64,51 +66,52 @@ describe('restrictedContainerSecurityContext', () => {
 });
 
 describe('requirePinnedImage', () => {
-  const hint = "; pin a version tag or a digest (e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>')";
+  const hint = "; expected an image pinned by a version tag or a digest, e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>'";
   it('throws if a registry port is taken for a tag (no tag at all)', () => {
-    assert.throws(() => requirePinnedImage(fail, 'image', 'localhost:5000/mongo', 'mongo:8.0.4'),
-      { message: `image 'localhost:5000/mongo' has no tag, so it pulls :latest${hint}` });
+    assert.throws(() => requirePinnedImage(v, 'image', 'localhost:5000/mongo', 'mongo:8.0.4'),
+      { message: `Pod 'test': image ('localhost:5000/mongo') has no tag, so it pulls :latest${hint}` });
   });
 
   it("throws if the image uses 'latest'", () => {
-    assert.throws(() => requirePinnedImage(fail, 'image', 'localhost:5000/mongo:latest', 'mongo:8.0.4'),
-      { message: `image 'localhost:5000/mongo:latest' uses the mutable tag 'latest'${hint}` });
+    assert.throws(() => requirePinnedImage(v, 'image', 'localhost:5000/mongo:latest', 'mongo:8.0.4'),
+      { message: `Pod 'test': image ('localhost:5000/mongo:latest') uses the mutable tag 'latest'${hint}` });
   });
 
   it('accepts a registry port with a tag, and a digest', () => {
-    requirePinnedImage(fail, 'image', 'localhost:5000/mongo:8.0.4', 'mongo:8.0.4');
-    requirePinnedImage(fail, 'image', `localhost:5000/mongo@sha256:${'a'.repeat(64)}`, 'mongo:8.0.4');
+    requirePinnedImage(v, 'image', 'localhost:5000/mongo:8.0.4', 'mongo:8.0.4');
+    requirePinnedImage(v, 'image', `localhost:5000/mongo@sha256:${'a'.repeat(64)}`, 'mongo:8.0.4');
   });
 });
 
 describe('checkContainerResources', () => {
   it('throws if memory has no limit', () => {
-    assert.throws(() => checkContainerResources(fail, 'resources', { requests: { cpu: '1', memory: '1Gi' }, limits: {} }),
-      { message: 'resources needs requests.cpu, requests.memory and limits.memory, got {"requests":{"cpu":"1","memory":"1Gi"},"limits":{}}' });
+    assert.throws(() => checkContainerResources(v, 'resources', { requests: { cpu: '1', memory: '1Gi' }, limits: {} }),
+      { message: 'Pod \'test\': resources ({"requests":{"cpu":"1","memory":"1Gi"},"limits":{}}) needs requests.cpu, requests.memory and limits.memory' });
   });
 
   it('throws if a quantity is zero or not a quantity', () => {
-    assert.throws(() => checkContainerResources(fail, 'resources', { requests: { cpu: '0', memory: '1Gi' }, limits: { memory: '1Gi' } }),
-      { message: "resources.requests.cpu must be greater than zero, got '0'" });
-    assert.throws(() => checkContainerResources(fail, 'resources', { requests: { cpu: '1', memory: '1GB' }, limits: { memory: '1Gi' } }),
-      /resources\.requests\.memory '1GB' is not a Kubernetes quantity/);
+    assert.throws(() => checkContainerResources(v, 'resources', { requests: { cpu: '0', memory: '1Gi' }, limits: { memory: '1Gi' } }),
+      { message: "Pod 'test': resources.requests.cpu ('0') must be greater than zero" });
+    assert.throws(() => checkContainerResources(v, 'resources', { requests: { cpu: '1', memory: '1GB' }, limits: { memory: '1Gi' } }),
+      /resources\.requests\.memory \('1GB'\) is not a Kubernetes quantity; expected a number/);
   });
 
   it('throws if a limit is below its request', () => {
-    assert.throws(() => checkContainerResources(fail, 'resources', { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '1Gi' } }),
-      { message: 'resources.limits.memory (1Gi) is below resources.requests.memory (2Gi)' });
+    assert.throws(() => checkContainerResources(v, 'resources', { requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '1Gi' } }),
+      { message: "Pod 'test': resources.limits.memory ('1Gi') is below resources.requests.memory (2Gi)" });
   });
 
   it('positiveQuantityProblem: undefined for a positive quantity', () => {
     assert.equal(positiveQuantityProblem('500m'), undefined);
     assert.equal(positiveQuantityProblem(2), undefined);
-    assert.equal(positiveQuantityProblem('-1'), "must be greater than zero, got '-1'");
+    assert.equal(positiveQuantityProblem('-1'), 'must be greater than zero');
+    assert.match(positiveQuantityProblem('1GB') ?? '', /^is not a Kubernetes quantity; expected /);
   });
 });
 
 describe('hardenedPodSpec', () => {
   it('defaults: no token, restricted pod and containers, other fields kept', () => {
-    const spec = hardenedPodSpec(fail, { identity: { user: 999, group: 999 }, restartPolicy: 'OnFailure', containers: [CONTAINER] });
+    const spec = hardenedPodSpec(v, { identity: { user: 999, group: 999 }, restartPolicy: 'OnFailure', containers: [CONTAINER] });
     assert.equal(spec.automountServiceAccountToken, false);
     assert.equal(spec.restartPolicy, 'OnFailure');
     assert.deepEqual(spec.securityContext, restrictedPodSecurityContext({ user: 999, group: 999 }));
@@ -117,7 +120,7 @@ describe('hardenedPodSpec', () => {
   });
 
   it('mounts the token when asked, and repeats the identity on containers when given', () => {
-    const spec = hardenedPodSpec(fail, {
+    const spec = hardenedPodSpec(v, {
       identity: { user: 999, group: 999 }, containerIdentity: { user: 999, group: 999 }, mountServiceAccountToken: true,
       initContainers: [{ ...CONTAINER, name: 'init' }], containers: [CONTAINER],
     });
@@ -128,25 +131,25 @@ describe('hardenedPodSpec', () => {
   });
 
   it('keeps a stable key order: token first, securityContext before containers and before volumeMounts', () => {
-    const spec = hardenedPodSpec(fail, { identity: { user: 100, group: 100 }, restartPolicy: 'OnFailure', containers: [CONTAINER], volumes: [] });
+    const spec = hardenedPodSpec(v, { identity: { user: 100, group: 100 }, restartPolicy: 'OnFailure', containers: [CONTAINER], volumes: [] });
     assert.deepEqual(Object.keys(spec), ['automountServiceAccountToken', 'restartPolicy', 'securityContext', 'containers', 'volumes']);
     assert.deepEqual(Object.keys(spec.containers[0] ?? {}), ['name', 'image', 'resources', 'securityContext', 'volumeMounts']);
   });
 
   it('throws if a container image is not pinned', () => {
-    assert.throws(() => hardenedPodSpec(fail, { identity: { user: 1, group: 1 }, containers: [{ ...CONTAINER, image: 'localhost:5000/app' }] }),
-      /containers\[0\]\.image 'localhost:5000\/app' has no tag, so it pulls :latest/);
+    assert.throws(() => hardenedPodSpec(v, { identity: { user: 1, group: 1 }, containers: [{ ...CONTAINER, image: 'localhost:5000/app' }] }),
+      /containers\[0\]\.image \('localhost:5000\/app'\) has no tag, so it pulls :latest/);
   });
 
   it('throws if a container has no memory limit', () => {
-    assert.throws(() => hardenedPodSpec(fail, { identity: { user: 1, group: 1 }, containers: [{ ...CONTAINER, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: {} } }] }),
-      /containers\[0\]\.resources needs requests\.cpu, requests\.memory and limits\.memory/);
+    assert.throws(() => hardenedPodSpec(v, { identity: { user: 1, group: 1 }, containers: [{ ...CONTAINER, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: {} } }] }),
+      /containers\[0\]\.resources \(.*\) needs requests\.cpu, requests\.memory and limits\.memory/);
   });
 
   it('throws if root is asked for without a reason, or a reason given for a non-root user', () => {
-    const message = /runs as root only with a reason, and with a reason only as root/;
-    assert.throws(() => hardenedPodSpec(fail, { identity: { user: 0, group: 0 }, containers: [CONTAINER] }), message);
-    assert.throws(() => hardenedPodSpec(fail, { identity: { user: 10, group: 0, rootReason: 'x' }, containers: [CONTAINER] }), message);
-    assert.throws(() => hardenedPodSpec(fail, { identity: { user: 0, group: 0, rootReason: ' ' }, containers: [CONTAINER] }), message);
+    const message = /Pod 'test': identity\.user \(\d+\) runs as root only with a reason, and with a reason only as root$/;
+    assert.throws(() => hardenedPodSpec(v, { identity: { user: 0, group: 0 }, containers: [CONTAINER] }), message);
+    assert.throws(() => hardenedPodSpec(v, { identity: { user: 10, group: 0, rootReason: 'x' }, containers: [CONTAINER] }), message);
+    assert.throws(() => hardenedPodSpec(v, { identity: { user: 0, group: 0, rootReason: ' ' }, containers: [CONTAINER] }), message);
   });
 });
