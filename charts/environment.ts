@@ -30,7 +30,8 @@ export const APPS_SCHEMA = strictObject({
     /** The StorageClass of MongoDB's volumes; the cluster's default when left out. */
     storageClass: z.string().min(1).optional(),
     mongo: strictObject({
-      members: z.int().min(1).default(3),
+      /** Replica set members; StatefulMongo's default (3) when left out. */
+      members: z.int().min(1).optional(),
       storage: quantity.default('10Gi'),
     }).prefault({}),
     images: strictObject({
@@ -52,7 +53,8 @@ export const APPS_SCHEMA = strictObject({
     journalEntries: z.int().min(1).default(10),
     storageClass: z.string().min(1).optional(),
     redis: strictObject({
-      members: z.int().min(1).default(3),
+      /** Redis members; StatefulRedis's default (3) when left out. */
+      members: z.int().min(1).optional(),
       storage: quantity.default('10Gi'),
     }).prefault({}),
     images: strictObject({ api: image, files: image }),

@@ -55,7 +55,6 @@ export class FleetmanChart extends Chart {
     this.mongo = new StatefulMongo(this, 'Mongo', {
       namespace,
       members: props.mongo.members,
-      profile: props.mongo.members >= 3 ? 'production' : 'development',
       storage: { size: props.mongo.storage, ...(props.storageClass !== undefined && { storageClass: props.storageClass }) },
       admin: { username: { name: 'mongo-admin', key: 'username' }, password: { name: 'mongo-admin', key: 'password' } },
       keyfile: { name: 'mongo-keyfile', key: 'keyfile' },

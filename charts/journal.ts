@@ -31,7 +31,6 @@ export class JournalChart extends Chart {
       name: 'redis',
       namespace,
       members: props.redis.members,
-      profile: props.redis.members >= 3 ? 'production' : 'development',
       storage: { size: props.redis.storage, ...(props.storageClass !== undefined && { storageClass: props.storageClass }) },
       password: { name: 'redis-password', key: 'password' },
     });

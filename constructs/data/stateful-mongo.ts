@@ -57,7 +57,7 @@ export interface StatefulMongoProps {
   /**
    * `production`: at least three members, zone spread enforced. `development`: one member
    * allowed, spread preferred.
-   * @default 'production'
+   * @default 'production' with 3 or more members, else 'development'
    */
   readonly profile?: 'production' | 'development';
   /**
@@ -136,7 +136,7 @@ export class StatefulMongo extends Construct {
     const name = props.name ?? 'mongo';
     const replicaSet = props.replicaSet ?? 'rs0';
     const members = props.members ?? 3;
-    const profile = props.profile ?? 'production';
+    const profile = props.profile ?? (members >= 3 ? 'production' : 'development');
     const image = props.image ?? MONGO_IMAGE;
     const resources = props.resources ?? { cpu: '500m', memory: '1Gi' };
 

@@ -68,7 +68,7 @@ export interface StatefulRedisProps {
   readonly members?: number;
   /**
    * `production`: at least three members, never two on a node, zone spread enforced. `development`: one member allowed, spread preferred.
-   * @default 'production'
+   * @default 'production' with 3 or more members, else 'development'
    */
   readonly profile?: 'production' | 'development';
   /**
@@ -233,7 +233,7 @@ export class StatefulRedis extends Construct {
     const v = new PropsValidator('StatefulRedis', this);
     const name = props.name ?? 'redis';
     const members = props.members ?? 3;
-    const profile = props.profile ?? 'production';
+    const profile = props.profile ?? (members >= 3 ? 'production' : 'development');
     const image = props.image ?? REDIS_IMAGE;
     const resources = props.resources ?? { cpu: '500m', memory: '1Gi' };
     const policy = props.maxmemoryPolicy ?? 'noeviction';

@@ -31,9 +31,45 @@ describe('fleetman chart', () => {
   const { objects, chart } = synth('prod');
 
   it('names the Services as the images look them up', () => {
-    for (const name of ['fleetman-webapp', 'fleetman-api-gateway', 'fleetman-position-tracker', 'fleetman-queue', 'mongo']) {
-      assert.ok(named(objects, 'Service', name), name);
+    const namespace = 'fleetman';
+    const container = (deployment: string) => named(objects, 'Deployment', deployment).spec.template.spec.containers[0];
+    /** The Service `host` (a bare name, or `<service>.<namespace>.svc.cluster.local`) resolves to, with its port. */
+    const serviceAt = (host: string, port: number) => {
+      const [service, ns = namespace] = host.split('.');
+      assert.equal(ns, namespace, host);
+      const found = named(objects, 'Service', service!);
+      assert.ok(found, `no Service ${service} for ${host}`);
+      assert.ok(found.spec.ports.some((p: any) => p.port === port), `Service ${service} does not serve ${port}`);
+      return found;
+    };
+    // The images' production-microservice profile bakes these host names in; the env turns the profile on.
+    const baked: [caller: string, host: string, port: number][] = [
+      ['fleetman-position-simulator', 'fleetman-queue', 61616],
+      ['fleetman-position-tracker', 'fleetman-queue', 61616],
+      ['fleetman-api-gateway', 'fleetman-position-tracker', 8080],
+      ['fleetman-webapp-blue', 'fleetman-api-gateway', 8080],
+    ];
+    for (const [caller, host, port] of baked) {
+      if (caller !== 'fleetman-webapp-blue') {
+        assert.ok(container(caller).env.some((e: any) => e.name === 'SPRING_PROFILES_ACTIVE' && e.value === 'production-microservice'), caller);
+      }
+      serviceAt(host, port);
     }
+    // MongoDB's hosts come from the env: each `<pod>.<service>.<namespace>.svc.cluster.local:<port>` is a member of the headless Service.
+    const uri = container('fleetman-position-tracker').env.find((e: any) => e.name === 'SPRING_DATA_MONGODB_URI').value as string;
+    const hosts = /^mongodb:\/\/([^/]+)\//.exec(uri)![1]!.split(',');
+    assert.equal(hosts.length, 3);
+    const mongo = named(objects, 'StatefulSet', 'mongo');
+    hosts.forEach((hostPort, i) => {
+      const [host, port] = hostPort.split(':');
+      const [pod, ...service] = host!.split('.');
+      assert.equal(pod, `${mongo.metadata.name}-${i}`);
+      assert.equal(service.slice(2).join('.'), 'svc.cluster.local');
+      assert.equal(serviceAt(service.slice(0, 2).join('.'), Number(port)).spec.clusterIP, 'None');
+      assert.equal(mongo.spec.serviceName, service[0]);
+    });
+    const services = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort();
+    for (const name of ['fleetman-webapp', ...baked.map(([, host]) => host), 'mongo']) assert.ok(services.includes(name), name);
   });
 
   it('runs the position simulator and the queue as singletons, and says why', () => {

@@ -117,10 +117,38 @@ describe('StatefulMongo development profile', () => {
   });
 });
 
+describe('StatefulMongo profile default', () => {
+  /** The profile a StatefulSet was built for: production requires the node anti-affinity and zone spread. */
+  const profileOf = (objects: ManifestObject[]) => {
+    const pod = find(objects, 'StatefulSet').spec.template.spec;
+    const spread = pod.topologySpreadConstraints[0].whenUnsatisfiable;
+    if (spread === 'DoNotSchedule' && pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return 'production';
+    if (spread === 'ScheduleAnyway' && pod.affinity === undefined) return 'development';
+    return 'mixed';
+  };
+
+  it('is development with 1 member, and builds it without an explicit profile', () => {
+    const { objects } = build({ members: 1 });
+    assert.equal(find(objects, 'StatefulSet').spec.replicas, 1);
+    assert.equal(profileOf(objects), 'development');
+  });
+
+  it('is production with 3 members, as with 3 by default', () => {
+    assert.equal(profileOf(build({ members: 3 }).objects), 'production');
+    assert.equal(profileOf(build().objects), 'production');
+  });
+
+  it('gives way to an explicit profile', () => {
+    assert.equal(profileOf(build({ members: 3, profile: 'development' }).objects), 'development');
+    assert.equal(profileOf(build({ members: 5, profile: 'production' }).objects), 'production');
+    assert.throws(() => build({ members: 1, profile: 'production' }), /members \(1\) is below 3 in the production profile/);
+  });
+});
+
 describe('StatefulMongo bad input', () => {
   const cases: [string, Partial<StatefulMongoProps>, string][] = [
     ['an even member count', { members: 4 }, 'members (4) is not an odd whole number: an even replica set cannot keep a majority when split in half; expected 1, 3, 5 or 7'],
-    ['one member in production', { members: 1 }, "members (1) is below 3 in the production profile: one member down would stop writes; expected 3, 5 or 7, or profile: 'development'"],
+    ['one member in production', { members: 1, profile: 'production' }, "members (1) is below 3 in the production profile: one member down would stop writes; expected 3, 5 or 7, or profile: 'development'"],
     ['more than seven voters', { members: 9 }, "members (9) is above 7, MongoDB's limit of voting members"],
     ['an unpinned image', { image: 'mongo:latest' }, "image ('mongo:latest') uses the mutable tag 'latest'; expected an image pinned by a version tag or a digest, e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>'"],
     ['an untagged image', { image: 'mongo' }, "image ('mongo') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest"],

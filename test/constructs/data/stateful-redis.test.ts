@@ -341,6 +341,34 @@ describe('StatefulRedis development profile', () => {
   });
 });
 
+describe('StatefulRedis profile default', () => {
+  /** The profile a StatefulSet was built for: production requires the node anti-affinity and zone spread. */
+  const profileOf = (objects: ManifestObject[]) => {
+    const pod = podOf(objects);
+    const spread = pod.topologySpreadConstraints[0].whenUnsatisfiable;
+    if (spread === 'DoNotSchedule' && pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return 'production';
+    if (spread === 'ScheduleAnyway' && pod.affinity === undefined) return 'development';
+    return 'mixed';
+  };
+
+  it('is development with 2 members, and builds them without an explicit profile', () => {
+    const { objects } = build({ members: 2 });
+    assert.equal(find(objects, 'StatefulSet').spec.replicas, 2);
+    assert.equal(profileOf(objects), 'development');
+  });
+
+  it('is production with 3 members, as with 3 by default', () => {
+    assert.equal(profileOf(build({ members: 3 }).objects), 'production');
+    assert.equal(profileOf(build().objects), 'production');
+  });
+
+  it('gives way to an explicit profile', () => {
+    assert.equal(profileOf(build({ members: 3, profile: 'development' }).objects), 'development');
+    assert.equal(profileOf(build({ members: 5, profile: 'production' }).objects), 'production');
+    assert.throws(() => build({ members: 2, profile: 'production' }), /members \(2\) is below 3 in the production profile/);
+  });
+});
+
 describe('StatefulRedis overrides', () => {
   it('name, members, image, resources, eviction policy, commands, storage class and clients', () => {
     const { redis, objects } = build({
@@ -408,7 +436,7 @@ describe('StatefulRedis bad input', () => {
     ['a bad namespace', { namespace: 'Journal' }, "namespace ('Journal') must consist of lower case"],
     ['zero members', { members: 0 }, 'members (0) is not a whole number >= 1'],
     ['a fractional member count', { members: 2.5 }, 'members (2.5) is not a whole number >= 1'],
-    ['two members in production', { members: 2 }, "members (2) is below 3 in the production profile: replicas do not vote, so any count works, but with fewer than 3 a drained or resyncing replica leaves the primary as the only copy of the data; expected 3 or more, or profile: 'development'"],
+    ['two members in production', { members: 2, profile: 'production' }, "members (2) is below 3 in the production profile: replicas do not vote, so any count works, but with fewer than 3 a drained or resyncing replica leaves the primary as the only copy of the data; expected 3 or more, or profile: 'development'"],
     ['an unknown profile', { profile: 'prod' as never }, "profile ('prod') is not 'production' or 'development'"],
     ['an unpinned image', { image: 'redis:latest' }, `image ('redis:latest') uses the mutable tag 'latest'; expected an image pinned by a version tag or a digest, e.g. '${REDIS_IMAGE}' or 'redis@sha256:<digest>'`],
     ['an untagged image', { image: 'redis' }, "image ('redis') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest"],

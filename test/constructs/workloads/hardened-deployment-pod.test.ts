@@ -61,10 +61,12 @@ describe('HardenedDeployment pod and container overrides', () => {
   });
 
   it('accepts the same port number with different protocols', () => {
-    const { container } = synthDeployment(minimalProps({
+    const { container, service } = synthDeployment(minimalProps({
       ports: [{ number: 53, name: 'dns-tcp' }, { number: 53, name: 'dns-udp', protocol: 'UDP' }],
     }));
-    assert.equal(container.ports.length, 2);
+    // No protocol means TCP (the Kubernetes default), so the two do not collide.
+    assert.deepEqual(container.ports, [{ containerPort: 53, name: 'dns-tcp' }, { containerPort: 53, name: 'dns-udp', protocol: 'UDP' }]);
+    assert.deepEqual(service.spec.ports, [{ name: 'dns-tcp', port: 53, targetPort: 53 }, { name: 'dns-udp', port: 53, protocol: 'UDP', targetPort: 53 }]);
   });
 
   it('httpGet probe: path, scheme, timing and a port by number', () => {

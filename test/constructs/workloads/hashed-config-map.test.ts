@@ -83,7 +83,10 @@ describe('HashedConfigMap', () => {
 
   it('accepts keys of letters, digits, dash, underscore and dot', () => {
     const chart = Testing.chart();
-    assert.doesNotThrow(() => new HashedConfigMap(chart, 'cfg', { data: { 'App_config-1.yaml': 'x', '.env': 'y' } }));
+    new HashedConfigMap(chart, 'cfg', { data: { 'App_config-1.yaml': 'x', '.env': 'y' } });
+    const [manifest] = Testing.synth(chart);
+    assert.deepEqual(Object.keys(manifest.data).sort(), ['.env', 'App_config-1.yaml']);
+    assert.deepEqual(manifest.data, { 'App_config-1.yaml': 'x', '.env': 'y' });
   });
 
   it('throws if a key has a character outside the ConfigMap key set', () => {

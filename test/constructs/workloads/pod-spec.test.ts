@@ -78,8 +78,16 @@ describe('requirePinnedImage', () => {
   });
 
   it('accepts a registry port with a tag, and a digest', () => {
-    requirePinnedImage(v, 'image', 'localhost:5000/mongo:8.0.4', 'mongo:8.0.4');
-    requirePinnedImage(v, 'image', `localhost:5000/mongo@sha256:${'a'.repeat(64)}`, 'mongo:8.0.4');
+    const tagged = 'localhost:5000/mongo:8.0.4';
+    const digested = `localhost:5000/mongo@sha256:${'a'.repeat(64)}`;
+    for (const image of [tagged, digested]) assert.doesNotThrow(() => requirePinnedImage(v, 'image', image, 'mongo:8.0.4'), image);
+    const spec = hardenedPodSpec(v, {
+      identity: { user: 999, group: 999 },
+      initContainers: [{ ...CONTAINER, name: 'init', image: digested }],
+      containers: [{ ...CONTAINER, image: tagged }],
+    });
+    assert.deepEqual(spec.containers.map((c) => c.image), [tagged]);
+    assert.deepEqual(spec.initContainers?.map((c) => c.image), [digested]);
   });
 });
 
