@@ -3,3 +3,4 @@ export * from './platform/index.js';
 export * from './policy/index.js';
 export { EnvValue, ServiceType, Secret, ConfigMap } from './core/plus.js';
 export * from './data/index.js';
+export { PropsError, PropsValidator, type PropsProblem } from './core/errors.js';

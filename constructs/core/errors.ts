@@ -90,22 +90,3 @@ export class PropsValidator {
     }
   }
 }
-
-/**
- * Builds the error thrown for bad construct input from a message that is already a sentence
- * about the props: `HardenedDeployment 'todoapi/api': resources.memory.limit (128Mi) is below resources.memory.request (256Mi)`.
- * Prefer {@link PropsValidator}, which also records the field, value and expectation.
- */
-export function propsError(kind: string, scope: IConstruct, message: string): PropsError {
-  return new PropsError(kind, scope, message);
-}
-
-/** Throws the construct's props error `field (value) problem` when `check` finds a problem with `value`. */
-export function requireValid(kind: string, scope: IConstruct, field: string, value: string, check: (value: string) => string | undefined): void {
-  new PropsValidator(kind, scope).check(field, value, check);
-}
-
-/** Throws the construct's props error unless `replicas` is a whole number >= 1 (a controller's replicas, say). */
-export function requireReplicas(kind: string, scope: IConstruct, replicas: number): void {
-  new PropsValidator(kind, scope).wholeNumber('replicas', replicas, 1);
-}

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { IConstruct } from 'constructs';
 import * as kplus from '../core/plus.js';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator, shown } from '../core/errors.js';
 import { HardenedDeployment } from '../workloads/hardened-deployment.js';
 import { htpasswdUsernameProblem, isBcryptHash } from './htpasswd.js';
 import type { CertificateIssuer } from './cert-issuers.js';
@@ -139,25 +139,22 @@ export function hostSlugs(hosts: readonly string[]): Map<string, string> {
 
 /** The resolver, bound to one construct for its messages. */
 export class IngressResolver {
-  constructor(private readonly scope: IConstruct) {}
+  /** The construct's props checks; every problem is thrown from here. */
+  readonly v: PropsValidator;
 
-  fail(message: string): Error {
-    return propsError(KIND, this.scope, message);
-  }
-
-  valid(field: string, value: string, check: (value: string) => string | undefined): void {
-    requireValid(KIND, this.scope, field, value, check);
+  constructor(scope: IConstruct) {
+    this.v = new PropsValidator(KIND, scope);
   }
 
   routes(routes: readonly IngressRoute[], namespace: string, controller: IngressController): ResolvedRoute[] {
-    if (routes.length === 0) throw this.fail('routes is empty; expected at least one { host, backend }');
+    if (routes.length === 0) throw this.v.error({ field: 'routes', problem: 'is empty', expected: 'at least one { host, backend }' });
     const hosts = [...new Set(routes.map((r) => r.host))];
     routes.forEach((route, i) => {
       const problem = hostProblem(route.host);
-      if (problem) throw this.fail(`routes[${i}].host (${shown(route.host)}) ${problem}; expected e.g. app.example.com or *.example.com`);
+      if (problem) throw this.v.error({ field: `routes[${i}].host`, value: route.host, problem, expected: 'e.g. app.example.com or *.example.com' });
       if (route.path !== undefined) {
         const pathIssue = pathProblem(route.path);
-        if (pathIssue) throw this.fail(`routes[${i}].path (${shown(route.path)}) ${pathIssue}; expected e.g. '/api'`);
+        if (pathIssue) throw this.v.error({ field: `routes[${i}].path`, value: route.path, problem: pathIssue, expected: "e.g. '/api'" });
       }
     });
     const slugs = hostSlugs(hosts);
@@ -166,7 +163,7 @@ export class IngressResolver {
       const path = route.path ?? INGRESS_DEFAULTS.path;
       const key = `${route.host}${path}`;
       const earlier = seen.get(key);
-      if (earlier !== undefined) throw this.fail(`routes[${i}] (${route.host}${path}) repeats routes[${earlier}]; expected each host and path once`);
+      if (earlier !== undefined) throw this.v.error({ field: `routes[${i}]`, value: key, problem: `repeats routes[${earlier}]`, expected: 'each host and path once' });
       seen.set(key, i);
       const backend = this.backend(i, route, namespace, controller);
       return { host: route.host, slug: slugs.get(route.host) ?? hostSlug(route.host), path, public: route.public ?? false, ...backend };
@@ -180,7 +177,7 @@ export class IngressResolver {
     let workload: HardenedDeployment | undefined;
     const serviceNamespace = backendNamespace(b);
     if (b instanceof HardenedDeployment) {
-      if (!b.service) throw this.fail(`routes[${i}].backend (HardenedDeployment '${b.node.path}') has no Service, because its container declares no ports; expected a workload with ports`);
+      if (!b.service) throw this.v.error({ field: `routes[${i}].backend`, problem: `has no Service, because HardenedDeployment '${b.node.path}' declares no container ports`, expected: 'a workload with ports' });
       serviceName = b.name;
       ports = b.service.ports.map((p) => p.port);
       workload = b;
@@ -188,22 +185,22 @@ export class IngressResolver {
       serviceName = b.name;
       ports = b.ports.map((p) => p.port);
     } else {
-      this.valid(`routes[${i}].backend.name`, b.name, dns1123SubdomainProblem);
+      this.v.check(`routes[${i}].backend.name`, b.name, dns1123SubdomainProblem);
       serviceName = b.name;
     }
     const ns = serviceNamespace ?? namespace;
     if (ns !== namespace && controller.kind === 'ingress-nginx') {
-      throw this.fail(`routes[${i}].backend (Service '${serviceName}') is in namespace '${ns}', but an Ingress can only reach Services in its own namespace ('${namespace}'); expected a backend in '${namespace}', or the Envoy Gateway controller`);
+      throw this.v.conflict(`routes[${i}].backend (Service '${serviceName}') is in namespace '${ns}', but an Ingress can only reach Services in its own namespace ('${namespace}'); expected a backend in '${namespace}', or the Envoy Gateway controller`);
     }
     let port = route.port;
     if (port === undefined) {
-      if (ports === undefined) throw this.fail(`routes[${i}].port is not set and the ports of Service '${serviceName}' are not known; expected the Service port number`);
-      if (ports.length !== 1) throw this.fail(`routes[${i}].port is not set and Service '${serviceName}' has ${ports.length} ports (${ports.join(', ')}); expected one of them`);
+      if (ports === undefined) throw this.v.error({ field: `routes[${i}].port`, problem: `is not set and the ports of Service '${serviceName}' are not known`, expected: 'the Service port number' });
+      if (ports.length !== 1) throw this.v.error({ field: `routes[${i}].port`, problem: `is not set and Service '${serviceName}' has ${ports.length} ports (${ports.join(', ')})`, expected: 'one of them' });
       port = ports[0] as number;
     } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw this.fail(`routes[${i}].port (${shown(port)}) is not a port number; expected 1 to 65535`);
+      throw this.v.error({ field: `routes[${i}].port`, value: port, problem: 'is not a port number', expected: '1 to 65535' });
     } else if (ports !== undefined && !ports.includes(port)) {
-      throw this.fail(`routes[${i}].port (${port}) is not a port of Service '${serviceName}'; expected one of ${ports.join(', ')}`);
+      throw this.v.error({ field: `routes[${i}].port`, value: port, problem: `is not a port of Service '${serviceName}'`, expected: `one of ${ports.join(', ')}` });
     }
     return { serviceName, serviceNamespace: ns, port, ...(workload && { workload }) };
   }
@@ -213,40 +210,40 @@ export class IngressResolver {
     if (!basicAuth) {
       if (secured >= 0) {
         const route = routes[secured] as ResolvedRoute;
-        throw this.fail(`routes[${secured}] (${route.host}${route.path}) is not public, but basicAuth is not set; expected basicAuth with users, or public: true on the route`);
+        throw this.v.conflict(`routes[${secured}] (${route.host}${route.path}) is not public, but basicAuth is not set; expected basicAuth with users, or public: true on the route`);
       }
       return undefined;
     }
-    if (secured < 0) throw this.fail('basicAuth is set but every route is public; expected at least one route without public: true, or no basicAuth');
+    if (secured < 0) throw this.v.conflict('basicAuth is set but every route is public; expected at least one route without public: true, or no basicAuth');
     const users = basicAuth.users;
-    if (users.usernames.length === 0) throw this.fail('basicAuth.users has no users; expected at least one user');
+    if (users.usernames.length === 0) throw this.v.error({ field: 'basicAuth.users', problem: 'has no users', expected: 'at least one user' });
     const seen = new Set<string>();
     users.usernames.forEach((username, i) => {
       const problem = htpasswdUsernameProblem(username);
-      if (problem) throw this.fail(`basicAuth.users[${i}] (${shown(username)}) ${problem}`);
-      if (seen.has(username)) throw this.fail(`basicAuth.users[${i}] ('${username}') appears twice; expected each user once`);
+      if (problem) throw this.v.error({ field: `basicAuth.users[${i}]`, value: username, problem });
+      if (seen.has(username)) throw this.v.error({ field: `basicAuth.users[${i}]`, value: username, problem: 'appears twice', expected: 'each user once' });
       seen.add(username);
     });
     const realm = basicAuth.realm ?? INGRESS_DEFAULTS.realm;
     if (!REALM.test(realm) || /["\\$;{}]/.test(realm)) {
-      throw this.fail(`basicAuth.realm (${shown(realm)}) must be 1 to 64 printable ASCII characters without '"', '\\', '$', ';', '{' or '}'`);
+      throw this.v.error({ field: 'basicAuth.realm', value: realm, problem: `must be 1 to 64 printable ASCII characters without '"', '\\', '$', ';', '{' or '}'` });
     }
     const verifier = controller.kind === 'ingress-nginx' ? 'ingress-nginx' : basicAuth.verifier ?? 'nginx';
     if (controller.kind === 'ingress-nginx' && basicAuth.verifier !== undefined) {
-      throw this.fail(`basicAuth.verifier (${shown(basicAuth.verifier)}) applies to Envoy Gateway only; ingress-nginx checks bcrypt itself, so leave it unset`);
+      throw this.v.error({ field: 'basicAuth.verifier', value: basicAuth.verifier, problem: 'applies to Envoy Gateway only; ingress-nginx checks bcrypt itself, so leave it unset' });
     }
     if (verifier !== 'nginx' && verifier !== 'envoy-native' && verifier !== 'ingress-nginx') {
-      throw this.fail(`basicAuth.verifier (${shown(verifier)}) is not a verifier; expected 'nginx' or 'envoy-native'`);
+      throw this.v.error({ field: 'basicAuth.verifier', value: verifier, problem: 'is not a verifier', expected: "'nginx' or 'envoy-native'" });
     }
     const requiredKey = verifier === 'envoy-native' ? '.htpasswd' : verifier === 'ingress-nginx' ? 'auth' : undefined;
     const defaultKey = verifier === 'ingress-nginx' ? 'auth' : '.htpasswd';
     if (users.secret) {
-      this.valid('basicAuth.users.secret.name', users.secret.name, dns1123SubdomainProblem);
+      this.v.check('basicAuth.users.secret.name', users.secret.name, dns1123SubdomainProblem);
       const key = users.secret.key ?? defaultKey;
-      if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw this.fail(`basicAuth.users.secret.key (${shown(key)}) is not a Secret key; expected letters, digits, '-', '_' or '.'`);
+      if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw this.v.error({ field: 'basicAuth.users.secret.key', value: key, problem: 'is not a Secret key', expected: "letters, digits, '-', '_' or '.'" });
       if (requiredKey !== undefined && key !== requiredKey) {
         const who = verifier === 'envoy-native' ? "Envoy's native basic auth" : 'ingress-nginx';
-        throw this.fail(`basicAuth.users.secret.key (${shown(key)}) is not read by ${who}, which reads only '${requiredKey}'; expected '${requiredKey}'`);
+        throw this.v.error({ field: 'basicAuth.users.secret.key', value: key, problem: `is not read by ${who}, which reads only '${requiredKey}'`, expected: `'${requiredKey}'` });
       }
       return { realm, verifier, usernames: users.usernames, secretName: users.secret.name, secretKey: key };
     }
@@ -255,9 +252,9 @@ export class IngressResolver {
       const hash = hashes[username] ?? '';
       // Never show the value: a value that is not a hash may be a password.
       if (verifier === 'envoy-native') {
-        if (!SHA_HASH.test(hash)) throw this.fail(`basicAuth.users[${i}] ('${username}') is not a {SHA} hash (the value is not shown); Envoy's native basic auth reads only '{SHA}' + base64 SHA-1 lines, e.g. from 'htpasswd -nbs'`);
+        if (!SHA_HASH.test(hash)) throw this.v.error({ field: `basicAuth.users[${i}]`, value: username, problem: "is not a {SHA} hash (the value is not shown), the only kind Envoy's native basic auth reads", expected: "'{SHA}' + base64 SHA-1, e.g. from 'htpasswd -nbs'" });
       } else if (!isBcryptHash(hash)) {
-        throw this.fail(`basicAuth.users[${i}] ('${username}') is not a bcrypt hash (the value is not shown); expected '$2b$…' from hashPassword(), never a plaintext password`);
+        throw this.v.error({ field: `basicAuth.users[${i}]`, value: username, problem: 'is not a bcrypt hash (the value is not shown)', expected: "'$2b$…' from hashPassword(), never a plaintext password" });
       }
       return `${username}:${hash}\n`;
     });
@@ -268,23 +265,23 @@ export class IngressResolver {
     if (!tls) return undefined;
     const { issuer, acmCertificateArn: arn } = tls;
     if (issuer === undefined && arn === undefined) {
-      throw this.fail('tls has neither issuer nor acmCertificateArn; expected a cert-manager issuer (e.g. LetsEncryptIssuers.production) or an ACM certificate ARN');
+      throw this.v.error({ field: 'tls', problem: 'has neither issuer nor acmCertificateArn', expected: 'a cert-manager issuer (e.g. LetsEncryptIssuers.production) or an ACM certificate ARN' });
     }
-    if (issuer !== undefined && arn !== undefined) throw this.fail('Only one of `tls.issuer` or `tls.acmCertificateArn` can be provided.');
+    if (issuer !== undefined && arn !== undefined) throw this.v.conflict('Only one of `tls.issuer` or `tls.acmCertificateArn` can be provided.');
     if (arn !== undefined) {
-      if (!ACM_ARN.test(arn)) throw this.fail(`tls.acmCertificateArn (${shown(arn)}) is not an ACM certificate ARN; expected arn:aws:acm:<region>:<account>:certificate/<id>`);
+      if (!ACM_ARN.test(arn)) throw this.v.error({ field: 'tls.acmCertificateArn', value: arn, problem: 'is not an ACM certificate ARN', expected: 'arn:aws:acm:<region>:<account>:certificate/<id>' });
       if (loadBalancer?.cloud !== 'aws') {
-        throw this.fail(`tls.acmCertificateArn is set but loadBalancer is ${loadBalancer ? `'${loadBalancer.cloud}'` : 'not set'}; an ACM certificate is served by an AWS NLB: expected loadBalancer: IngressLoadBalancer.aws()`);
+        throw this.v.conflict(`tls.acmCertificateArn is set but loadBalancer is ${loadBalancer ? `'${loadBalancer.cloud}'` : 'not set'}; an ACM certificate is served by an AWS NLB: expected loadBalancer: IngressLoadBalancer.aws()`);
       }
       return { kind: 'acm', arn };
     }
     const resolved = issuer as CertificateIssuer;
-    this.valid('tls.issuer.name', resolved.name, dns1123SubdomainProblem);
-    if (resolved.kind !== 'ClusterIssuer' && resolved.kind !== 'Issuer') throw this.fail(`tls.issuer.kind (${shown(resolved.kind)}) is not a cert-manager issuer kind; expected 'ClusterIssuer' or 'Issuer'`);
+    this.v.check('tls.issuer.name', resolved.name, dns1123SubdomainProblem);
+    if (resolved.kind !== 'ClusterIssuer' && resolved.kind !== 'Issuer') throw this.v.error({ field: 'tls.issuer.kind', value: resolved.kind, problem: 'is not a cert-manager issuer kind', expected: "'ClusterIssuer' or 'Issuer'" });
     if (resolved.http01Only) {
       const wildcard = routes.find((r) => r.host.startsWith('*.'));
       if (wildcard) {
-        throw this.fail(`routes host ${shown(wildcard.host)} is a wildcard, which issuer '${resolved.name}' cannot certify: HTTP-01 challenges cannot prove control of a wildcard name; expected a DNS-01 issuer or explicit host names`);
+        throw this.v.conflict(`routes host ${shown(wildcard.host)} is a wildcard, which issuer '${resolved.name}' cannot certify: HTTP-01 challenges cannot prove control of a wildcard name; expected a DNS-01 issuer or explicit host names`);
       }
     }
     return { kind: 'issuer', issuer: resolved };
@@ -309,20 +306,20 @@ export class IngressResolver {
     const azure = loadBalancer.azure;
     if (azure.internal && (azure.publicIpName !== undefined || azure.dnsLabel !== undefined)) {
       const field = azure.publicIpName !== undefined ? 'publicIpName' : 'dnsLabel';
-      throw this.fail(`loadBalancer.${field} is set on an internal load balancer, which has no public IP; expected internal: false, or no ${field}`);
+      throw this.v.conflict(`loadBalancer.${field} is set on an internal load balancer, which has no public IP; expected internal: false, or no ${field}`);
     }
     if (azure.publicIpResourceGroup !== undefined && azure.publicIpName === undefined) {
-      throw this.fail('loadBalancer.publicIpResourceGroup is set without publicIpName; expected the name of the public IP in that resource group');
+      throw this.v.conflict('loadBalancer.publicIpResourceGroup is set without publicIpName; expected the name of the public IP in that resource group');
     }
     if (azure.publicIpName !== undefined && !/^[A-Za-z0-9][-A-Za-z0-9_.]{0,78}[A-Za-z0-9_]$|^[A-Za-z0-9]$/.test(azure.publicIpName)) {
-      throw this.fail(`loadBalancer.publicIpName (${shown(azure.publicIpName)}) is not an Azure resource name; expected 1 to 80 letters, digits, '-', '_' or '.'`);
+      throw this.v.error({ field: 'loadBalancer.publicIpName', value: azure.publicIpName, problem: 'is not an Azure resource name', expected: "1 to 80 letters, digits, '-', '_' or '.'" });
     }
     if (azure.dnsLabel !== undefined && !AZURE_DNS_LABEL.test(azure.dnsLabel)) {
-      throw this.fail(`loadBalancer.dnsLabel (${shown(azure.dnsLabel)}) is not an Azure DNS label; expected 3 to 63 lower-case letters, digits and '-', starting with a letter`);
+      throw this.v.error({ field: 'loadBalancer.dnsLabel', value: azure.dnsLabel, problem: 'is not an Azure DNS label', expected: "3 to 63 lower-case letters, digits and '-', starting with a letter" });
     }
     if (azure.healthProbePath !== undefined) {
       const problem = pathProblem(azure.healthProbePath);
-      if (problem) throw this.fail(`loadBalancer.healthProbePath (${shown(azure.healthProbePath)}) ${problem}; expected e.g. '/healthz'`);
+      if (problem) throw this.v.error({ field: 'loadBalancer.healthProbePath', value: azure.healthProbePath, problem, expected: "e.g. '/healthz'" });
     }
     return {
       ...(azure.internal && { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' }),
@@ -334,9 +331,9 @@ export class IngressResolver {
   }
 
   names(name: string, namespace: string, controller: IngressController): void {
-    this.valid('name', name, (value) => dns1035LabelProblem(value) ?? (value.length > 40 ? `must be no more than 40 characters (got ${value.length}), leaving room for the suffixes of the objects' names` : undefined));
-    this.valid('namespace', namespace, dns1123LabelProblem);
-    this.valid('controller.className', controller.className, dns1123SubdomainProblem);
-    this.valid('controller.proxyNamespace', controller.proxyNamespace, dns1123LabelProblem);
+    this.v.check('name', name, (value) => dns1035LabelProblem(value) ?? (value.length > 40 ? `must be no more than 40 characters (got ${value.length}), leaving room for the suffixes of the objects' names` : undefined));
+    this.v.check('namespace', namespace, dns1123LabelProblem);
+    this.v.check('controller.className', controller.className, dns1123SubdomainProblem);
+    this.v.check('controller.proxyNamespace', controller.proxyNamespace, dns1123LabelProblem);
   }
 }

@@ -6,7 +6,7 @@
  * @see https://prometheus.io/docs/alerting/latest/configuration/
  */
 import { dns1123SubdomainProblem } from '../core/names.js';
-import { shown } from '../core/errors.js';
+import type { PropsValidator } from '../core/errors.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
 import { ESCALATION_LABEL, prometheusDurationMs, type AlertSeverity } from './_monitoring-rules.js';
 
@@ -199,26 +199,26 @@ const SLACK_TITLE = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Al
 const SLACK_TEXT = '{{ range .Alerts }}*{{ .Labels.severity | toUpper }}* {{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}';
 
 /**
- * Validates `alerting` and builds the Alertmanager configuration. `fail` turns a message
- * starting at the field (`alerting.receivers.oncall.slack.webhook …`) into the error.
+ * Validates `alerting` and builds the Alertmanager configuration; `v` throws each problem,
+ * for a field such as `alerting.receivers.oncall.slack.webhook`.
  */
-export function buildAlerting(fail: (message: string) => Error, alerting: Alerting | undefined): BuiltAlerting {
+export function buildAlerting(v: PropsValidator, alerting: Alerting | undefined): BuiltAlerting {
   const secrets = new Set<string>();
   const receivers: Record<string, unknown>[] = [{ name: 'null' }];
   const names = new Set<string>();
   const secretFile = (field: string, ref: SecretKeyRef | undefined, what: string): string => {
-    if (ref === undefined || ref === null) throw fail(`${field} is missing; ${what}`);
+    if (ref === undefined || ref === null) throw v.error({ field, problem: `is missing; ${what}` });
     const nameProblem = typeof ref.name === 'string' ? dns1123SubdomainProblem(ref.name) : 'must be a Secret name';
-    if (nameProblem) throw fail(`${field}.name (${shown(ref.name)}) ${nameProblem}`);
+    if (nameProblem) throw v.error({ field: `${field}.name`, value: ref.name, problem: nameProblem });
     if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
-      throw fail(`${field}.key (${shown(ref.key)}) is not a Secret key; expected letters, digits, '-', '_' or '.'`);
+      throw v.error({ field: `${field}.key`, value: ref.key, problem: 'is not a Secret key', expected: "letters, digits, '-', '_' or '.'" });
     }
     secrets.add(ref.name);
     return `${ALERTMANAGER_SECRETS_DIR}/${ref.name}/${ref.key}`;
   };
   const durationOf = (field: string, value: string) => {
     if (!(prometheusDurationMs(value) !== undefined && (prometheusDurationMs(value) ?? 0) > 0)) {
-      throw fail(`${field} (${shown(value)}) is not a duration above zero; expected e.g. '30s', '5m' or '4h'`);
+      throw v.error({ field, value, problem: 'is not a duration above zero', expected: "e.g. '30s', '5m' or '4h'" });
     }
     return value;
   };
@@ -237,10 +237,10 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
   }
 
   const entries = Object.entries(alerting.receivers ?? {});
-  if (entries.length === 0) throw fail('alerting.receivers is empty; name at least one receiver, e.g. { oncall: { slack: { webhook: { name: \'alertmanager-slack\', key: \'url\' } } } }');
+  if (entries.length === 0) throw v.error({ field: 'alerting.receivers', problem: 'is empty', expected: "at least one receiver, e.g. { oncall: { slack: { webhook: { name: 'alertmanager-slack', key: 'url' } } } }" });
   for (const [name, receiver] of entries) {
     const field = `alerting.receivers.${name}`;
-    if (!RECEIVER_NAME.test(name) || name === 'null') throw fail(`alerting.receivers has a receiver named ${shown(name)}; expected letters, digits, '-' and '_' ('null' is the kit's drop receiver)`);
+    if (!RECEIVER_NAME.test(name) || name === 'null') throw v.error({ field: `alerting.receivers['${name}']`, problem: 'is not a receiver name', expected: "letters, digits, '-' and '_' ('null' is the kit's drop receiver)" });
     names.add(name);
     const built: Record<string, unknown> = { name };
     if (receiver.slack !== undefined) {
@@ -264,14 +264,14 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
       const email = receiver.email;
       for (const key of ['to', 'from'] as const) {
         if (typeof email[key] !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email[key].split(',')[0]?.trim() ?? '')) {
-          throw fail(`${field}.email.${key} (${shown(email[key])}) is not an email address; expected e.g. 'oncall@example.com'`);
+          throw v.error({ field: `${field}.email.${key}`, value: email[key], problem: 'is not an email address', expected: "e.g. 'oncall@example.com'" });
         }
       }
       if (typeof email.smarthost !== 'string' || !/^[^\s:]+:\d+$/.test(email.smarthost)) {
-        throw fail(`${field}.email.smarthost (${shown(email.smarthost)}) is not host:port; expected e.g. 'smtp.example.com:587'`);
+        throw v.error({ field: `${field}.email.smarthost`, value: email.smarthost, problem: 'is not host:port', expected: "e.g. 'smtp.example.com:587'" });
       }
       if (email.password !== undefined && email.username === undefined) {
-        throw fail(`${field}.email.password is set without username; SMTP authentication needs both`);
+        throw v.conflict(`${field}.email.password is set without username; SMTP authentication needs both`);
       }
       built.email_configs = [{
         to: email.to,
@@ -290,13 +290,13 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
       }];
     }
     if (Object.keys(built).length === 1) {
-      throw fail(`${field} has no integration; set one of slack, pagerDuty, email or webhook`);
+      throw v.error({ field, problem: 'has no integration', expected: 'one of slack, pagerDuty, email or webhook' });
     }
     receivers.push(built);
   }
   const receiverRef = (field: string, name: string | undefined) => {
     if (name === undefined || !names.has(name)) {
-      throw fail(`${field} (${shown(name)}) is not a receiver; expected one of ${[...names].map((n) => `'${n}'`).join(', ')}`);
+      throw v.error({ field, value: name, problem: 'is not a receiver', expected: `one of ${[...names].map((n) => `'${n}'`).join(', ')}` });
     }
     return name;
   };
@@ -314,13 +314,13 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
   (alerting.routes ?? []).forEach((route, i) => {
     const field = `alerting.routes[${i}]`;
     if (route.severity !== undefined && !SEVERITIES.includes(route.severity)) {
-      throw fail(`${field}.severity (${shown(route.severity)}) is not a severity; expected 'critical', 'warning' or 'info'`);
+      throw v.error({ field: `${field}.severity`, value: route.severity, problem: 'is not a severity', expected: "'critical', 'warning' or 'info'" });
     }
     if (route.team !== undefined && (typeof route.team !== 'string' || route.team === '' || /["\\\n]/.test(route.team))) {
-      throw fail(`${field}.team (${shown(route.team)}) is not a label value; expected e.g. 'payments'`);
+      throw v.error({ field: `${field}.team`, value: route.team, problem: 'is not a label value', expected: "e.g. 'payments'" });
     }
     if (route.severity === undefined && route.team === undefined) {
-      throw fail(`${field} matches every alert; give severity, team or both (alerts no route matches go to defaultReceiver)`);
+      throw v.error({ field, problem: 'matches every alert', expected: 'severity, team or both (alerts no route matches go to defaultReceiver)' });
     }
     routes.push({
       receiver: receiverRef(`${field}.receiver`, route.receiver),
@@ -334,7 +334,7 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
 
   const groupBy = alerting.groupBy ?? ALERTING_DEFAULTS.groupBy;
   groupBy.forEach((label, i) => {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label) && label !== '...') throw fail(`alerting.groupBy[${i}] (${shown(label)}) is not a label name`);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label) && label !== '...') throw v.error({ field: `alerting.groupBy[${i}]`, value: label, problem: 'is not a label name' });
   });
   return {
     config: {
@@ -356,16 +356,16 @@ export function buildAlerting(fail: (message: string) => Error, alerting: Alerti
 }
 
 /** Validates `alerting.escalation` and resolves its defaults (undefined without escalation). */
-export function resolveEscalation(fail: (message: string) => Error, alerting: Alerting | undefined): { after: string; severities: readonly AlertSeverity[] } | undefined {
+export function resolveEscalation(v: PropsValidator, alerting: Alerting | undefined): { after: string; severities: readonly AlertSeverity[] } | undefined {
   const escalation = alerting?.escalation;
   if (escalation === undefined) return undefined;
   const after = escalation.after ?? ALERTING_DEFAULTS.escalationAfter;
   if (!((prometheusDurationMs(after) ?? 0) > 0)) {
-    throw fail(`alerting.escalation.after (${shown(after)}) is not a duration above zero; expected e.g. '5m'`);
+    throw v.error({ field: 'alerting.escalation.after', value: after, problem: 'is not a duration above zero', expected: "e.g. '5m'" });
   }
   const severities = escalation.severities ?? ALERTING_DEFAULTS.escalationSeverities;
   if (severities.length === 0 || severities.some((s) => !SEVERITIES.includes(s))) {
-    throw fail(`alerting.escalation.severities (${shown(severities)}) must list severities among 'critical', 'warning' and 'info'`);
+    throw v.error({ field: 'alerting.escalation.severities', value: severities, problem: "must list severities among 'critical', 'warning' and 'info'" });
   }
   return { after, severities };
 }

@@ -4,7 +4,7 @@
  * and resources that go into them, and the pods those values make the charts run.
  */
 import type { ReleaseWorkload } from '../core/release-workloads.js';
-import { shown } from '../core/errors.js';
+import type { PropsValidator } from '../core/errors.js';
 import { MONITORING_LABELS } from '../workloads/metrics.js';
 import type { WorkloadResources } from '../workloads/options.js';
 import { compareQuantities, isQuantity, parseQuantity, parseQuantityNanos } from '../core/quantity.js';
@@ -65,8 +65,11 @@ export interface ResourceRequirements {
   readonly limits: { readonly cpu?: string; readonly memory: string };
 }
 
-/** Validates one component's resources and returns them as a ResourceRequirements. */
-export function resourceRequirements(fail: (message: string) => Error, field: string, resources: WorkloadResources): ResourceRequirements {
+/**
+ * Validates one component's resources and returns them as a ResourceRequirements.
+ * `v` is the construct's validator.
+ */
+export function resourceRequirements(v: PropsValidator, field: string, resources: WorkloadResources): ResourceRequirements {
   const quantities: [string, string | undefined][] = [
     [`${field}.cpu.request`, resources.cpu?.request],
     [`${field}.cpu.limit`, resources.cpu?.limit],
@@ -75,15 +78,15 @@ export function resourceRequirements(fail: (message: string) => Error, field: st
   ];
   for (const [name, value] of quantities) {
     if (value === undefined && name.endsWith('cpu.limit')) continue;
-    if (value === undefined) throw fail(`${name} is missing; expected a Kubernetes quantity such as 100m or 256Mi`);
-    if (!isQuantity(value) || parseQuantity(value) <= 0) throw fail(`${name} (${shown(value)}) is not a positive Kubernetes quantity; expected e.g. 100m or 256Mi`);
+    if (value === undefined) throw v.error({ field: name, problem: 'is missing', expected: 'a Kubernetes quantity such as 100m or 256Mi' });
+    if (!isQuantity(value) || parseQuantity(value) <= 0) throw v.error({ field: name, value, problem: 'is not a positive Kubernetes quantity', expected: 'e.g. 100m or 256Mi' });
   }
   const { cpu, memory } = resources;
   if (compareQuantities(memory.limit, memory.request) < 0) {
-    throw fail(`${field}.memory.limit (${memory.limit}) is below ${field}.memory.request (${memory.request})`);
+    throw v.conflict(`${field}.memory.limit (${memory.limit}) is below ${field}.memory.request (${memory.request})`);
   }
   if (cpu.limit !== undefined && compareQuantities(cpu.limit, cpu.request) < 0) {
-    throw fail(`${field}.cpu.limit (${cpu.limit}) is below ${field}.cpu.request (${cpu.request})`);
+    throw v.conflict(`${field}.cpu.limit (${cpu.limit}) is below ${field}.cpu.request (${cpu.request})`);
   }
   return {
     requests: { cpu: cpu.request, memory: memory.request },
@@ -124,23 +127,23 @@ export interface PrometheusStorage {
  * the rest).
  */
 export function resolvePrometheusStorage(
-  fail: (message: string) => Error,
+  v: PropsValidator,
   input: { retention: string; retentionSize?: string; size: string; storageClass?: string },
 ): PrometheusStorage {
   if (!((prometheusDurationMs(input.retention) ?? 0) > 0)) {
-    throw fail(`retention (${shown(input.retention)}) is not a Prometheus duration above zero; expected e.g. '10d', '12h' or '2w'`);
+    throw v.error({ field: 'retention', value: input.retention, problem: 'is not a Prometheus duration above zero', expected: "e.g. '10d', '12h' or '2w'" });
   }
   if (!isQuantity(input.size) || parseQuantity(input.size) <= 0) {
-    throw fail(`storage.size (${shown(input.size)}) is not a positive Kubernetes quantity; expected e.g. 10Gi or 50Gi`);
+    throw v.error({ field: 'storage.size', value: input.size, problem: 'is not a positive Kubernetes quantity', expected: 'e.g. 10Gi or 50Gi' });
   }
   const volumeBytes = parseQuantity(input.size);
   const retentionSize = input.retentionSize ?? `${Math.max(1, Math.floor((volumeBytes * 0.85) / 2 ** 30))}GiB`;
   const retentionBytes = byteSizeBytes(retentionSize);
   if (retentionBytes === undefined || retentionBytes <= 0) {
-    throw fail(`retentionSize (${shown(retentionSize)}) is not a Prometheus byte size above zero; expected e.g. '8GiB' or '500MB'`);
+    throw v.error({ field: 'retentionSize', value: retentionSize, problem: 'is not a Prometheus byte size above zero', expected: "e.g. '8GiB' or '500MB'" });
   }
   if (retentionBytes >= volumeBytes) {
-    throw fail(`retentionSize (${retentionSize}) is not below storage.size (${input.size}); the volume would fill before Prometheus deletes old data (expected about 85% of it)`);
+    throw v.conflict(`retentionSize (${retentionSize}) is not below storage.size (${input.size}); the volume would fill before Prometheus deletes old data (expected about 85% of it)`);
   }
   return { retention: input.retention, retentionSize, size: input.size, ...(input.storageClass !== undefined && { storageClass: input.storageClass }) };
 }
@@ -334,18 +337,18 @@ export function sumQuantities(resource: 'cpu' | 'memory', quantities: readonly s
  * sets no requests, zero when it sets neither); Grafana's sidecars request nothing by default.
  * The admission webhook's Jobs are install hooks, not counted.
  */
-export function kubePrometheusStackWorkloads(fail: (message: string) => Error, values: Values): ReleaseWorkload[] {
+export function kubePrometheusStackWorkloads(v: PropsValidator, values: Values): ReleaseWorkload[] {
   const on = (path: string) => valueAt(values, path) !== false;
   const count = (path: string) => {
     const value = valueAt(values, path);
     if (value === undefined) return 1;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw fail(`values.${path} (${shown(value)}) must be a whole number >= 0`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw v.error({ field: `values.${path}`, value, problem: 'must be a whole number >= 0' });
     return value;
   };
   const quantityAt = (path: string, fallback: string): string => {
     const value = valueAt(values, path) ?? fallback;
     if ((typeof value !== 'string' && typeof value !== 'number') || !isQuantity(value)) {
-      throw fail(`values.${path} (${shown(value)}) is not a Kubernetes quantity; expected e.g. 100m or 256Mi`);
+      throw v.error({ field: `values.${path}`, value, problem: 'is not a Kubernetes quantity', expected: 'e.g. 100m or 256Mi' });
     }
     return String(value);
   };

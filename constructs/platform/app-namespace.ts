@@ -5,7 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem } from '../core/names.js';
-import { propsError, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link AppNamespace}. */
 export interface AppNamespaceProps {
@@ -38,10 +38,10 @@ export class AppNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
-    const problem = dns1123LabelProblem(props.name);
-    if (problem) throw propsError('AppNamespace', this, `name (${shown(props.name)}) ${problem}`);
+    const v = new PropsValidator('AppNamespace', this);
+    v.check('name', props.name, dns1123LabelProblem);
     const clash = Object.keys(props.labels ?? {}).find((key) => key.startsWith('pod-security.kubernetes.io/'));
-    if (clash) throw propsError('AppNamespace', this, `labels['${clash}'] would weaken the restricted Pod Security labels; set a policy exception on the workload instead`);
+    if (clash) throw v.error({ field: `labels['${clash}']`, problem: 'would weaken the restricted Pod Security labels', expected: 'a policy exception on the workload instead' });
     this.name = props.name;
     this.namespace = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',

@@ -164,8 +164,7 @@ export const AWS_CONTROLLER_RESOURCES = {
  * the capacity planner is told about.
  */
 function controllerResources(kind: string, scope: Construct, resources: WorkloadResources): ResourceRequirements {
-  const v = new PropsValidator(kind, scope);
-  return resourceRequirements((message) => v.conflict(message), 'resources', resources);
+  return resourceRequirements(new PropsValidator(kind, scope), 'resources', resources);
 }
 
 /**

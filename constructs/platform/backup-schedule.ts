@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { Schedule } from '../imports/velero.js';
 import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link BackupSchedule}. */
 export interface BackupScheduleProps {
@@ -93,25 +93,25 @@ export class BackupSchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('BackupSchedule', this, message);
+    const v = new PropsValidator('BackupSchedule', this);
     const namespace = props.namespace ?? BACKUP_SCHEDULE_DEFAULTS.namespace;
-    requireValid('BackupSchedule', this, 'name', props.name, dns1123SubdomainProblem);
-    requireValid('BackupSchedule', this, 'namespace', namespace, dns1123LabelProblem);
+    v.check('name', props.name, dns1123SubdomainProblem);
+    v.check('namespace', namespace, dns1123LabelProblem);
     const cron = props.schedule ?? BACKUP_SCHEDULE_DEFAULTS.schedule;
     const cronProblem = scheduleProblem(cron);
-    if (cronProblem) throw fail(`schedule (${shown(cron)}) ${cronProblem}; expected e.g. '0 1 * * *'`);
+    if (cronProblem) throw v.error({ field: 'schedule', value: cron, problem: cronProblem, expected: "e.g. '0 1 * * *'" });
     const retention = props.retention ?? BACKUP_SCHEDULE_DEFAULTS.retention;
     if (!(goDurationSeconds(retention) > 0)) {
-      throw fail(`retention (${shown(retention)}) is not a positive Go duration; expected e.g. 720h for 30 days`);
+      throw v.error({ field: 'retention', value: retention, problem: 'is not a positive Go duration', expected: 'e.g. 720h for 30 days' });
     }
     for (const [field, list] of [['includedNamespaces', props.includedNamespaces], ['excludedNamespaces', props.excludedNamespaces]] as const) {
-      (list ?? []).forEach((ns, i) => requireValid('BackupSchedule', this, `${field}[${i}]`, ns, dns1123LabelProblem));
+      (list ?? []).forEach((ns, i) => v.check(`${field}[${i}]`, ns, dns1123LabelProblem));
     }
     const overlap = (props.includedNamespaces ?? []).find((ns) => (props.excludedNamespaces ?? []).includes(ns));
-    if (overlap) throw fail(`namespace '${overlap}' is both included and excluded`);
+    if (overlap) throw v.conflict(`namespace '${overlap}' is both included and excluded`);
     for (const [key, value] of Object.entries(props.labelSelector ?? {})) {
       const problem = qualifiedNameProblem(key) ?? labelValueProblem(value);
-      if (problem) throw fail(`labelSelector['${key}'] (${shown(value)}) ${problem}`);
+      if (problem) throw v.error({ field: `labelSelector['${key}']`, value, problem });
     }
     const volumes = props.volumes ?? BACKUP_SCHEDULE_DEFAULTS.volumes;
 

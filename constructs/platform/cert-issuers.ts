@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import { ClusterIssuer, type ClusterIssuerSpecAcmeSolversHttp01 } from '../imports/cert-manager.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** The ACME directories of Let's Encrypt. */
 export const LETS_ENCRYPT_SERVERS = {
@@ -116,19 +116,18 @@ export class LetsEncryptIssuers extends Construct {
 
   constructor(scope: Construct, id: string, props: LetsEncryptIssuersProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('LetsEncryptIssuers', this, message);
+    const v = new PropsValidator('LetsEncryptIssuers', this);
     const name = props.name ?? LETS_ENCRYPT_DEFAULTS.name;
-    requireValid('LetsEncryptIssuers', this, 'name', name, dns1123SubdomainProblem);
-    const emailProblem = acmeEmailProblem(props.email);
-    if (emailProblem) throw fail(`email (${shown(props.email)}) ${emailProblem}`);
+    v.check('name', name, dns1123SubdomainProblem);
+    v.check('email', props.email, acmeEmailProblem);
     const solver = props.http01;
     let http01: ClusterIssuerSpecAcmeSolversHttp01;
     if (solver.kind === 'gateway') {
-      if (solver.gateways.length === 0) throw fail('http01 names no Gateway; expected Http01Solver.gateway({ name, namespace }) with at least one');
+      if (solver.gateways.length === 0) throw v.error({ field: 'http01', problem: 'names no Gateway', expected: 'Http01Solver.gateway({ name, namespace }) with at least one' });
       solver.gateways.forEach((gateway, i) => {
-        requireValid('LetsEncryptIssuers', this, `http01.gateways[${i}].name`, gateway.name, dns1123SubdomainProblem);
-        requireValid('LetsEncryptIssuers', this, `http01.gateways[${i}].namespace`, gateway.namespace, dns1123LabelProblem);
-        if (gateway.sectionName !== undefined) requireValid('LetsEncryptIssuers', this, `http01.gateways[${i}].sectionName`, gateway.sectionName, dns1123SubdomainProblem);
+        v.check(`http01.gateways[${i}].name`, gateway.name, dns1123SubdomainProblem);
+        v.check(`http01.gateways[${i}].namespace`, gateway.namespace, dns1123LabelProblem);
+        if (gateway.sectionName !== undefined) v.check(`http01.gateways[${i}].sectionName`, gateway.sectionName, dns1123SubdomainProblem);
       });
       http01 = {
         gatewayHttpRoute: {
@@ -143,7 +142,7 @@ export class LetsEncryptIssuers extends Construct {
       };
     } else {
       const className = solver.ingressClassName ?? '';
-      requireValid('LetsEncryptIssuers', this, 'http01.ingressClassName', className, dns1123SubdomainProblem);
+      v.check('http01.ingressClassName', className, dns1123SubdomainProblem);
       http01 = { ingress: { ingressClassName: className } };
     }
 

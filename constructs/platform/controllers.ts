@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { GatewayClass } from '../imports/gateway-api.js';
 import { dns1123SubdomainProblem } from '../core/names.js';
 import { addConstructWarning } from '../core/warnings.js';
-import { requireReplicas, requireValid } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { AppNamespace } from './app-namespace.js';
 import { INGRESS_CONTROLLER_DEFAULTS, IngressController } from './_ingress-options.js';
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
@@ -71,7 +71,7 @@ export class CertManager extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'cert-manager';
     const replicas = props.replicas ?? 1;
-    requireReplicas('CertManager', this, replicas);
+    new PropsValidator('CertManager', this).wholeNumber('replicas', replicas, 1);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.CERT_MANAGER,
@@ -125,7 +125,7 @@ export class EnvoyGateway extends Construct {
     this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.envoyGatewayNamespace;
     this.proxyNamespace = this.namespace;
     const replicas = props.replicas ?? 1;
-    requireReplicas('EnvoyGateway', this, replicas);
+    new PropsValidator('EnvoyGateway', this).wholeNumber('replicas', replicas, 1);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = { deployment: { replicas }, ...(replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }) };
     // The controller only: the Envoy proxy Deployment of each Gateway is created by the
@@ -165,7 +165,7 @@ export class EnvoyGatewayClass extends Construct {
   constructor(scope: Construct, id: string, props: EnvoyGatewayClassProps = {}) {
     super(scope, id);
     this.name = props.name ?? INGRESS_CONTROLLER_DEFAULTS.gatewayClassName;
-    requireValid('EnvoyGatewayClass', this, 'name', this.name, dns1123SubdomainProblem);
+    new PropsValidator('EnvoyGatewayClass', this).check('name', this.name, dns1123SubdomainProblem);
     new GatewayClass(this, 'Resource', { metadata: { name: this.name }, spec: { controllerName: EnvoyGateway.CONTROLLER_NAME } });
   }
 }
@@ -204,7 +204,7 @@ export class IngressNginx extends Construct {
     this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.ingressNginxNamespace;
     this.ingressController = IngressController.ingressNginx({ controllerNamespace: this.namespace });
     const replicas = props.replicas ?? 2;
-    requireReplicas('IngressNginx', this, replicas);
+    new PropsValidator('IngressNginx', this).wholeNumber('replicas', replicas, 1);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.INGRESS_NGINX,

@@ -12,7 +12,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
-import { PropsValidator, propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 import { METRICS_DEFAULTS, MONITORING_LABELS } from '../workloads/metrics.js';
 import { IngressPeer } from '../workloads/exposure.js';
 import { buildAlerting, resolveEscalation, type Alerting } from './_monitoring-alerting.js';
@@ -194,46 +194,46 @@ export class MonitoringStack extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('MonitoringStack', this, message);
+    const v = new PropsValidator('MonitoringStack', this);
     this.namespace = props.namespace ?? MONITORING_STACK_DEFAULTS.namespace;
     const releaseName = props.releaseName ?? MONITORING_STACK_DEFAULTS.releaseName;
     this.grafanaServiceName = `${releaseName}-grafana`;
-    requireValid('MonitoringStack', this, 'namespace', this.namespace, dns1123LabelProblem);
+    v.check('namespace', this.namespace, dns1123LabelProblem);
     this.scrapers = IngressPeer.namespace(this.namespace);
 
-    this.storage = resolvePrometheusStorage(fail, {
+    this.storage = resolvePrometheusStorage(v, {
       retention: props.retention ?? MONITORING_STACK_DEFAULTS.retention,
       ...(props.retentionSize !== undefined && { retentionSize: props.retentionSize }),
       size: props.storage?.size ?? MONITORING_STACK_DEFAULTS.storageSize,
       ...(props.storage?.storageClass !== undefined && { storageClass: props.storage.storageClass }),
     });
-    if (this.storage.storageClass !== undefined) requireValid('MonitoringStack', this, 'storage.storageClass', this.storage.storageClass, dns1123SubdomainProblem);
+    if (this.storage.storageClass !== undefined) v.check('storage.storageClass', this.storage.storageClass, dns1123SubdomainProblem);
     const resources = Object.fromEntries(Object.entries(MONITORING_RESOURCE_DEFAULTS).map(([component, fallback]) => [
       component,
-      resourceRequirements(fail, `resources.${component}`, props.resources?.[component as keyof MonitoringResources] ?? fallback),
+      resourceRequirements(v, `resources.${component}`, props.resources?.[component as keyof MonitoringResources] ?? fallback),
     ])) as { [K in keyof MonitoringResources]-?: ReturnType<typeof resourceRequirements> };
 
-    if (props.grafanaAdmin === undefined) throw fail("grafanaAdmin is missing; Grafana's admin credentials come from a Secret: { secretName: 'grafana-admin' } with keys admin-user and admin-password");
+    if (props.grafanaAdmin === undefined) throw v.error({ field: 'grafanaAdmin', problem: "is missing (Grafana's admin credentials come from a Secret)", expected: "{ secretName: 'grafana-admin' }, a Secret with keys admin-user and admin-password" });
     const grafanaAdmin = {
       secretName: props.grafanaAdmin.secretName,
       userKey: props.grafanaAdmin.userKey ?? MONITORING_STACK_DEFAULTS.grafanaUserKey,
       passwordKey: props.grafanaAdmin.passwordKey ?? MONITORING_STACK_DEFAULTS.grafanaPasswordKey,
     };
-    requireValid('MonitoringStack', this, 'grafanaAdmin.secretName', grafanaAdmin.secretName, dns1123SubdomainProblem);
+    v.check('grafanaAdmin.secretName', grafanaAdmin.secretName, dns1123SubdomainProblem);
 
-    const alerting = buildAlerting(fail, props.alerting);
+    const alerting = buildAlerting(v, props.alerting);
     this.alertmanagerConfig = alerting.config;
-    const escalation = resolveEscalation(fail, props.alerting);
+    const escalation = resolveEscalation(v, props.alerting);
 
     // Rules: every expression parses, the kit's as much as the user's.
     const checkExpr = (field: string, expr: string) => {
       const problem = promqlProblem(expr);
-      if (problem) throw fail(`${field} ${problem}`);
+      if (problem) throw v.error({ field, problem });
     };
     const workloads = withEscalation({ name: 'kit-workloads', rules: workloadAlerts().map(alertRuleSpec) }, escalation);
-    const slos = resolveSlos(fail, props.slos ?? []);
+    const slos = resolveSlos(v, props.slos ?? []);
     const sloGroups = slos.map((slo) => withEscalation(sloRuleGroup(slo), escalation));
-    const extra = (props.rules ?? []).map((rule, i) => validateRule(fail, `rules[${i}]`, rule));
+    const extra = (props.rules ?? []).map((rule, i) => validateRule(v, `rules[${i}]`, rule));
     const groups: Record<string, RuleGroupSpec[]> = { [MONITORING_OBJECT_NAMES.workloadRules]: [workloads] };
     if (sloGroups.length > 0) groups[MONITORING_OBJECT_NAMES.sloRules] = sloGroups;
     if (extra.length > 0) groups[MONITORING_OBJECT_NAMES.extraRules] = [withEscalation({ name: 'kit-rules', rules: extra.map(alertRuleSpec) }, escalation)];
@@ -266,7 +266,7 @@ export class MonitoringStack extends Construct {
     }) as unknown as Record<string, unknown>;
     // Replicas only when set: the chart's own default is the documented 1.
     for (const [field, replicas] of [['prometheusReplicas', props.prometheusReplicas], ['alertmanagerReplicas', props.alertmanagerReplicas]] as const) {
-      if (replicas !== undefined) new PropsValidator('MonitoringStack', this).wholeNumber(field, replicas, 1);
+      if (replicas !== undefined) v.wholeNumber(field, replicas, 1);
     }
     const replicaValues = {
       ...(props.prometheusReplicas !== undefined && { prometheus: { prometheusSpec: { replicas: props.prometheusReplicas } } }),
@@ -279,7 +279,7 @@ export class MonitoringStack extends Construct {
       namespace: this.namespace,
       releaseName,
       values: stackValues,
-      workloads: kubePrometheusStackWorkloads(fail, stackValues),
+      workloads: kubePrometheusStackWorkloads(v, stackValues),
       provides: ['prometheus-operator'],
     });
     if (props.metricsServer ?? MONITORING_STACK_DEFAULTS.metricsServer) {
@@ -317,56 +317,56 @@ export class MonitoringStack extends Construct {
   }
 }
 
-function checkMatchers(fail: (message: string) => Error, field: string, matchers: LabelMatchers | undefined): void {
+function checkMatchers(v: PropsValidator, field: string, matchers: LabelMatchers | undefined): void {
   for (const [label, matcher] of Object.entries(matchers ?? {})) {
-    if (!LABEL_NAME.test(label)) throw fail(`${field}.${label} is not a label name; expected letters, digits and '_'`);
+    if (!LABEL_NAME.test(label)) throw v.error({ field: `${field}.${label}`, problem: 'is not a label name', expected: "letters, digits and '_'" });
     const value = typeof matcher === 'string' ? matcher : matcher?.value;
-    if (typeof value !== 'string') throw fail(`${field}.${label} (${shown(matcher)}) is not a string or LabelMatcher`);
+    if (typeof value !== 'string') throw v.error({ field: `${field}.${label}`, value: matcher, problem: 'is not a string or LabelMatcher' });
   }
 }
 
-function checkSelector(fail: (message: string) => Error, field: string, selector: MetricSelector | undefined): MetricSelector {
+function checkSelector(v: PropsValidator, field: string, selector: MetricSelector | undefined): MetricSelector {
   if (selector === undefined || typeof selector.metric !== 'string' || !METRIC_NAME.test(selector.metric)) {
-    throw fail(`${field}.metric (${shown(selector?.metric)}) is not a metric name; expected e.g. 'http_requests_total'`);
+    throw v.error({ field: `${field}.metric`, value: selector?.metric, problem: 'is not a metric name', expected: "e.g. 'http_requests_total'" });
   }
-  checkMatchers(fail, `${field}.matchers`, selector.matchers);
+  checkMatchers(v, `${field}.matchers`, selector.matchers);
   return selector;
 }
 
-function checkObjective(fail: (message: string) => Error, field: string, value: number): number {
+function checkObjective(v: PropsValidator, field: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0 && value < 100)) {
-    throw fail(`${field} (${shown(value)}) is outside (0, 100); an objective is the percentage of good requests, e.g. 99.9`);
+    throw v.error({ field, value, problem: 'is outside (0, 100)', expected: 'the percentage of good requests, e.g. 99.9' });
   }
   return value;
 }
 
 /** Validates the SLOs and resolves their defaults. */
-function resolveSlos(fail: (message: string) => Error, slos: readonly ServiceSlo[]): ResolvedSlo[] {
+function resolveSlos(v: PropsValidator, slos: readonly ServiceSlo[]): ResolvedSlo[] {
   const seen = new Set<string>();
   return slos.map((slo, i) => {
     const field = `slos[${i}]`;
     const problem = typeof slo.service === 'string' && slo.service !== '' ? labelValueProblem(slo.service) : 'is empty';
-    if (problem) throw fail(`${field}.service (${shown(slo.service)}) ${problem}`);
-    if (seen.has(slo.service)) throw fail(`${field}.service ('${slo.service}') has an SLO already; give each service one entry`);
+    if (problem) throw v.error({ field: `${field}.service`, value: slo.service, problem });
+    if (seen.has(slo.service)) throw v.error({ field: `${field}.service`, value: slo.service, problem: 'has an SLO already', expected: 'one entry per service' });
     seen.add(slo.service);
     if (slo.team !== undefined) {
       const teamProblem = slo.team === '' ? 'is empty' : labelValueProblem(slo.team);
-      if (teamProblem) throw fail(`${field}.team (${shown(slo.team)}) ${teamProblem}`);
+      if (teamProblem) throw v.error({ field: `${field}.team`, value: slo.team, problem: teamProblem });
     }
-    const requests = checkSelector(fail, `${field}.requests`, slo.requests);
+    const requests = checkSelector(v, `${field}.requests`, slo.requests);
     if (slo.errors === undefined || Object.keys(slo.errors).length === 0) {
-      throw fail(`${field}.errors is empty; give the matchers that select failed requests, e.g. { code: LabelMatcher.regex('5..') }`);
+      throw v.error({ field: `${field}.errors`, problem: 'is empty', expected: "the matchers that select failed requests, e.g. { code: LabelMatcher.regex('5..') }" });
     }
-    checkMatchers(fail, `${field}.errors`, slo.errors);
-    const availability = checkObjective(fail, `${field}.availability`, slo.availability ?? MONITORING_STACK_DEFAULTS.availability);
+    checkMatchers(v, `${field}.errors`, slo.errors);
+    const availability = checkObjective(v, `${field}.availability`, slo.availability ?? MONITORING_STACK_DEFAULTS.availability);
     let latency: ResolvedSlo['latency'];
     if (slo.latency !== undefined) {
-      const histogram = checkSelector(fail, `${field}.latency.histogram`, slo.latency.histogram);
+      const histogram = checkSelector(v, `${field}.latency.histogram`, slo.latency.histogram);
       const thresholdMs = prometheusDurationMs(slo.latency.threshold);
       if (!(thresholdMs !== undefined && thresholdMs > 0)) {
-        throw fail(`${field}.latency.threshold (${shown(slo.latency.threshold)}) is not a duration above zero; expected a bucket boundary such as '20ms' or '1s'`);
+        throw v.error({ field: `${field}.latency.threshold`, value: slo.latency.threshold, problem: 'is not a duration above zero', expected: "a bucket boundary such as '20ms' or '1s'" });
       }
-      latency = { histogram, thresholdSeconds: thresholdMs / 1000, objective: checkObjective(fail, `${field}.latency.objective`, slo.latency.objective) };
+      latency = { histogram, thresholdSeconds: thresholdMs / 1000, objective: checkObjective(v, `${field}.latency.objective`, slo.latency.objective) };
     }
     return {
       service: slo.service,
@@ -382,17 +382,17 @@ function resolveSlos(fail: (message: string) => Error, slos: readonly ServiceSlo
 }
 
 /** Validates a user's alerting rule. */
-function validateRule(fail: (message: string) => Error, field: string, rule: AlertRule): AlertRule {
-  if (typeof rule.alert !== 'string' || !ALERT_NAME.test(rule.alert)) throw fail(`${field}.alert (${shown(rule.alert)}) is not an alert name; expected e.g. 'TodoApiQueueBacklog'`);
+function validateRule(v: PropsValidator, field: string, rule: AlertRule): AlertRule {
+  if (typeof rule.alert !== 'string' || !ALERT_NAME.test(rule.alert)) throw v.error({ field: `${field}.alert`, value: rule.alert, problem: 'is not an alert name', expected: "e.g. 'TodoApiQueueBacklog'" });
   const problem = typeof rule.expr === 'string' ? promqlProblem(rule.expr) : 'is not a string';
-  if (problem) throw fail(`${field}.expr ${problem}`);
-  if (rule.for !== undefined && prometheusDurationMs(rule.for) === undefined) throw fail(`${field}.for (${shown(rule.for)}) is not a Prometheus duration; expected e.g. '5m'`);
-  if (!SEVERITIES.includes(rule.severity)) throw fail(`${field}.severity (${shown(rule.severity)}) is not a severity; expected 'critical', 'warning' or 'info'`);
+  if (problem) throw v.error({ field: `${field}.expr`, problem });
+  if (rule.for !== undefined && prometheusDurationMs(rule.for) === undefined) throw v.error({ field: `${field}.for`, value: rule.for, problem: 'is not a Prometheus duration', expected: "e.g. '5m'" });
+  if (!SEVERITIES.includes(rule.severity)) throw v.error({ field: `${field}.severity`, value: rule.severity, problem: 'is not a severity', expected: "'critical', 'warning' or 'info'" });
   for (const key of ['summary', 'description', 'runbookUrl'] as const) {
-    if (typeof rule[key] !== 'string' || rule[key].trim() === '') throw fail(`${field}.${key} is missing; every alert says what is wrong, what it means and where its runbook is`);
+    if (typeof rule[key] !== 'string' || rule[key].trim() === '') throw v.error({ field: `${field}.${key}`, problem: 'is missing', expected: 'text: every alert says what is wrong, what it means and where its runbook is' });
   }
   for (const label of Object.keys(rule.labels ?? {})) {
-    if (!LABEL_NAME.test(label) || label === 'severity') throw fail(`${field}.labels.${label} is not a label the rule may set (letters, digits and '_'; severity is its own field)`);
+    if (!LABEL_NAME.test(label) || label === 'severity') throw v.error({ field: `${field}.labels.${label}`, problem: 'is not a label the rule may set', expected: "letters, digits and '_' (severity is its own field)" });
   }
   return rule;
 }

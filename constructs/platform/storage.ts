@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isIPv4 } from 'node:net';
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
-import { propsError, requireValid, shown } from '../core/errors.js';
+import { PropsValidator } from '../core/errors.js';
 
 /** Disk kinds per cloud: EBS volume types, Azure disk SKUs. */
 export const DISK_TYPES = {
@@ -38,11 +38,11 @@ export class DiskStorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: DiskStorageClassProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('DiskStorageClass', this, message);
-    requireValid('DiskStorageClass', this, 'name', props.name, dns1123SubdomainProblem);
+    const v = new PropsValidator('DiskStorageClass', this);
+    v.check('name', props.name, dns1123SubdomainProblem);
     const types: readonly string[] = DISK_TYPES[props.cloud];
     const type = props.type ?? types[0]!;
-    if (!types.includes(type)) throw fail(`type (${shown(type)}) is not a ${props.cloud} disk type; expected one of ${types.join(', ')}`);
+    if (!types.includes(type)) throw v.error({ field: 'type', value: type, problem: `is not a ${props.cloud} disk type`, expected: `one of ${types.join(', ')}` });
 
     let provisioner: string;
     let parameters: Record<string, string>;
@@ -50,11 +50,11 @@ export class DiskStorageClass extends Construct {
       provisioner = 'ebs.csi.aws.com';
       parameters = { type, encrypted: 'true' };
       if (props.iops !== undefined) {
-        if (type === 'st1' || !Number.isInteger(props.iops) || props.iops < 3000) throw fail(`iops (${shown(props.iops)}) applies to gp3 and io2 volumes, as a whole number >= 3000`);
+        if (type === 'st1' || !Number.isInteger(props.iops) || props.iops < 3000) throw v.error({ field: 'iops', value: props.iops, problem: 'applies to gp3 and io2 volumes, as a whole number >= 3000' });
         parameters.iops = String(props.iops);
       }
       if (props.throughputMiBps !== undefined) {
-        if (type !== 'gp3' || !Number.isInteger(props.throughputMiBps) || props.throughputMiBps < 125) throw fail(`throughputMiBps (${shown(props.throughputMiBps)}) applies to gp3 volumes, as a whole number >= 125`);
+        if (type !== 'gp3' || !Number.isInteger(props.throughputMiBps) || props.throughputMiBps < 125) throw v.error({ field: 'throughputMiBps', value: props.throughputMiBps, problem: 'applies to gp3 volumes, as a whole number >= 125' });
         parameters.throughput = String(props.throughputMiBps);
       }
       if (props.kmsKeyId !== undefined) parameters.kmsKeyId = props.kmsKeyId;
@@ -119,14 +119,14 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    const fail = (message: string) => propsError('ExternalService', this, message);
-    requireValid('ExternalService', this, 'name', props.name, dns1035LabelProblem);
-    requireValid('ExternalService', this, 'namespace', props.namespace, dns1123LabelProblem);
+    const v = new PropsValidator('ExternalService', this);
+    v.check('name', props.name, dns1035LabelProblem);
+    v.check('namespace', props.namespace, dns1123LabelProblem);
     const ports = props.ports ?? [];
     ports.forEach((p, i) => {
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw fail(`ports[${i}].port (${shown(p.port)}) is not a port number; expected 1 to 65535`);
-      if (p.name !== undefined) requireValid('ExternalService', this, `ports[${i}].name`, p.name, dns1123LabelProblem);
-      if (ports.length > 1 && p.name === undefined) throw fail(`ports[${i}].name is missing; a Service with several ports names each`);
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw v.error({ field: `ports[${i}].port`, value: p.port, problem: 'is not a port number', expected: '1 to 65535' });
+      if (p.name !== undefined) v.check(`ports[${i}].name`, p.name, dns1123LabelProblem);
+      if (ports.length > 1 && p.name === undefined) throw v.error({ field: `ports[${i}].name`, problem: 'is missing', expected: 'a name on every port of a Service with several ports' });
     });
     this.name = props.name;
     this.namespace = props.namespace;
@@ -134,7 +134,7 @@ export class ExternalService extends Construct {
 
     if ('externalName' in props) {
       const problem = dns1123SubdomainProblem(props.externalName) ?? (props.externalName.includes('.') ? undefined : 'is not a fully qualified name');
-      if (problem || isIPv4(props.externalName)) throw fail(`externalName (${shown(props.externalName)}) ${problem ?? 'is an IP address'}; expected a DNS name such as db.example.com (use addresses for an IP)`);
+      if (problem || isIPv4(props.externalName)) throw v.error({ field: 'externalName', value: props.externalName, problem: problem ?? 'is an IP address', expected: 'a DNS name such as db.example.com (use addresses for an IP)' });
       new ApiObject(this, 'Resource', {
         apiVersion: 'v1',
         kind: 'Service',
@@ -143,11 +143,11 @@ export class ExternalService extends Construct {
       });
       return;
     }
-    if (props.addresses.length === 0) throw fail('addresses is empty; expected at least one IPv4 address');
+    if (props.addresses.length === 0) throw v.error({ field: 'addresses', problem: 'is empty', expected: 'at least one IPv4 address' });
     props.addresses.forEach((address, i) => {
-      if (!isIPv4(address)) throw fail(`addresses[${i}] (${shown(address)}) is not an IPv4 address; expected e.g. 10.0.12.5 (use externalName for a DNS name)`);
+      if (!isIPv4(address)) throw v.error({ field: `addresses[${i}]`, value: address, problem: 'is not an IPv4 address', expected: 'e.g. 10.0.12.5 (use externalName for a DNS name)' });
     });
-    if (ports.length === 0) throw fail('ports is empty; expected the port(s) the external endpoint listens on');
+    if (ports.length === 0) throw v.error({ field: 'ports', problem: 'is empty', expected: 'the port(s) the external endpoint listens on' });
     new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Service',

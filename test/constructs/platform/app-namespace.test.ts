@@ -23,7 +23,7 @@ describe('AppNamespace', () => {
   it('rejects a bad name and any attempt to relax Pod Security', () => {
     assert.throws(() => synth({ name: 'Todo' }), /^PropsError: AppNamespace 'test\/ns': name \('Todo'\) must consist of lower case/);
     assert.throws(() => synth({ name: 'todo', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }), {
-      message: "AppNamespace 'test/ns': labels['pod-security.kubernetes.io/enforce'] would weaken the restricted Pod Security labels; set a policy exception on the workload instead",
+      message: "AppNamespace 'test/ns': labels['pod-security.kubernetes.io/enforce'] would weaken the restricted Pod Security labels; expected a policy exception on the workload instead",
     });
   });
 });

@@ -57,7 +57,7 @@ describe('IngressWithAuth bad input', () => {
   fails('a route to an unknown Service names no port', () => ({ routes: [{ host: 'todo.acme.dev', backend: { name: 'legacy' } }] }),
     "routes[0].port is not set and the ports of Service 'legacy' are not known; expected the Service port number");
   fails('a route goes to a workload without a Service', () => ({ routes: [{ host: 'todo.acme.dev', backend: new HardenedDeployment(Testing.chart(), 'Worker', { image: 'w:1', resources: { cpu: { request: '1' }, memory: { request: '1Gi', limit: '1Gi' } }, liveness: Probe.waived('t'), readiness: Probe.waived('t') }) }] }),
-    "routes[0].backend (HardenedDeployment 'test/Worker') has no Service, because its container declares no ports; expected a workload with ports");
+    "routes[0].backend has no Service, because HardenedDeployment 'test/Worker' declares no container ports; expected a workload with ports");
   fails('TLS has neither issuer nor certificate', () => ({ tls: {} }),
     'tls has neither issuer nor acmCertificateArn; expected a cert-manager issuer (e.g. LetsEncryptIssuers.production) or an ACM certificate ARN');
   fails('TLS has both issuer and certificate', () => ({ tls: { issuer: PRODUCTION, acmCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0b5b7f2e-8c1f-4c7e-9d1e-2a3b4c5d6e7f' }, loadBalancer: IngressLoadBalancer.aws() }),
@@ -73,14 +73,14 @@ describe('IngressWithAuth bad input', () => {
   fails('basic auth protects nothing', (backend) => ({ routes: [{ host: 'todo.acme.dev', backend, public: true }] }),
     'basicAuth is set but every route is public; expected at least one route without public: true, or no basicAuth');
   fails('a route repeats', (backend) => ({ routes: [{ host: 'todo.acme.dev', backend }, { host: 'todo.acme.dev', path: '/', backend, public: true }] }),
-    'routes[1] (todo.acme.dev/) repeats routes[0]; expected each host and path once');
+    "routes[1] ('todo.acme.dev/') repeats routes[0]; expected each host and path once");
   fails('there are no routes', () => ({ routes: [] }), 'routes is empty; expected at least one { host, backend }');
   fails('a user name has a colon', () => ({ basicAuth: { users: BasicAuthUsers.fromSecret({ name: 'todo-users' }, ['a:b']) } }),
     "basicAuth.users[0] ('a:b') contains ':', which separates the user name from the hash in an htpasswd line");
   fails('the realm would break the nginx configuration', () => ({ basicAuth: { users: USERS, realm: 'staff"; return 200; #' } }),
     "basicAuth.realm ('staff\"; return 200; #') must be 1 to 64 printable ASCII characters without '\"', '\\', '$', ';', '{' or '}'");
   fails('Envoy native basic auth is given bcrypt lines', () => ({ basicAuth: { users: BasicAuthUsers.hashed({ alice: hashPassword('pw', { rounds: 4 }) }), verifier: 'envoy-native' } }),
-    "basicAuth.users[0] ('alice') is not a {SHA} hash (the value is not shown); Envoy's native basic auth reads only '{SHA}' + base64 SHA-1 lines, e.g. from 'htpasswd -nbs'");
+    "basicAuth.users[0] ('alice') is not a {SHA} hash (the value is not shown), the only kind Envoy's native basic auth reads; expected '{SHA}' + base64 SHA-1, e.g. from 'htpasswd -nbs'");
   fails('Envoy native basic auth reads a key it ignores', () => ({ basicAuth: { users: BasicAuthUsers.fromSecret({ name: 'u', key: 'auth' }, ['alice']), verifier: 'envoy-native' } }),
     "basicAuth.users.secret.key ('auth') is not read by Envoy's native basic auth, which reads only '.htpasswd'; expected '.htpasswd'");
   fails('ingress-nginx is given a verifier', () => ({ controller: IngressController.ingressNginx(), basicAuth: { users: USERS, verifier: 'nginx' } }),

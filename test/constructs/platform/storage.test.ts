@@ -87,7 +87,7 @@ describe('ExternalService', () => {
     assert.throws(() => synthService({ ...base, externalName: '10.0.0.1' }), { message: "ExternalService 'test/ext': externalName ('10.0.0.1') is an IP address; expected a DNS name such as db.example.com (use addresses for an IP)" });
     assert.throws(() => synthService({ ...base, addresses: ['db.example.com'], ports: [{ port: 1 }] }), { message: "ExternalService 'test/ext': addresses[0] ('db.example.com') is not an IPv4 address; expected e.g. 10.0.12.5 (use externalName for a DNS name)" });
     assert.throws(() => synthService({ ...base, addresses: ['10.0.0.1'], ports: [] }), { message: "ExternalService 'test/ext': ports is empty; expected the port(s) the external endpoint listens on" });
-    assert.throws(() => synthService({ ...base, addresses: ['10.0.0.1'], ports: [{ port: 80 }, { port: 443, name: 'https' }] }), { message: "ExternalService 'test/ext': ports[0].name is missing; a Service with several ports names each" });
+    assert.throws(() => synthService({ ...base, addresses: ['10.0.0.1'], ports: [{ port: 80 }, { port: 443, name: 'https' }] }), { message: "ExternalService 'test/ext': ports[0].name is missing; expected a name on every port of a Service with several ports" });
     assert.throws(() => synthService({ ...base, addresses: ['10.0.0.1'], ports: [{ port: 70000 }] }), { message: "ExternalService 'test/ext': ports[0].port (70000) is not a port number; expected 1 to 65535" });
   });
 });
