@@ -64,7 +64,12 @@ export class PropsError extends Error {
 
 /** A construct's checks of its props; every failed check throws (or returns, for `throw`) a {@link PropsError}. */
 export class PropsValidator {
-  constructor(public readonly kind: string, public readonly scope: IConstruct) {}
+  constructor(
+    /** The construct's kind, as messages name it: `HardenedDeployment`. */
+    public readonly kind: string,
+    /** The construct whose props are checked; messages name its path. */
+    public readonly scope: IConstruct,
+  ) {}
 
   /** The error for one problem, to throw. */
   error(problem: PropsProblem): PropsError {
