@@ -23,7 +23,7 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
   const addons = env.cloud === 'aws' ? new ClusterAddOnsChart(app, 'addons', { env }) : undefined;
   // Velero's locations need the CRDs its release installs.
   const locations = addons?.velero && new BackupLocationsChart(app, 'backup-locations', { velero: addons.velero });
-  locations?.addDependency(addons!);
+  if (addons && locations) locations.addDependency(addons);
   const namespaces = new Chart(app, 'namespaces');
   new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
   const platform = env.platform && addPlatformCharts(app, env, env.platform);

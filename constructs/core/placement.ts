@@ -16,3 +16,11 @@ export function memberPlacement(memberLabels: Readonly<Record<string, string>>, 
     }],
   };
 }
+
+/** The fewest members a replicated data store runs in the production profile. */
+export const PRODUCTION_MIN_MEMBERS = 3;
+
+/** A data store's profile when none is given: production from {@link PRODUCTION_MIN_MEMBERS} members, else development. */
+export function defaultProfile(members: number): 'production' | 'development' {
+  return members >= PRODUCTION_MIN_MEMBERS ? 'production' : 'development';
+}

@@ -22,7 +22,7 @@ import type { IVolumeMount } from 'kubernetes-models/v1';
 import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { memberPlacement } from '../core/placement.js';
+import { defaultProfile, memberPlacement } from '../core/placement.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
 import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage, type HardenedPodSpecInput } from '../workloads/pod-spec.js';
 import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
@@ -136,7 +136,7 @@ export class StatefulMongo extends Construct {
     const name = props.name ?? 'mongo';
     const replicaSet = props.replicaSet ?? 'rs0';
     const members = props.members ?? 3;
-    const profile = props.profile ?? (members >= 3 ? 'production' : 'development');
+    const profile = props.profile ?? defaultProfile(members);
     const image = props.image ?? MONGO_IMAGE;
     const resources = props.resources ?? { cpu: '500m', memory: '1Gi' };
 

@@ -26,7 +26,7 @@ import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { compareQuantities, parseQuantity } from '../core/quantity.js';
 import type { SecretKeyRef } from '../core/secret-ref.js';
-import { memberPlacement } from '../core/placement.js';
+import { defaultProfile, memberPlacement } from '../core/placement.js';
 import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage } from '../workloads/pod-spec.js';
 import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
 
@@ -233,7 +233,7 @@ export class StatefulRedis extends Construct {
     const v = new PropsValidator('StatefulRedis', this);
     const name = props.name ?? 'redis';
     const members = props.members ?? 3;
-    const profile = props.profile ?? (members >= 3 ? 'production' : 'development');
+    const profile = props.profile ?? defaultProfile(members);
     const image = props.image ?? REDIS_IMAGE;
     const resources = props.resources ?? { cpu: '500m', memory: '1Gi' };
     const policy = props.maxmemoryPolicy ?? 'noeviction';

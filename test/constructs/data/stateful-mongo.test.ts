@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
 import { StatefulMongo, validateManifests, type ManifestObject, type StatefulMongoProps } from '../../../constructs/index.js';
+import { profileOf as podProfile } from './_profile.js';
 
 const BASE: StatefulMongoProps = {
   namespace: 'fleetman',
@@ -118,14 +119,7 @@ describe('StatefulMongo development profile', () => {
 });
 
 describe('StatefulMongo profile default', () => {
-  /** The profile a StatefulSet was built for: production requires the node anti-affinity and zone spread. */
-  const profileOf = (objects: ManifestObject[]) => {
-    const pod = find(objects, 'StatefulSet').spec.template.spec;
-    const spread = pod.topologySpreadConstraints[0].whenUnsatisfiable;
-    if (spread === 'DoNotSchedule' && pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return 'production';
-    if (spread === 'ScheduleAnyway' && pod.affinity === undefined) return 'development';
-    return 'mixed';
-  };
+  const profileOf = (objects: ManifestObject[]) => podProfile(find(objects, 'StatefulSet').spec.template.spec);
 
   it('is development with 1 member, and builds it without an explicit profile', () => {
     const { objects } = build({ members: 1 });

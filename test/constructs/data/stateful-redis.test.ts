@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
 import { QOS_CLASS_ANNOTATION, validateManifests, type ManifestObject } from '../../../constructs/index.js';
 import { REDIS_IMAGE, StatefulRedis, redisMaxmemoryBytes, type StatefulRedisProps } from '../../../constructs/data/stateful-redis.js';
+import { profileOf as podProfile } from './_profile.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -342,14 +343,7 @@ describe('StatefulRedis development profile', () => {
 });
 
 describe('StatefulRedis profile default', () => {
-  /** The profile a StatefulSet was built for: production requires the node anti-affinity and zone spread. */
-  const profileOf = (objects: ManifestObject[]) => {
-    const pod = podOf(objects);
-    const spread = pod.topologySpreadConstraints[0].whenUnsatisfiable;
-    if (spread === 'DoNotSchedule' && pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return 'production';
-    if (spread === 'ScheduleAnyway' && pod.affinity === undefined) return 'development';
-    return 'mixed';
-  };
+  const profileOf = (objects: ManifestObject[]) => podProfile(podOf(objects));
 
   it('is development with 2 members, and builds them without an explicit profile', () => {
     const { objects } = build({ members: 2 });
