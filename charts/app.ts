@@ -1,6 +1,6 @@
 import { App, Chart, type AppProps } from 'cdk8s';
 import { AppNamespace, IngressController, type IngressRoute } from '../constructs/index.js';
-import { BackupLocationsChart, ClusterAddOnsChart } from './cluster-addons.js';
+import { BackupLocationsChart, ClusterAddOnsChart, hasClusterAddOns } from './cluster-addons.js';
 import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
 import { FleetmanChart } from './fleetman.js';
@@ -19,8 +19,8 @@ import { TodoApiChart } from './todoapi.js';
  */
 export function buildApp(env: Environment, props: AppProps = {}): App {
   const app = new App(props);
-  // The cluster's own controllers (EKS): everything else waits for them.
-  const addons = env.cloud === 'aws' ? new ClusterAddOnsChart(app, 'addons', { env }) : undefined;
+  // The cluster's own controllers: everything else waits for them.
+  const addons = hasClusterAddOns(env) ? new ClusterAddOnsChart(app, 'addons', { env }) : undefined;
   // Velero's locations need the CRDs its release installs.
   const locations = addons?.velero && new BackupLocationsChart(app, 'backup-locations', { velero: addons.velero });
   if (addons && locations) locations.addDependency(addons);

@@ -6,7 +6,7 @@
  * committed, chart by chart, in dependency order.
  */
 import { App, Chart, type AppProps } from 'cdk8s';
-import { FluxGitSync } from '../constructs/index.js';
+import { FluxGitSync, clusterValue } from '../constructs/index.js';
 import { FLUX_DIRECTORY, type GitOpsOptions } from '../constructs/gitops/index.js';
 import type { Environment } from './environment.js';
 
@@ -24,8 +24,12 @@ export function gitopsOptionsOf(env: Environment): GitOpsOptions {
   };
 }
 
-/** Builds the GitOps bootstrap App of an environment whose deploy mode is `gitops`. */
-export function buildBootstrap(env: Environment, props: AppProps = {}): App {
+/**
+ * Builds the GitOps bootstrap App of an environment whose deploy mode is `gitops`.
+ * `clusterValues` are those the environment's directories hold (`clusterValuesOf(plan)`):
+ * the sync substitutes each, with the placeholder `pulumi up` fills in when it applies it.
+ */
+export function buildBootstrap(env: Environment, props: AppProps = {}, clusterValues: readonly string[] = []): App {
   if (env.deploy.mode !== 'gitops') {
     throw new Error(`${env.source}: k8s-platform-kit:deploy.mode is '${env.deploy.mode}'; a GitOps bootstrap needs mode 'gitops'`);
   }
@@ -37,6 +41,7 @@ export function buildBootstrap(env: Environment, props: AppProps = {}): App {
     path: `${repositoryPathOf(env)}/${FLUX_DIRECTORY}`,
     interval: env.deploy.interval,
     ...(env.deploy.secretName !== undefined && { secretName: env.deploy.secretName }),
+    ...(clusterValues.length > 0 && { substitute: Object.fromEntries(clusterValues.map((name) => [name, clusterValue(name)])) }),
   });
   return app;
 }

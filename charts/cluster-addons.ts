@@ -1,24 +1,34 @@
 /**
- * The cluster's own controllers on EKS, from `k8s-platform-kit:cluster.addons`: the AWS Load
+ * The cluster's own controllers, from `k8s-platform-kit:cluster.addons`. On EKS: the AWS Load
  * Balancer Controller, the Cluster Autoscaler, external-dns, Velero and, when a pool has
- * GPUs, the NVIDIA device plugin. Pinned charts installed like every other release (by Flux
- * in gitops mode, by `pulumi up` in direct mode); the stack creates their IAM roles and
- * binds them to the charts' ServiceAccounts with Pod Identity (stacks/eks.ts). Everything
- * else waits for this chart.
+ * GPUs, the NVIDIA device plugin; the stack creates their IAM roles and binds them to the
+ * charts' ServiceAccounts with Pod Identity (stacks/eks.ts). On AKS (which ships its own
+ * autoscaler, load balancer and network policy): external-dns on Azure DNS and Velero on
+ * blob storage, whose WorkloadIdentity the stack turns into managed identities with
+ * federated credentials (stacks/program.ts). Pinned charts installed like every other
+ * release (by Flux in gitops mode, by `pulumi up` in direct mode). Everything else waits
+ * for this chart.
  */
 import { Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
   AwsLoadBalancerController, ClusterAutoscaler, ExternalDns, NvidiaDevicePlugin, Velero, VeleroLocations,
 } from '../constructs/index.js';
-import { TIER_SIZING, hasGpuPool, type AwsEnvironment } from '../constructs/environment/index.js';
+import { TIER_SIZING, aksResourceGroupName, hasGpuPool, type AzureEnvironment, type Environment } from '../constructs/environment/index.js';
 
 /** Properties of {@link ClusterAddOnsChart}. */
 export interface ClusterAddOnsChartProps extends ChartProps {
-  readonly env: AwsEnvironment;
+  readonly env: Environment;
 }
 
-/** The EKS controllers the environment's settings switch on. */
+/** Whether the environment's settings switch on any cluster controller (an AKS cluster may have none; an EKS one always has some). */
+export function hasClusterAddOns(env: Environment): boolean {
+  if (env.cloud === 'aws') return true;
+  const { addons } = env.cluster;
+  return addons.externalDns !== undefined || addons.velero !== undefined;
+}
+
+/** The cluster controllers the environment's settings switch on. */
 export class ClusterAddOnsChart extends Chart {
   public readonly loadBalancerController?: AwsLoadBalancerController;
   public readonly autoscaler?: ClusterAutoscaler;
@@ -29,6 +39,12 @@ export class ClusterAddOnsChart extends Chart {
   constructor(scope: Construct, id: string, props: ClusterAddOnsChartProps) {
     super(scope, id, props);
     const { env } = props;
+    if (env.cloud === 'azure') {
+      const controllers = aksControllers(this, env);
+      if (controllers.externalDns) this.externalDns = controllers.externalDns;
+      if (controllers.velero) this.velero = controllers.velero;
+      return;
+    }
     const { addons, name: clusterName } = env.cluster;
     const replicas = TIER_SIZING[env.tier].controllerReplicas;
     if (addons.loadBalancerController) {
@@ -55,6 +71,34 @@ export class ClusterAddOnsChart extends Chart {
       this.gpuPlugin = new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
     }
   }
+
+}
+
+/** external-dns and Velero on AKS, each with its WorkloadIdentity. */
+function aksControllers(scope: Construct, env: AzureEnvironment): { externalDns?: ExternalDns; velero?: Velero } {
+  const { addons, name: clusterName, subscriptionId } = env.cluster;
+  return {
+    // The loader requires the platform (its domain) wherever externalDns is set.
+    ...(addons.externalDns && env.platform && {
+      externalDns: new ExternalDns(scope, 'ExternalDns', {
+        cloud: 'azure',
+        subscriptionId,
+        resourceGroup: addons.externalDns.resourceGroup,
+        zone: addons.externalDns.zone,
+        domainFilters: [env.platform.domain],
+        txtOwnerId: clusterName,
+      }),
+    }),
+    ...(addons.velero && {
+      velero: new Velero(scope, 'Velero', {
+        cloud: 'azure',
+        subscriptionId,
+        resourceGroup: aksResourceGroupName(env.cluster),
+        storageAccount: addons.velero.storageAccount,
+        container: addons.velero.container,
+      }),
+    }),
+  };
 }
 
 /** Properties of {@link BackupLocationsChart}. */

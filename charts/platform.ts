@@ -4,7 +4,7 @@
  * their definitions is ready:
  *
  * - `controllers`: the storage class and the pinned controller releases (cert-manager, Envoy
- *   Gateway or the legacy ingress-nginx, kube-prometheus-stack, metrics-server);
+ *   Gateway or the legacy ingress-nginx, kube-prometheus-stack, metrics-server where the cluster has none);
  * - `cluster`: what needs their CRDs or comes after them: the GatewayClass, the
  *   monitoring rules and dashboards, EFK logging, team namespaces;
  * - `backups` (when configured): the Velero schedule; Velero is the `addons` chart's on EKS, else installed outside the kit.
@@ -18,7 +18,7 @@ import {
   BackupSchedule, CertManager, DiskStorageClass, EFK_DEFAULTS, EfkLogging, EnvoyGateway, EnvoyGatewayClass, IngressNginx,
   MonitoringStack, TeamNamespace, type IngressController,
 } from '../constructs/index.js';
-import { TIER_SIZING, type PlatformSettings } from '../constructs/environment/index.js';
+import { TIER_SIZING, environmentCapabilities, type PlatformSettings } from '../constructs/environment/index.js';
 import type { Environment } from './environment.js';
 
 /** The StorageClass the platform's and the apps' data volumes use. */
@@ -136,6 +136,8 @@ export class PlatformChart extends Chart {
       rulesScope: props.rulesScope,
       prometheusReplicas: sizing.prometheusReplicas,
       alertmanagerReplicas: sizing.alertmanagerReplicas,
+      // Not a second one where the cluster already runs it (every AKS cluster does, in kube-system).
+      metricsServer: !environmentCapabilities(env).provided.some((p) => p.capability === 'metrics-server'),
     });
   }
 }

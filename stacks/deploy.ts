@@ -9,7 +9,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { App } from 'cdk8s';
-import type { ManifestObject } from '../constructs/index.js';
+import { clusterValuesIn, substituteClusterValues, type ManifestObject } from '../constructs/index.js';
 import { renderApp, renderedObjects, validateRender, ValidatedRender } from '../constructs/gitops/index.js';
 import { helmReleasesOf, type HelmReleaseSpec } from './_flux-releases.js';
 
@@ -26,6 +26,14 @@ export interface AppDeploymentArgs {
    * @default - they are installed (or, with `installHelmReleases: false`, applied as objects)
    */
   readonly skipHelmReleases?: string;
+  /**
+   * The values of the cluster values the objects hold as placeholders (`${KIT_…}`,
+   * core/cluster-values.ts), filled in as the objects are applied: an AKS workload
+   * identity's client id, the tenant id. A placeholder with no value here is an error before
+   * any resource is registered.
+   * @default {} (the objects must hold no placeholder)
+   */
+  readonly clusterValues?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** Renders an App once, validates its objects and deploys them. */
@@ -59,6 +67,14 @@ export class AppDeployment extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(`AppDeployment '${name}': only one of \`installHelmReleases: false\` or \`skipHelmReleases\` can be provided`, this);
     }
     const all = args.render.objects;
+    const values = args.clusterValues ?? {};
+    const missing = clusterValuesIn(all).filter((value) => !Object.hasOwn(values, value));
+    if (missing.length > 0) {
+      throw new pulumi.ResourceError(`AppDeployment '${name}': the objects hold the cluster values ${missing.join(', ')}, which clusterValues does not give (it gives: ${Object.keys(values).sort().join(', ') || 'none'})`, this);
+    }
+    const filled = <T>(value: T): pulumi.Input<T> => (clusterValuesIn([value]).length === 0
+      ? value
+      : pulumi.all(values).apply((resolved) => substituteClusterValues(value, resolved)));
     const { releases, rest } = args.installHelmReleases === false ? { releases: [], rest: all } : helmReleasesOf(all);
     this.objects = rest;
     const skip = args.skipHelmReleases;
@@ -67,16 +83,16 @@ export class AppDeployment extends pulumi.ComponentResource {
     // custom resources need: namespaces first, then the releases, then everything else.
     const namespaces = rest.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1');
     this.namespaces = releases.length > 0 && namespaces.length > 0
-      ? new k8s.yaml.v2.ConfigGroup(`${name}-namespaces`, { objs: namespaces as unknown as pulumi.Input<unknown>[] }, { parent: this })
+      ? new k8s.yaml.v2.ConfigGroup(`${name}-namespaces`, { objs: filled(namespaces) as pulumi.Input<unknown[]> }, { parent: this })
       : undefined;
     const first = this.namespaces ? [this.namespaces] : [];
     if (skip === undefined) {
-      for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this, first);
+      for (const release of releases) this.releases[release.name] = helmRelease(`${name}-${release.name}`, release, this, first, filled(release.values));
     } else {
       for (const release of releases) void pulumi.log.warn(skippedChartMessage(`Helm release ${release.namespace}/${release.name}`, release, skip), this);
     }
     const others = this.namespaces ? rest.filter((o) => !namespaces.includes(o)) : rest;
-    this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: others as unknown as pulumi.Input<unknown>[] }, {
+    this.group = new k8s.yaml.v2.ConfigGroup(name, { objs: filled(others) as pulumi.Input<unknown[]> }, {
       parent: this,
       dependsOn: [...first, ...Object.values(this.releases)],
     });
@@ -103,6 +119,12 @@ export interface FluxBootstrapArgs {
    * @default - Flux is installed from {@link FLUX_CHART}
    */
   readonly skipFluxChart?: string;
+  /**
+   * The values of the cluster values the sync substitutes (its Kustomization's
+   * `postBuild.substitute` holds their placeholders: buildBootstrap).
+   * @default {}
+   */
+  readonly clusterValues?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /** The Helm release of {@link FLUX_CHART}. */
@@ -131,7 +153,7 @@ export class FluxBootstrap extends pulumi.ComponentResource {
       void pulumi.log.warn(skippedChartMessage('Flux', FLUX_RELEASE, args.skipFluxChart) +
         '; the GitRepository and Kustomization are applied without it, and need Flux on the cluster (its CRDs and the flux-system namespace, from `flux install` for example)', this);
     }
-    this.sync = new AppDeployment(`${name}-sync`, { render: args.sync, installHelmReleases: false }, {
+    this.sync = new AppDeployment(`${name}-sync`, { render: args.sync, installHelmReleases: false, ...(args.clusterValues && { clusterValues: args.clusterValues }) }, {
       parent: this,
       dependsOn: this.flux ? [this.flux] : [],
     });
@@ -150,7 +172,13 @@ export function skippedChartMessage(what: string, spec: HelmReleaseSpec, reason:
   return `${what} is NOT installed: chart ${spec.chart} ${spec.version} from ${spec.repository} is skipped (${reason})`;
 }
 
-function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): k8s.helm.v3.Release {
+function helmRelease(
+  name: string,
+  spec: HelmReleaseSpec,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[] = [],
+  values: pulumi.Input<Record<string, unknown>> = spec.values,
+): k8s.helm.v3.Release {
   // An OCI chart is named by its full reference; a Helm repository by name and repository URL.
   const oci = spec.repository.startsWith('oci://');
   return new k8s.helm.v3.Release(name, {
@@ -160,7 +188,7 @@ function helmRelease(name: string, spec: HelmReleaseSpec, parent: pulumi.Resourc
     version: spec.version,
     ...(!oci && { repositoryOpts: { repo: spec.repository } }),
     createNamespace: spec.createNamespace,
-    values: spec.values,
+    values,
     atomic: true,
     timeout: 600,
   }, { parent, dependsOn });

@@ -17,6 +17,7 @@ import {
 import { AwsLoadBalancerController, BACKUP_SCHEDULE_DEFAULTS, ClusterAutoscaler, ExternalDns, Velero, goDurationSeconds } from '../constructs/index.js';
 import { awsLoadBalancerControllerPolicy, clusterAutoscalerPolicy, externalDnsPolicy, veleroPolicy } from './_aws-policies.js';
 import { kubeconfigFor, POOL_LABEL } from './_cluster.js';
+import { awsPodIdentity } from './workload-identity.js';
 
 /** Arguments of {@link EksCluster}. */
 export interface EksClusterArgs {
@@ -72,6 +73,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly addons: Record<string, aws.eks.Addon> = {};
   /** The controllers' Pod Identity associations, by controller (`aws-load-balancer-controller`, …). */
   public readonly podIdentities: Record<string, aws.eks.PodIdentityAssociation> = {};
+  /** The EKS Pod Identity agent add-on: every Pod Identity association waits for it. */
+  public readonly podIdentityAgent: aws.eks.Addon;
   /** Velero's bucket, when `addons.velero` is set. */
   public readonly backupBucket?: aws.s3.Bucket;
   /** The principal running `pulumi up` (an assumed role's role ARN), granted cluster-admin and key administration. */
@@ -298,18 +301,16 @@ export class EksCluster extends pulumi.ComponentResource {
 
     // The controllers the platform installs: a role each with upstream's policy, bound by
     // Pod Identity to the ServiceAccount its chart creates.
+    this.podIdentityAgent = podIdentityAgent;
     const controller = (id: string, identity: { readonly namespace: string; readonly serviceAccount: string }, policy: pulumi.Input<string>) => {
-      const role = new aws.iam.Role(`${name}-${id}`, {
-        description: `${id} of EKS cluster ${clusterName} (Pod Identity: ${identity.namespace}/${identity.serviceAccount})`,
-        assumeRolePolicy: servicePrincipalPolicy('pods.eks.amazonaws.com'),
-      }, child);
-      const rolePolicy = new aws.iam.RolePolicy(`${name}-${id}`, { role: role.id, policy }, child);
-      this.podIdentities[id] = new aws.eks.PodIdentityAssociation(`${name}-${id}`, {
+      this.podIdentities[id] = awsPodIdentity(`${name}-${id}`, {
         clusterName: this.cluster.name,
         namespace: identity.namespace,
         serviceAccount: identity.serviceAccount,
-        roleArn: role.arn,
-      }, { parent: this, dependsOn: [podIdentityAgent, rolePolicy] });
+        policy,
+        description: `${id} of EKS cluster ${clusterName}`,
+        dependsOn: [podIdentityAgent],
+      }, this).association;
     };
     const { addons } = config;
     if (addons.loadBalancerController) {

@@ -20,15 +20,19 @@ import { resolve } from 'node:path';
 import { buildApp } from '../charts/app.js';
 import { buildBootstrap, gitopsOptionsOf, repositoryPathOf } from '../charts/bootstrap.js';
 import type { Environment } from '../charts/environment.js';
-import { constructWarnings, type ClusterCapabilities, type ManifestObject } from '../constructs/index.js';
+import { AZURE_TENANT_ID, clusterValuesIn, constructWarnings, type ClusterCapabilities, type ManifestObject } from '../constructs/index.js';
+import { WorkloadIdentity, workloadIdentityProblems } from '../constructs/platform/index.js';
 import { checkCapacity } from '../constructs/capacity/index.js';
-import { environmentCapabilities } from '../constructs/environment/index.js';
+import { environmentCapabilities, environmentTags } from '../constructs/environment/index.js';
 import {
-  formatDrift, gitopsDrift, planGitOps, renderApp, renderedObjects, validateRender, validationInputsOf, type Drift, type GitOpsPlan, type ValidatedRender,
+  FLUX_DIRECTORY, clusterValuesOf, formatDrift, gitopsDrift, planGitOps, renderApp, renderedObjects, validateRender, validationInputsOf, type Drift, type GitOpsPlan, type ValidatedRender,
 } from '../constructs/gitops/index.js';
 import { AksCluster } from './aks.js';
+import { assertUnattendedLogin } from './_aks-login.js';
+import { AksFluxExtension } from './aks-flux.js';
 import { AppDeployment, FluxBootstrap } from './deploy.js';
 import { EksCluster } from './eks.js';
+import { WorkloadIdentityBindings, type WorkloadIdentityOutput } from './workload-identity.js';
 import { LOCAL_HELM_REASON, LOCAL_KUBECONFIG_VARIABLE, type LocalTarget } from './local.js';
 
 /** The stack's outputs. */
@@ -50,14 +54,26 @@ export interface PlatformOutputs {
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly backupBucket?: pulumi.Output<string>;
   };
+  /** AKS only: the identity and monitoring facts other stacks and tools need. */
+  readonly azure?: {
+    readonly resourceGroup: pulumi.Output<string>;
+    readonly clusterId: pulumi.Output<string>;
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    readonly tenantId: pulumi.Output<string>;
+    readonly workspaceId: pulumi.Output<string>;
+    readonly backupStorageAccount?: pulumi.Output<string>;
+  };
+  /** The cloud identity of each WorkloadIdentity, by `<namespace>/<name>` of its ServiceAccount (role ARN on EKS, client id on AKS). */
+  readonly workloadIdentities: Record<string, WorkloadIdentityOutput>;
 }
 
 /** The resources a platform stack created, for callers (and tests) that look inside. */
 export interface Platform {
   /** The cloud cluster; absent in local mode. */
   readonly cluster?: EksCluster | AksCluster;
-  readonly kubernetes: k8s.Provider;
-  readonly deployment: AppDeployment | FluxBootstrap;
+  /** The Kubernetes provider the objects or the Flux bootstrap are applied with; absent when Flux is bootstrapped through ARM (`deploy.bootstrap: aks-extension`). */
+  readonly kubernetes?: k8s.Provider;
+  readonly deployment: AppDeployment | FluxBootstrap | AksFluxExtension;
   readonly outputs: PlatformOutputs;
 }
 
@@ -88,37 +104,68 @@ export async function platformStack(env: Environment, options: PlatformOptions =
   const app = buildApp(env);
   const capabilities = environmentCapabilities(env);
   const rendered = await renderOnce(env, app, capabilities);
+  assertWorkloadIdentities(env, app, rendered.objects);
   // Capacity comes next: in strict mode a failing scenario stops the program before any
   // resource is registered; otherwise `pulumi preview` and `up` show the problems as warnings.
   const capacity = checkCapacity(env, rendered.objects);
   for (const warning of [...constructWarnings(app), ...capacity.warnings]) void pulumi.log.warn(warning);
+
+  const { local } = options;
+  // On AKS, GitOps may be bootstrapped through ARM (the microsoft.flux extension) instead of
+  // the Kubernetes API; a local control plane has no ARM, so it gets the Flux chart.
+  const throughArm = !local && env.cloud === 'azure' && env.deploy.mode === 'gitops' && env.deploy.bootstrap === 'aks-extension';
+  // The cluster values (`${KIT_…}`) the objects hold, which this run fills in.
+  let needed: string[];
   let sync: ValidatedRender | undefined;
   if (rendered.plan) {
     assertCommitted(env, rendered.plan, options.gitopsDirectory ?? repositoryPathOf(env));
-    sync = await validateRender(renderedObjects(renderApp(buildBootstrap(env))), { cluster: capabilities });
+    needed = clusterValuesOf(rendered.plan);
+    if (!throughArm) sync = await validateRender(renderedObjects(renderApp(buildBootstrap(env, {}, needed))), { cluster: capabilities });
+  } else {
+    needed = clusterValuesIn(rendered.validated.objects);
   }
 
-  const { local } = options;
   let cluster: EksCluster | AksCluster | undefined;
   let kubeconfig: pulumi.Output<string>;
+  let clusterValues: Record<string, pulumi.Input<string>>;
+  let identities: Record<string, WorkloadIdentityOutput> = {};
   if (local) {
     void pulumi.log.warn(localModeMessage(env, local));
     kubeconfig = pulumi.secret(local.kubeconfig);
+    clusterValues = localClusterValues(needed);
   } else {
     cluster = cloudCluster(env);
     kubeconfig = cluster.kubeconfig;
+    const bindings = identityBindings(env, cluster, app);
+    identities = bindings.bindings;
+    clusterValues = { ...(cluster instanceof AksCluster && { [AZURE_TENANT_ID]: cluster.tenantId }), ...bindings.clusterValues };
   }
   const dependsOn = cluster ? [cluster] : [];
-  const kubernetes = new k8s.Provider(`${env.name}-k8s`, { kubeconfig }, { dependsOn });
-  const opts = { providers: [kubernetes], dependsOn };
-  const skip = local ? LOCAL_HELM_REASON : undefined;
-  const deployment = sync
-    ? new FluxBootstrap(`${env.name}-gitops`, { sync, ...(skip !== undefined && { skipFluxChart: skip }) }, opts)
-    : new AppDeployment(`${env.name}-apps`, { render: rendered.validated, ...(skip !== undefined && { skipHelmReleases: skip }) }, opts);
+  let kubernetes: k8s.Provider | undefined;
+  let deployment: AppDeployment | FluxBootstrap | AksFluxExtension;
+  if (throughArm && cluster instanceof AksCluster && env.deploy.mode === 'gitops') {
+    deployment = new AksFluxExtension(`${env.name}-flux`, {
+      resourceGroupName: cluster.resourceGroup.name,
+      clusterName: cluster.cluster.name,
+      url: env.deploy.url,
+      branch: env.deploy.branch,
+      path: `${repositoryPathOf(env)}/${FLUX_DIRECTORY}`,
+      interval: env.deploy.interval,
+      ...(env.deploy.secretName !== undefined && { secretName: env.deploy.secretName }),
+      ...(needed.length > 0 && { substitutions: Object.fromEntries(needed.map((name) => [name, clusterValues[name] ?? missingClusterValue(env, name)])) }),
+    }, { parent: cluster, dependsOn: [cluster.cluster, ...Object.values(cluster.agentPools)] });
+  } else {
+    kubernetes = new k8s.Provider(`${env.name}-k8s`, { kubeconfig }, { dependsOn });
+    const opts = { providers: [kubernetes], dependsOn };
+    const skip = local ? LOCAL_HELM_REASON : undefined;
+    deployment = sync
+      ? new FluxBootstrap(`${env.name}-gitops`, { sync, clusterValues, ...(skip !== undefined && { skipFluxChart: skip }) }, opts)
+      : new AppDeployment(`${env.name}-apps`, { render: rendered.validated, clusterValues, ...(skip !== undefined && { skipHelmReleases: skip }) }, opts);
+  }
 
   return {
     ...(cluster && { cluster }),
-    kubernetes,
+    ...(kubernetes && { kubernetes }),
     deployment,
     outputs: {
       cloud: env.cloud,
@@ -126,9 +173,57 @@ export async function platformStack(env: Environment, options: PlatformOptions =
       kubeconfig,
       deployMode: env.deploy.mode,
       target: local ? 'local' : 'cloud',
+      workloadIdentities: identities,
       ...(cluster instanceof EksCluster && { aws: eksOutputs(cluster) }),
+      ...(cluster instanceof AksCluster && { azure: aksOutputs(cluster) }),
     },
   };
+}
+
+/** Throws before any resource when a WorkloadIdentity's ServiceAccount is not in the App, or two bind one ServiceAccount. */
+function assertWorkloadIdentities(env: Environment, app: App, objects: readonly ManifestObject[]): void {
+  const problems = workloadIdentityProblems(app, objects);
+  if (problems.length > 0) throw new Error(`${env.name}: ${problems.length} workload identity problem(s); nothing was deployed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+/** The cloud half of the App's WorkloadIdentity constructs, on the environment's cluster. */
+function identityBindings(env: Environment, cluster: EksCluster | AksCluster, app: App): WorkloadIdentityBindings {
+  const identities = WorkloadIdentity.of(app).map((identity) => identity.request);
+  // A child of the cluster, for its cloud provider; what each binding waits for is named.
+  if (cluster instanceof EksCluster) {
+    return new WorkloadIdentityBindings(`${env.name}-identities`, {
+      cluster: { cloud: 'aws', clusterName: cluster.cluster.name, dependsOn: [cluster.podIdentityAgent] },
+      identities,
+    }, { parent: cluster });
+  }
+  return new WorkloadIdentityBindings(`${env.name}-identities`, {
+    cluster: {
+      cloud: 'azure',
+      clusterName: env.cluster.name,
+      resourceGroupName: cluster.resourceGroup.name,
+      location: env.region,
+      issuer: cluster.oidcIssuerUrl,
+      subscriptionId: env.cloud === 'azure' ? env.cluster.subscriptionId : '',
+      tags: environmentTags(env.cloud, env.name, env.tier, env.cluster.tags),
+    },
+    identities,
+  }, { parent: cluster, ...(cluster.backupStorage && { dependsOn: [cluster.backupStorage] }) });
+}
+
+/** The all-zero GUID local mode gives every cluster value: there is no cloud identity behind a local control plane. */
+export const LOCAL_CLUSTER_VALUE = '00000000-0000-0000-0000-000000000000';
+
+/** Local mode's stand-ins for the cluster values, with a warning naming them. */
+function localClusterValues(needed: readonly string[]): Record<string, string> {
+  if (needed.length === 0) return {};
+  void pulumi.log.warn(`local mode: the cluster values ${needed.join(', ')} have no cloud behind them here and are set to ${LOCAL_CLUSTER_VALUE}; `
+    + 'workloads that use a cloud identity start, but cannot reach their cloud');
+  return Object.fromEntries(needed.map((name) => [name, LOCAL_CLUSTER_VALUE]));
+}
+
+/** The error for a cluster value the objects hold that no resource of this run produces. */
+function missingClusterValue(env: Environment, name: string): never {
+  throw new Error(`${env.name}: the GitOps directory holds the cluster value \${${name}}, which nothing in this stack produces (a WorkloadIdentity's client id, or the tenant id)`);
 }
 
 /** The App rendered once, validated; the objects the capacity check plans; and in GitOps mode the directory synth writes. */
@@ -188,17 +283,38 @@ function eksOutputs(eks: EksCluster): NonNullable<PlatformOutputs['aws']> {
   };
 }
 
+/** The AKS facts the stack outputs. */
+function aksOutputs(aks: AksCluster): NonNullable<PlatformOutputs['azure']> {
+  return {
+    resourceGroup: aks.resourceGroup.name,
+    clusterId: aks.cluster.id,
+    oidcIssuerUrl: aks.oidcIssuerUrl,
+    tenantId: aks.tenantId,
+    workspaceId: aks.workspace.id,
+    ...(aks.backupStorage && { backupStorageAccount: aks.backupStorage.account.name }),
+  };
+}
+
 /** The environment's EKS or AKS cluster, with an explicit provider for its region. */
 function cloudCluster(env: Environment): EksCluster | AksCluster {
-  const tags = { 'k8s-platform-kit.dev/environment': env.name, 'k8s-platform-kit.dev/tier': env.tier };
-  const backupRetention = env.platform?.backups?.retention;
-  return env.cloud === 'aws'
-    ? new EksCluster(env.name, { cluster: env.cluster, region: env.region, ...(backupRetention !== undefined && { backupRetention }) }, {
-      providers: [new aws.Provider(`${env.name}-aws`, { region: env.region as aws.Region, defaultTags: { tags } })],
-    })
-    : new AksCluster(env.name, { cluster: env.cluster, region: env.region }, {
-      providers: [new azure.Provider(`${env.name}-azure`, { location: env.region })],
+  const tags = environmentTags(env.cloud, env.name, env.tier, env.cluster.tags);
+  if (env.cloud === 'aws') {
+    const backupRetention = env.platform?.backups?.retention;
+    const { allowedAccountIds } = env.cluster;
+    return new EksCluster(env.name, { cluster: env.cluster, region: env.region, ...(backupRetention !== undefined && { backupRetention }) }, {
+      providers: [new aws.Provider(`${env.name}-aws`, {
+        region: env.region as aws.Region,
+        defaultTags: { tags },
+        // The provider refuses credentials of any other account before it changes anything.
+        ...(allowedAccountIds && { allowedAccountIds }),
+      })],
     });
+  }
+  // Before any resource: an interactive login in CI would hang the deploy on a prompt.
+  assertUnattendedLogin(env.cluster.login.mode, process.env);
+  return new AksCluster(env.name, { cluster: env.cluster, region: env.region, tags }, {
+    providers: [new azure.Provider(`${env.name}-azure`, { location: env.region, subscriptionId: env.cluster.subscriptionId })],
+  });
 }
 
 /** What the program says, first, when it runs in local mode. */

@@ -57,7 +57,10 @@ export function environmentCapabilities(env: Environment, options: EnvironmentCa
       provide('node-autoscaler', `the AKS cluster autoscaler (${key('cluster.nodePools[*].autoscale')})`);
     }
     howToProvide['node-autoscaler'] = `set autoscale: true on a pool of ${key('cluster.nodePools')}`;
-    howToProvide['dns-automation'] = `this AKS stack installs no DNS automation; ${declare('dns-automation')}`;
+    howToProvide['velero'] = `set ${key('cluster.addons.velero.storageAccount')} (the stack creates the storage account) in ${env.source}`;
+    howToProvide['dns-automation'] = `set ${key('cluster.addons.externalDns')} (zone and resourceGroup of an Azure DNS zone) in ${env.source}, ${declare('dns-automation')}`;
+    howToProvide['aws-load-balancer-controller'] = 'nothing on AKS: its load balancer is the cloud provider\'s own (type LoadBalancer Services); drop the AWS annotations';
+    howToProvide['nvidia-gpu'] = `AKS GPU pools are not set up by this stack (no NVIDIA device plugin); ${declare('nvidia-gpu')}`;
   }
 
   const kind = env.cloud === 'aws' ? 'EKS' : 'AKS';

@@ -9,3 +9,4 @@ export * from './capabilities.js';
 export * from './gpu.js';
 export * from './zone-groups.js';
 export * from './tier-sizing.js';
+export * from './aks-resources.js';

@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { dns1123LabelProblem } from '../core/names.js';
 import { shown } from '../core/errors.js';
-import { awsClusterProblems, azureClusterProblems, type ConfigProblem } from './rules.js';
+import { awsClusterProblems, azureClusterProblems, deployBootstrapProblems, type ConfigProblem } from './rules.js';
 import type { PlatformSettings } from './platform.js';
 import { CLOUDS, environmentSchema, type AwsCluster, type AzureCluster, type CapacitySettings, type DeploySettings, type Tier } from './schema.js';
 
@@ -109,7 +109,8 @@ export function parseEnvironment<Apps extends z.ZodType>(
   if (!parsed.success) fail(parsed.error.issues.flatMap(issueProblems));
   const env = { name, source: options.source, ...parsed.data } as Environment<z.output<Apps>>;
   const related = env.cloud === 'aws' ? awsClusterProblems(env.cluster, env.region, env.tier) : azureClusterProblems(env.cluster, env.tier);
-  if (env.cloud === 'aws' && env.cluster.addons.externalDns && env.platform === undefined) {
+  related.push(...deployBootstrapProblems(env.cloud, env.deploy));
+  if (env.cluster.addons.externalDns && env.platform === undefined) {
     related.push({ key: 'cluster.addons.externalDns', message: 'is set but k8s-platform-kit:platform is not; external-dns manages the records of the platform\'s domain, so set platform (with its domain) or remove externalDns' });
   }
   if (related.length > 0) fail(related);

@@ -2,7 +2,7 @@
  * Rules that relate one configuration key to another: pool sizes, zones, version skew, and
  * the hardening a `prod` environment must have. Each problem names the key it is about.
  */
-import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Tier } from './schema.js';
+import type { AwsCluster, AwsNodePool, AzureCluster, AzureNodePool, Cloud, DeploySettings, Tier } from './schema.js';
 import { cidrContains, cidrsOverlap } from './cidr.js';
 import { versionSkewProblem } from './versions.js';
 import { zoneSuffix } from './zone-groups.js';
@@ -86,6 +86,10 @@ export function awsClusterProblems(cluster: AwsCluster, region: string, tier: Ti
       problems.push({ key: `cluster.access[${i}].namespaces`, message: `is ${JSON.stringify(entry.namespaces)}; cluster-admin is cluster-wide: use policy admin for namespace administrators, or leave namespaces out` });
     }
   });
+  if (cluster.allowedAccountIds === undefined && tier !== 'dev') {
+    problems.push({ key: 'cluster.allowedAccountIds', message: `is missing; a ${tier} stack must list the AWS accounts it may deploy to, so that credentials for any other account fail before a change` });
+  }
+  problems.push(...tagProblems('aws', cluster.tags));
   if (!cluster.nodePools.some((pool) => pool.taints.every((t) => t.effect === 'PreferNoSchedule'))) {
     problems.push({ key: 'cluster.nodePools', message: 'every pool has a NoSchedule or NoExecute taint; CoreDNS and the EBS CSI controller need an untainted pool' });
   }
@@ -180,6 +184,7 @@ export function azureClusterProblems(cluster: AzureCluster, tier: Tier): ConfigP
   if (cidrsOverlap(cluster.podCidr, cluster.serviceCidr)) {
     problems.push({ key: 'cluster.serviceCidr', message: `'${cluster.serviceCidr}' overlaps podCidr '${cluster.podCidr}'` });
   }
+  problems.push(...azureAccessProblems(cluster), ...tagProblems('azure', cluster.tags));
   if (tier === 'prod') {
     const { apiServer } = cluster;
     if (!apiServer.private && (apiServer.authorizedIpRanges.length === 0 || apiServer.authorizedIpRanges.includes('0.0.0.0/0'))) {
@@ -191,6 +196,57 @@ export function azureClusterProblems(cluster: AzureCluster, tier: Tier): ConfigP
     problems.push(...prodZoneProblems(cluster.zones, cluster.nodePools));
   }
   return problems;
+}
+
+/** The deployer's role and the login, which only make sense in some combinations. */
+function azureAccessProblems(cluster: AzureCluster): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { deployer, login } = cluster;
+  if (deployer.role === 'cluster-admin' && deployer.namespaces !== undefined) {
+    problems.push({ key: 'cluster.deployer.namespaces', message: `is ${JSON.stringify(deployer.namespaces)}; cluster-admin is cluster-wide: use role admin or writer for a namespaced deployer, or leave namespaces out` });
+  }
+  if (login.clientId !== undefined && login.mode !== 'spn' && login.mode !== 'msi') {
+    problems.push({ key: 'cluster.login.clientId', message: `is set but mode is '${login.mode}'; only the spn and msi logins take a client id` });
+  }
+  return problems;
+}
+
+/** The characters an Azure tag name may not contain. */
+const AZURE_TAG_NAME_FORBIDDEN = /[<>%&\\?/]/;
+/** Tag key and value limits, per cloud. */
+const TAG_LIMITS = { aws: { key: 128, value: 256 }, azure: { key: 512, value: 256 } } as const;
+
+/** Problems in `cluster.tags`: the key and value limits of the cloud, Azure's forbidden name characters and AWS's reserved `aws:` prefix. */
+export function tagProblems(cloud: Cloud, tags: Readonly<Record<string, string>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const limits = TAG_LIMITS[cloud];
+  for (const [key, value] of Object.entries(tags)) {
+    const at = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `cluster.tags.${key}` : `cluster.tags[${JSON.stringify(key)}]`;
+    if (key.length === 0 || key.length > limits.key) {
+      problems.push({ key: at, message: `the tag ${key.length === 0 ? 'name is empty' : `name is ${key.length} characters`}; ${cloud === 'aws' ? 'AWS' : 'Azure'} takes 1 to ${limits.key}` });
+    }
+    if (cloud === 'azure' && AZURE_TAG_NAME_FORBIDDEN.test(key)) {
+      problems.push({ key: at, message: `the tag name '${key}' contains '${AZURE_TAG_NAME_FORBIDDEN.exec(key)?.[0] ?? ''}'; Azure tag names may not contain < > % & \\ ? /` });
+    }
+    if (cloud === 'aws' && key.toLowerCase().startsWith('aws:')) {
+      problems.push({ key: at, message: `the tag key '${key}' starts with 'aws:', a prefix AWS reserves for its own tags` });
+    }
+    if (value.length > limits.value) {
+      problems.push({ key: at, message: `the tag value is ${value.length} characters; ${cloud === 'aws' ? 'AWS' : 'Azure'} takes at most ${limits.value}` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The tags every cloud resource of an environment gets: the kit's own (its environment and
+ * tier), with `cluster.tags` merged over them. Azure tag names may not contain `/`, so there
+ * the kit's keys are `k8s-platform-kit.dev_environment` and `k8s-platform-kit.dev_tier`
+ * (`k8s-platform-kit.dev/environment` and `k8s-platform-kit.dev/tier` on AWS).
+ */
+export function environmentTags(cloud: Cloud, environment: string, tier: Tier, tags: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const separator = cloud === 'azure' ? '_' : '/';
+  return { [`k8s-platform-kit.dev${separator}environment`]: environment, [`k8s-platform-kit.dev${separator}tier`]: tier, ...tags };
 }
 
 /** Pool sizes, names, zones and versions, the same on both clouds. */
@@ -239,4 +295,16 @@ function duplicates(values: readonly string[], keyOf: (index: number) => string,
     else problems.push({ key: keyOf(i), message: `duplicate ${what} '${value}' (also at index ${first})` });
   });
   return problems;
+}
+
+/**
+ * Problems in how the GitOps bootstrap installs Flux (`deploy.bootstrap`) on the environment's
+ * cloud: the `microsoft.flux` cluster extension (`aks-extension`) exists only on AKS.
+ */
+export function deployBootstrapProblems(cloud: Cloud, deploy: DeploySettings): ConfigProblem[] {
+  if (deploy.mode !== 'gitops' || deploy.bootstrap !== 'aks-extension' || cloud === 'azure') return [];
+  return [{
+    key: 'deploy.bootstrap',
+    message: `is '${deploy.bootstrap}' but cloud is '${cloud}'; the microsoft.flux cluster extension exists only on AKS (cloud 'azure'): expected 'flux-chart' (Flux from its Helm chart) on '${cloud}'`,
+  }];
 }

@@ -4,8 +4,9 @@
  * (min <= desired <= max, version skew, production hardening) are in `rules.ts`.
  */
 import { z } from 'zod';
-import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
+import { blobContainerNameProblem, resourceGroupNameProblem, storageAccountNameProblem } from '../core/azure-names.js';
 import { CAPABILITY_NAMES, type Capability } from '../core/capabilities.js';
 import { platformSettings } from './platform.js';
 import { declaredMachineTypes, INSTANCE_TYPE_NAME, VM_SIZE_NAME } from './machine-types.js';
@@ -197,6 +198,17 @@ export const awsCluster = strictObject({
   })).default([]),
   /** IAM principals that administer the KMS keys (Secrets, backups), besides the identity running `pulumi up`. */
   keyAdminArns: z.array(iamPrincipalArn).default([]),
+  /**
+   * The AWS accounts the stack may deploy to: the AWS provider refuses credentials of any
+   * other account before it changes anything. Required in staging and prod.
+   */
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, { error: "expected a 12-digit AWS account id such as '111122223333'" })).min(1, { error: 'expected at least one account id, or leave allowedAccountIds out' }).optional(),
+  /**
+   * Tags on every AWS resource the stack creates (the provider's default tags), over the
+   * kit's own (environment and tier). AWS's rules: a key of at most 128 characters not
+   * starting with `aws:`, a value of at most 256.
+   */
+  tags: z.record(z.string(), z.string({ error: 'expected a string tag value' })).default({}),
   /** The controllers and add-ons the stack runs on the cluster (docs/stacks.md, docs/capabilities.md). */
   addons: eksAddons,
   /** CloudWatch retention of the control-plane logs. */
@@ -208,6 +220,39 @@ export const awsCluster = strictObject({
 });
 
 const UUID = z.uuid({ error: 'expected an Entra ID object id (a UUID)' });
+
+/** The controllers of an AKS cluster that AKS itself does not ship. */
+const aksAddons = strictObject({
+  /**
+   * DNS records for the edge's hosts, in this Azure DNS zone (external-dns through workload
+   * identity, TXT ownership): the zone's name and resource group, in the cluster's subscription.
+   */
+  externalDns: strictObject({
+    zone: z.string().refine((zone) => dns1123SubdomainProblem(zone) === undefined, { error: "expected a DNS zone name such as 'platform.example.com'" }),
+    resourceGroup: z.string().refine((group) => resourceGroupNameProblem(group) === undefined, {
+      error: (issue) => `expected a resource group name: it ${resourceGroupNameProblem(String(issue.input))}`,
+    }),
+  }).optional(),
+  /**
+   * Velero, with a storage account of this name the stack creates in the cluster's resource
+   * group (encrypted, no public access, TLS 1.2, soft delete) and a blob container in it.
+   */
+  velero: strictObject({
+    /** 3 to 24 lower-case letters and digits, unique across Azure (it is the account's DNS name). */
+    storageAccount: z.string().refine((name) => storageAccountNameProblem(name) === undefined, {
+      error: (issue) => `expected a storage account name: it ${storageAccountNameProblem(String(issue.input))}`,
+    }),
+    /** The blob container. */
+    container: z.string().refine((name) => blobContainerNameProblem(name) === undefined, {
+      error: (issue) => `expected a blob container name: it ${blobContainerNameProblem(String(issue.input))}`,
+    }).default('velero'),
+    /** Days a deleted blob or container can still be restored (soft delete). */
+    softDeleteDays: z.int().min(1, { error: 'expected 1 to 365 days' }).max(365, { error: 'expected 1 to 365 days' }).default(14),
+  }).optional(),
+}).prefault({});
+
+/** The AKS add-ons of a cluster (`cluster.addons`), defaults applied. */
+export type AksAddons = z.output<typeof aksAddons>;
 
 /** An AKS cluster and its network. */
 export const azureCluster = strictObject({
@@ -227,6 +272,60 @@ export const azureCluster = strictObject({
   }).prefault({}),
   /** Entra ID groups granted cluster-admin (Azure RBAC); local accounts are disabled. */
   adminGroupObjectIds: z.array(UUID).min(1, { error: 'expected at least one admin group (local accounts are disabled)' }),
+  /**
+   * The Azure subscription the cluster lives in. The Azure provider is pinned to it, and the
+   * program stops before any resource when the provider's credentials resolve to another one.
+   */
+  subscriptionId: z.uuid({ error: "expected an Azure subscription id (a UUID such as '00000000-0000-4000-8000-000000000000')" }),
+  /**
+   * The AKS RBAC role of the identity running `pulumi up` (it also gets "Azure Kubernetes
+   * Service Cluster User Role", to fetch the kubeconfig): `cluster-admin` (AKS RBAC Cluster
+   * Admin), or `admin` / `writer` (AKS RBAC Admin / Writer) over the whole cluster or the
+   * listed namespaces. Installing CRDs, cluster roles and the platform's charts needs
+   * `cluster-admin`; the narrower roles suit a deployer that only applies namespaced apps.
+   * @see https://learn.microsoft.com/azure/aks/manage-azure-rbac
+   */
+  deployer: strictObject({
+    role: z.enum(['cluster-admin', 'admin', 'writer']).default('cluster-admin'),
+    /**
+     * What the identity running `pulumi up` is, which Azure checks on every role assignment
+     * (a mismatch fails with UnmatchedPrincipalType).
+     * @default - `ServicePrincipal` with login mode spn, msi or workloadidentity; `User` with azurecli or devicecode
+     */
+    principalType: z.enum(['User', 'ServicePrincipal']).optional(),
+    /** Namespaces the role applies in (admin and writer only); the whole cluster when omitted. */
+    namespaces: z.array(z.string().refine((n) => dns1123LabelProblem(n) === undefined, { error: 'expected a namespace name (a DNS-1123 label)' })).min(1, { error: 'expected at least one namespace, or leave namespaces out for the whole cluster' }).optional(),
+  }).prefault({}),
+  /**
+   * How the Kubernetes provider gets its Entra ID token (kubelogin's login mode): `azurecli`
+   * (the Azure CLI's account), `workloadidentity` (AZURE_CLIENT_ID, AZURE_TENANT_ID and
+   * AZURE_FEDERATED_TOKEN_FILE, e.g. a GitHub Actions OIDC federation), `spn` (a service
+   * principal's secret in AAD_SERVICE_PRINCIPAL_CLIENT_SECRET or AZURE_CLIENT_SECRET), `msi`
+   * (the machine's managed identity) or `devicecode` (interactive; refused when CI=true).
+   * @see https://azure.github.io/kubelogin/concepts/login-modes.html
+   */
+  login: strictObject({
+    mode: z.enum(['azurecli', 'workloadidentity', 'spn', 'msi', 'devicecode']).default('azurecli'),
+    /** The client id of the service principal (`spn`) or of a user-assigned managed identity (`msi`); spn defaults to AZURE_CLIENT_ID, msi to the system-assigned identity. */
+    clientId: z.uuid({ error: 'expected an Entra ID client (application) id (a UUID)' }).optional(),
+  }).prefault({}),
+  /**
+   * The control plane's managed identity: `user-assigned` (an identity `id-<name>` the stack
+   * creates and grants Network Contributor on the node subnet before the cluster exists) or
+   * `system-assigned` (AKS creates it; the grant follows the cluster).
+   */
+  identity: z.enum(['user-assigned', 'system-assigned']).default('user-assigned'),
+  /** An Azure Container Registry the nodes pull from: the kubelet identity gets AcrPull on it. */
+  registry: strictObject({
+    id: z.string().regex(/^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-zA-Z0-9]{5,50}$/i, {
+      error: 'expected an Azure Container Registry resource id: /subscriptions/<uuid>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>',
+    }),
+  }).optional(),
+  /**
+   * Tags on every Azure resource the stack creates, over the kit's own (environment and tier).
+   * Azure's rules: a name of at most 512 characters without `<>%&\?/`, a value of at most 256.
+   */
+  tags: z.record(z.string(), z.string({ error: 'expected a string tag value' })).default({}),
   upgradeChannel: z.enum(['none', 'patch', 'stable', 'rapid', 'node-image']).default('patch'),
   maintenanceWindow: strictObject({
     day: z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']),
@@ -236,7 +335,88 @@ export const azureCluster = strictObject({
   /** Free has no uptime SLA; Standard does. */
   tier: z.enum(['Free', 'Standard']).default('Free'),
   logRetentionDays: z.int().min(30, { error: 'expected at least 30 days' }).max(730, { error: 'expected at most 730 days' }).default(30),
+  /**
+   * Control-plane log categories sent to the workspace besides the three always sent
+   * (kube-audit-admin, guard, kube-apiserver). `kube-audit` also logs every get and list,
+   * and costs accordingly.
+   * @default []
+   * @see https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-containerservice-managedclusters-logs
+   */
+  extraLogCategories: z.array(z.enum([
+    'kube-apiserver', 'kube-audit', 'kube-audit-admin', 'kube-controller-manager', 'kube-scheduler', 'cluster-autoscaler',
+    'cloud-controller-manager', 'guard', 'csi-azuredisk-controller', 'csi-azurefile-controller', 'csi-snapshot-controller',
+  ], {
+    error: 'expected an AKS control-plane log category: kube-apiserver, kube-audit, kube-audit-admin, kube-controller-manager, kube-scheduler, cluster-autoscaler, cloud-controller-manager, guard, csi-azuredisk-controller, csi-azurefile-controller, csi-snapshot-controller',
+  })).default([]),
+  /** The cluster's security add-ons and settings (stacks/_aks-monitoring.ts). */
+  security: strictObject({
+    /** The Azure Policy add-on (Gatekeeper), so Azure Policy assignments reach the cluster. @default true */
+    azurePolicy: z.boolean().default(true),
+    /**
+     * Microsoft Defender for Containers' sensor, reporting to the cluster's workspace. The
+     * subscription needs the Defender for Containers plan.
+     * @default false - the stack leaves the Defender profile alone
+     */
+    defender: z.boolean().default(false),
+    /**
+     * How often Image Cleaner (Eraser) removes unused images from the nodes, in hours.
+     * @default 168
+     * @see https://learn.microsoft.com/azure/aks/image-cleaner
+     */
+    imageCleanerIntervalHours: z.int({ error: 'expected a whole number of hours' })
+      .min(24, { error: 'expected 24 to 2160 hours (AKS allows one day to three months)' })
+      .max(2160, { error: 'expected 24 to 2160 hours (AKS allows one day to three months)' }).default(168),
+    /**
+     * How often the Key Vault secrets provider re-reads mounted secrets (secret rotation).
+     * @default '2m'
+     * @see https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options
+     */
+    keyVaultRotationPollInterval: z.string().regex(/^[1-9]\d*[smh]$/, { error: "expected a duration such as '2m' (a whole number and s, m or h)" }).default('2m'),
+  }).prefault({}),
+  /**
+   * Azure Monitor alerts on the cluster's containers (restarts, OOM kills), to an action
+   * group of these receivers. Left out, the alert rules still fire in Azure Monitor, to nobody.
+   * @default - alert rules without an action group
+   */
+  alerts: strictObject({
+    /** The action group's short name, in SMS and email subjects. @default - the cluster name's first 12 characters */
+    groupShortName: z.string().min(1, { error: 'expected 1 to 12 characters' })
+      .max(12, { error: "expected at most 12 characters (Azure Monitor's limit for an action group's short name)" }).optional(),
+    /** The alerts' severity, 0 (critical) to 4 (verbose). @default 2 */
+    severity: z.int().min(0, { error: 'expected a severity from 0 to 4' }).max(4, { error: 'expected a severity from 0 to 4' }).default(2),
+    email: z.array(strictObject({
+      name: z.string().regex(/^[\w .-]{1,128}$/, { error: 'expected a receiver name of 1 to 128 letters, digits, spaces, _, . and -' }),
+      address: z.email({ error: 'expected an email address' }),
+    })).default([]),
+    /**
+     * Webhooks, each URL read from the stack's secret config key `secretKey`
+     * (`pulumi config set --secret <secretKey> https://...`), never from this file.
+     */
+    webhook: z.array(strictObject({
+      name: z.string().regex(/^[\w .-]{1,128}$/, { error: 'expected a receiver name of 1 to 128 letters, digits, spaces, _, . and -' }),
+      secretKey: z.string().regex(/^[A-Za-z][\w-]*$/, { error: 'expected the name of a secret config key such as alertWebhookUrl' }),
+    })).default([]),
+  }).superRefine((alerts, ctx) => {
+    const seen = new Map<string, string>();
+    for (const kind of ['email', 'webhook'] as const) {
+      alerts[kind].forEach((receiver, i) => {
+        const first = seen.get(receiver.name);
+        if (first === undefined) {
+          seen.set(receiver.name, `${kind}[${i}]`);
+          return;
+        }
+        ctx.addIssue({
+          code: 'custom',
+          input: receiver.name,
+          path: [kind, i, 'name'],
+          message: `expected a name no other receiver has (${first} is also named so; Azure Monitor requires unique receiver names)`,
+        });
+      });
+    }
+  }).optional(),
   machineTypes: declaredMachineTypes.azure,
+  /** The controllers the stack runs on the cluster besides what AKS ships (docs/stacks.md, docs/capabilities.md). */
+  addons: aksAddons,
   nodePools: z.array(azureNodePool).min(1, { error: 'expected at least one node pool' }),
   /** Capabilities the cluster has from outside the kit (installed by another team or by hand), so objects that need them pass the capability check. */
   capabilities: externalCapabilities,
@@ -255,6 +435,14 @@ export const deploySettings = z.discriminatedUnion('mode', [
     /** A Secret in flux-system with the repository's credentials, for private repositories. */
     secretName: z.string().optional(),
     interval: z.string().regex(/^\d+[smh]$/, { error: "expected a duration such as '5m'" }).default('5m'),
+    /**
+     * How Flux gets onto the cluster. `flux-chart`: `pulumi up` installs the pinned Flux Helm
+     * chart and applies the sync objects through the cluster's API server. `aks-extension`
+     * (AKS only): `pulumi up` creates the `microsoft.flux` cluster extension and a Flux
+     * configuration through Azure Resource Manager and never reaches the API server, so a
+     * private AKS cluster can be bootstrapped from outside its network (stacks/aks-flux.ts).
+     */
+    bootstrap: z.enum(['flux-chart', 'aks-extension'], { error: "expected 'flux-chart' or 'aks-extension'" }).default('flux-chart'),
   }),
 ], { error: "expected mode 'direct' or 'gitops'" });
 

@@ -10,6 +10,7 @@ import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-k
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
 import { dns1123LabelProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
+import { clusterValue } from '../core/cluster-values.js';
 
 /** One chart directory to apply. */
 export interface ChartDirectory {
@@ -17,6 +18,13 @@ export interface ChartDirectory {
   readonly name: string;
   /** The names of the chart directories that must be applied and ready first. */
   readonly dependsOn: readonly string[];
+  /**
+   * The cluster values the directory's objects hold (core/cluster-values.ts): its
+   * Kustomization substitutes each (`postBuild.substitute`, `KIT_X: ${KIT_X}`), with the value
+   * the sync that applies the Kustomizations substitutes in turn.
+   * @default [] (no substitution: Flux applies the files as they are)
+   */
+  readonly clusterValues?: readonly string[];
 }
 
 /** Properties of {@link ChartKustomizations}. */
@@ -70,6 +78,9 @@ export class ChartKustomizations extends Construct {
           prune: true,
           wait: true,
           timeout: props.timeout ?? FLUX_GIT_SYNC_DEFAULTS.timeout,
+          ...((chart.clusterValues ?? []).length > 0 && {
+            postBuild: { substitute: Object.fromEntries((chart.clusterValues ?? []).map((name) => [name, clusterValue(name)])) },
+          }),
         },
       }));
     });

@@ -27,6 +27,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { dirname, join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import type { ManifestObject } from '../core/manifest.js';
+import { clusterValuesIn, foreignSubstitutionsIn } from '../core/cluster-values.js';
 import type { ValidationInput } from '../policy/validate.js';
 import { ChartKustomizations } from './chart-kustomizations.js';
 import { MANIFEST_SUFFIX, SYNTH_FILES_MARKER, filesDrift, recordedFiles, type Drift } from './drift.js';
@@ -67,12 +68,33 @@ export function validationInputsOf(plan: GitOpsPlan): ValidationInput[] {
   return [...renderedObjects(plan.rendered), ...plan.flux.objects].map(({ object, constructPath }) => ({ object, constructPath }));
 }
 
+/**
+ * The cluster values a chart's objects hold. Flux substitutes every `${…}` of a directory it
+ * substitutes, so one with a cluster value may hold no other: that is an error naming them.
+ */
+function directoryClusterValues(chart: RenderedChart): string[] {
+  const objects = chart.objects.map((o) => o.object);
+  const values = clusterValuesIn(objects);
+  if (values.length === 0) return values;
+  const foreign = foreignSubstitutionsIn(objects);
+  if (foreign.length > 0) {
+    throw new Error(`chart '${chart.path}' holds cluster values (${values.join(', ')}), which Flux substitutes in its directory, and also ${foreign.join(', ')}, ` +
+      'which Flux would substitute too; move the objects with cluster values to a chart of their own');
+  }
+  return values;
+}
+
+/** The cluster values of every chart directory of a plan, sorted: what the sync that applies the Kustomizations substitutes. */
+export function clusterValuesOf(plan: GitOpsPlan): string[] {
+  return clusterValuesIn(plan.flux.objects.map((o) => o.object));
+}
+
 /** Renders the Flux Kustomizations of the rendered charts. */
 function renderFlux(rendered: RenderedApp, options: GitOpsOptions): RenderedChart {
   const app = new App();
   const chart = new Chart(app, FLUX_DIRECTORY);
   new ChartKustomizations(chart, 'Charts', {
-    charts: rendered.charts.map((c) => ({ name: c.name, dependsOn: c.dependsOn })),
+    charts: rendered.charts.map((c) => ({ name: c.name, dependsOn: c.dependsOn, clusterValues: directoryClusterValues(c) })),
     path: options.repositoryPath,
     ...(options.sourceName !== undefined && { sourceName: options.sourceName }),
     ...(options.namespace !== undefined && { namespace: options.namespace }),

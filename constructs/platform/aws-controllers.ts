@@ -21,11 +21,13 @@
  * defaults fall short. The NVIDIA device plugin is the exception: it mounts the kubelet's
  * device-plugin directory from the host, which only the privileged level admits.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { releaseWorkloadsProblem } from '../core/release-workloads.js';
 import { BackupStorageLocation, VolumeSnapshotLocation } from '../imports/velero.js';
 import { GPU_NODE } from '../core/capabilities.js';
 import { awsRegionProblem, eksClusterNameProblem, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
+import { azureGuidProblem, blobContainerNameProblem, resourceGroupNameProblem, storageAccountNameProblem } from '../core/azure-names.js';
 import { dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import type { WorkloadResources } from '../workloads/options.js';
@@ -33,6 +35,8 @@ import { DROP_ALL_CAPABILITIES, RUNTIME_DEFAULT_SECCOMP as SECCOMP } from '../wo
 import { resourceRequirements, type ResourceRequirements } from './_monitoring-values.js';
 import { AppNamespace, privilegedNamespace } from './app-namespace.js';
 import { HelmChart, HelmChartRelease, type HelmValues, type ReleaseToleration, type ReleaseWorkload } from './helm-release.js';
+import { WorkloadIdentity, azureWorkloadIdentityValues } from './workload-identity.js';
+import { AZURE_TENANT_ID, clusterValue } from '../core/cluster-values.js';
 
 /** The ServiceAccount a controller's pods run as: what the EKS stack binds an IAM role to with Pod Identity. */
 export interface ControllerIdentity {
@@ -88,6 +92,8 @@ export const AWS_CONTROLLER_IMAGES = {
    * newest final tag. The image is still published as velero/velero-plugin-for-aws.
    */
   veleroPluginForAws: { repository: 'docker.io/velero/velero-plugin-for-aws', tag: 'v1.14.2' },
+  /** velero-plugin-for-microsoft-azure v1.14.2: released with the AWS plugin's v1.14.2, the line the README pairs with Velero v1.18.x. */
+  veleroPluginForAzure: { repository: 'docker.io/velero/velero-plugin-for-microsoft-azure', tag: 'v1.14.2' },
   nvidiaDevicePlugin: { repository: 'nvcr.io/nvidia/k8s-device-plugin', tag: 'v0.20.0' },
 } as const;
 
@@ -386,19 +392,41 @@ export type ExternalDnsPolicy = 'sync' | 'upsert-only' | 'create-only';
 
 const EXTERNAL_DNS_POLICIES: readonly ExternalDnsPolicy[] = ['sync', 'upsert-only', 'create-only'];
 
-/** Properties of {@link ExternalDns}. */
-export interface ExternalDnsProps {
-  /** The DNS names of the zones the hosts are in (`example.com`): records are managed only under them. */
-  readonly domainFilters: readonly string[];
+/** Properties of {@link ExternalDns} on EKS: one Route 53 hosted zone. */
+export interface ExternalDnsProps extends ExternalDnsOptions {
+  /** The cloud. @default 'aws' */
+  readonly cloud?: 'aws';
   /** The Route 53 hosted zone to manage (`Z…`), and no other. */
   readonly hostedZoneId: string;
+  /** The AWS region of the cluster (the Route 53 API is global; the SDK still needs one). */
+  readonly region: string;
+}
+
+/**
+ * Properties of {@link ExternalDns} on AKS: one Azure DNS zone, reached through workload
+ * identity (the construct binds external-dns's ServiceAccount with a {@link WorkloadIdentity}
+ * that has "DNS Zone Contributor" on the zone and "Reader" on its resource group).
+ */
+export interface AzureExternalDnsProps extends ExternalDnsOptions {
+  /** The cloud. */
+  readonly cloud: 'azure';
+  /** The subscription of the DNS zone (a GUID). */
+  readonly subscriptionId: string;
+  /** The resource group of the DNS zone. */
+  readonly resourceGroup: string;
+  /** The Azure DNS zone to manage (`platform.example.com`), and no other. */
+  readonly zone: string;
+}
+
+/** Properties of {@link ExternalDns} every cloud has. */
+export interface ExternalDnsOptions {
+  /** The DNS names of the zones the hosts are in (`example.com`): records are managed only under them. */
+  readonly domainFilters: readonly string[];
   /**
    * The owner id written into the TXT record beside each record it manages: it changes or
    * deletes only records carrying this id. Unique per cluster sharing the zone.
    */
   readonly txtOwnerId: string;
-  /** The AWS region of the cluster (the Route 53 API is global; the SDK still needs one). */
-  readonly region: string;
   /**
    * What to read host names from. `gateway-httproute` reads the hostnames of HTTPRoutes and
    * points them at the address of their parent Gateway (the chart grants read access to
@@ -423,13 +451,16 @@ export interface ExternalDnsProps {
 }
 
 /**
- * ExternalDNS (pinned chart 1.21.1, ExternalDNS 0.21.0) on Route 53: records for the hosts
- * of the Gateway's routes, in one hosted zone, owned through TXT records.
+ * ExternalDNS (pinned chart 1.21.1, ExternalDNS 0.21.0) on Route 53 or Azure DNS: records for
+ * the hosts of the Gateway's routes, in one zone, owned through TXT records.
  * @see https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/aws/
+ * @see https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/azure/
  */
 export class ExternalDns extends Construct {
-  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association or federated credential. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'external-dns', serviceAccount: 'external-dns' };
+  /** The ConfigMap with external-dns's Azure configuration (`azure.json`: tenant, subscription, resource group; no secret). */
+  public static readonly AZURE_CONFIG = 'external-dns-azure';
   /** The namespace external-dns runs in. */
   public readonly namespace = ExternalDns.IDENTITY.namespace;
   /** The kinds of objects whose hosts get DNS records. */
@@ -440,8 +471,10 @@ export class ExternalDns extends Construct {
   public readonly resources: ResourceRequirements;
   /** The external-dns Helm release. */
   public readonly release: HelmChartRelease;
+  /** On AKS, the binding of external-dns's ServiceAccount to its managed identity; undefined on EKS (the stack binds it with Pod Identity). */
+  public readonly identity?: WorkloadIdentity;
 
-  constructor(scope: Construct, id: string, props: ExternalDnsProps) {
+  constructor(scope: Construct, id: string, props: ExternalDnsProps | AzureExternalDnsProps) {
     super(scope, id);
     const kind = 'ExternalDns';
     const v = new PropsValidator(kind, this);
@@ -449,10 +482,16 @@ export class ExternalDns extends Construct {
       throw v.error({ field: 'domainFilters', value: props.domainFilters, problem: 'is empty', expected: "the DNS names of the hosts' zones, e.g. ['example.com']" });
     }
     props.domainFilters.forEach((domain, i) => v.check(`domainFilters[${i}]`, domain, dns1123SubdomainProblem));
-    v.check('hostedZoneId', props.hostedZoneId, route53ZoneIdProblem);
+    if (props.cloud === 'azure') {
+      v.check('subscriptionId', props.subscriptionId, azureGuidProblem);
+      v.check('resourceGroup', props.resourceGroup, resourceGroupNameProblem);
+      v.check('zone', props.zone, dns1123SubdomainProblem);
+    } else {
+      v.check('hostedZoneId', props.hostedZoneId, route53ZoneIdProblem);
+      checkRegion(v, props.region);
+    }
     v.check('txtOwnerId', props.txtOwnerId, (value) => (/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(value)
       ? undefined : "is not an owner id; expected letters, digits, '.', '_' and '-', e.g. the cluster's name"));
-    checkRegion(v, props.region);
     this.sources = [...(props.sources ?? AWS_CONTROLLER_DEFAULTS.externalDnsSources)];
     if (this.sources.length === 0) throw v.error({ field: 'sources', problem: 'is empty', expected: "e.g. ['gateway-httproute']" });
     const unknown = this.sources.find((source) => !(EXTERNAL_DNS_SOURCES as readonly string[]).includes(source));
@@ -463,20 +502,50 @@ export class ExternalDns extends Construct {
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     // The chart's pod and container security contexts already meet the restricted profile.
+    const serviceAccount = { namespace: ExternalDns.IDENTITY.namespace, name: ExternalDns.IDENTITY.serviceAccount };
+    const workloadIdentity = props.cloud === 'azure' ? azureWorkloadIdentityValues(serviceAccount) : undefined;
+    const cloudValues: HelmValues = props.cloud === 'azure'
+      ? {
+        provider: { name: 'azure' },
+        podLabels: workloadIdentity?.podLabels,
+        // external-dns reads /etc/kubernetes/azure.json; with workload identity it holds no secret.
+        extraVolumes: [{ name: 'azure-config', configMap: { name: ExternalDns.AZURE_CONFIG } }],
+        extraVolumeMounts: [{ name: 'azure-config', mountPath: '/etc/kubernetes', readOnly: true }],
+        domainFilters: [...props.domainFilters],
+        extraArgs: { 'zone-name-filter': props.zone },
+      }
+      : {
+        provider: { name: 'aws' },
+        env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
+        domainFilters: [...props.domainFilters],
+        extraArgs: { 'zone-id-filter': props.hostedZoneId },
+      };
     const values: HelmValues = {
       fullnameOverride: 'external-dns',
       image: { ...AWS_CONTROLLER_IMAGES.externalDns },
-      serviceAccount: { create: true, name: ExternalDns.IDENTITY.serviceAccount },
-      provider: { name: 'aws' },
-      env: [{ name: 'AWS_DEFAULT_REGION', value: props.region }],
+      serviceAccount: { create: true, name: ExternalDns.IDENTITY.serviceAccount, ...(workloadIdentity && { annotations: workloadIdentity.annotations }) },
       sources: [...this.sources],
       policy: this.policy,
       registry: 'txt',
       txtOwnerId: props.txtOwnerId,
-      domainFilters: [...props.domainFilters],
-      extraArgs: { 'zone-id-filter': props.hostedZoneId },
+      ...cloudValues,
       resources: this.resources,
     };
+    if (props.cloud === 'azure') {
+      new ApiObject(this, 'AzureConfig', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: ExternalDns.AZURE_CONFIG, namespace: this.namespace },
+        data: {
+          'azure.json': JSON.stringify({
+            tenantId: clusterValue(AZURE_TENANT_ID),
+            subscriptionId: props.subscriptionId,
+            resourceGroup: props.resourceGroup,
+            useWorkloadIdentityExtension: true,
+          }, null, 2),
+        },
+      });
+    }
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.EXTERNAL_DNS,
       namespace: this.namespace,
@@ -484,32 +553,33 @@ export class ExternalDns extends Construct {
       provides: ['dns-automation'],
       workloads: [{ name: 'external-dns', kind: 'Deployment', replicas: 1, requests: { ...this.resources.requests } }],
     });
+    if (props.cloud === 'azure') {
+      const group = `/subscriptions/${props.subscriptionId}/resourceGroups/${props.resourceGroup}`;
+      this.identity = new WorkloadIdentity(this, 'Identity', {
+        cloud: 'azure',
+        serviceAccount,
+        createdBy: this.release,
+        azureRoles: [
+          { role: 'DNS Zone Contributor', scope: `${group}/providers/Microsoft.Network/dnszones/${props.zone}` },
+          { role: 'Reader', scope: group },
+        ],
+      });
+    }
   }
 }
 
 // ------------------------------------------------------------------------------ Velero ---
 
-/** Properties of {@link Velero}. */
-export interface VeleroProps {
-  /** The S3 bucket backups are written to (the default BackupStorageLocation). */
-  readonly bucket: string;
-  /** The AWS region of the bucket and of the EBS volumes. */
-  readonly region: string;
+/** Properties of {@link Velero} every cloud has. */
+export interface VeleroOptions {
   /**
-   * The path under which Velero keeps its data in the bucket, for a bucket shared by several clusters.
+   * The path under which Velero keeps its data in the bucket (container), for one shared by several clusters.
    * @default - the bucket's root
    */
   readonly prefix?: string;
   /**
-   * Snapshot persistent volumes as EBS snapshots (a VolumeSnapshotLocation for the AWS plugin).
-   * Without it, a backup copies no volume data unless it uses file-system backup, which
-   * needs Velero's node agent (not installed).
-   * @default true
-   */
-  readonly snapshots?: boolean;
-  /**
    * The server container's requests and limits (also what the capacity planner counts for
-   * its pod), given to the AWS plugin's init container too: an init container runs before
+   * its pod), given to the plugin's init container too: an init container runs before
    * the server, and the scheduler counts the larger of the two, so the pod requests the
    * server's figure. The CPU limit may be left out (the default), the memory limit may not.
    * @default 500m CPU, 128Mi memory (512Mi limit): the chart's values.yaml example, less its CPU limit (1000m)
@@ -517,66 +587,150 @@ export interface VeleroProps {
   readonly resources?: WorkloadResources;
 }
 
+/** Properties of {@link Velero} on EKS: an S3 bucket and EBS snapshots. */
+export interface VeleroProps extends VeleroOptions {
+  /** The cloud. @default 'aws' */
+  readonly cloud?: 'aws';
+  /** The S3 bucket backups are written to (the default BackupStorageLocation). */
+  readonly bucket: string;
+  /** The AWS region of the bucket and of the EBS volumes. */
+  readonly region: string;
+  /**
+   * Snapshot persistent volumes as EBS snapshots (a VolumeSnapshotLocation for the AWS plugin).
+   * Without it, a backup copies no volume data unless it uses file-system backup, which
+   * needs Velero's node agent (not installed).
+   * @default true
+   */
+  readonly snapshots?: boolean;
+}
+
 /**
- * Velero (pinned chart 12.1.0, Velero 1.18.1) with the AWS plugin: backups to an S3 bucket
- * (the `default` BackupStorageLocation, which BackupSchedule uses unless told otherwise)
- * and EBS snapshots of persistent volumes. One server; no node agent.
+ * Properties of {@link Velero} on AKS: a blob container reached through workload identity
+ * (the construct binds Velero's ServiceAccount with a {@link WorkloadIdentity} that has
+ * "Storage Blob Data Contributor" on the storage account). No volume snapshots: a backup
+ * holds the cluster's objects, not volume data.
+ */
+export interface AzureVeleroProps extends VeleroOptions {
+  /** The cloud. */
+  readonly cloud: 'azure';
+  /** The subscription of the storage account (a GUID). */
+  readonly subscriptionId: string;
+  /** The resource group of the storage account. */
+  readonly resourceGroup: string;
+  /** The storage account (3 to 24 lower-case letters and digits). */
+  readonly storageAccount: string;
+  /** The blob container backups are written to. */
+  readonly container: string;
+}
+
+/** Where a {@link Velero} release keeps its backups: the spec of its default BackupStorageLocation. */
+export interface VeleroStorage {
+  /** The object store plugin: `aws` or `azure`. */
+  readonly provider: 'aws' | 'azure';
+  /** The S3 bucket or blob container. */
+  readonly bucket: string;
+  /** The plugin's configuration of the location (region; or the storage account and how to reach it). */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/**
+ * Velero (pinned chart 12.1.0, Velero 1.18.1) with its cloud's plugin. On EKS: backups to an
+ * S3 bucket and EBS snapshots of persistent volumes, credentials from Pod Identity. On AKS:
+ * backups to a blob container, credentials from workload identity (Entra ID, no storage key).
+ * The `default` BackupStorageLocation ({@link VeleroLocations}) is the one BackupSchedule
+ * uses unless told otherwise. One server; no node agent.
  * @see https://github.com/velero-io/velero-plugin-for-aws#readme
+ * @see https://github.com/vmware-tanzu/velero-plugin-for-microsoft-azure#readme
  */
 export class Velero extends Construct {
-  /** The ServiceAccount the chart creates, for the stack's Pod Identity association. */
+  /** The ServiceAccount the chart creates, for the stack's Pod Identity association or federated credential. */
   public static readonly IDENTITY: ControllerIdentity = { namespace: 'velero', serviceAccount: 'velero-server' };
   /** The name of the BackupStorageLocation (and VolumeSnapshotLocation) {@link VeleroLocations} writes: Velero's default location. */
   public static readonly LOCATION = 'default';
   /** The namespace Velero runs in. */
   public readonly namespace = Velero.IDENTITY.namespace;
-  /** The S3 bucket Velero keeps its backups in. */
+  /** The cloud. */
+  public readonly cloud: 'aws' | 'azure';
+  /** The S3 bucket (or, on AKS, the blob container) Velero keeps its backups in. */
   public readonly bucket: string;
-  /** The bucket's (and the snapshots') AWS region. */
-  public readonly region: string;
+  /** The bucket's (and the snapshots') AWS region; undefined on AKS. */
+  public readonly region?: string;
   /** The path under which Velero keeps its data in the bucket; undefined for the bucket's root. */
   public readonly prefix?: string;
-  /** Whether volumes are backed up by EBS snapshots. */
+  /** Whether volumes are backed up by snapshots (EBS; never on AKS). */
   public readonly snapshots: boolean;
+  /** Where the backups go: the default BackupStorageLocation's provider, bucket and configuration. */
+  public readonly storage: VeleroStorage;
+  /** On AKS, the binding of Velero's ServiceAccount to its managed identity; undefined on EKS (the stack binds it with Pod Identity). */
+  public readonly identity?: WorkloadIdentity;
   /** The server's (and the plugin init container's) `resources`, as set in the values. */
   public readonly resources: ResourceRequirements;
   /** The Velero Helm release. */
   public readonly release: HelmChartRelease;
 
-  constructor(scope: Construct, id: string, props: VeleroProps) {
+  constructor(scope: Construct, id: string, props: VeleroProps | AzureVeleroProps) {
     super(scope, id);
     const kind = 'Velero';
     const v = new PropsValidator(kind, this);
-    v.check('bucket', props.bucket, (value) => {
-      const problem = s3BucketNameProblem(value);
-      return problem && `is not a valid S3 bucket name: it ${problem}`;
-    });
-    checkRegion(v, props.region);
     if (props.prefix !== undefined) {
       v.check('prefix', props.prefix, (value) => (value !== '' && !value.startsWith('/') && !value.endsWith('/')
         ? undefined : "is not a path in the bucket; expected e.g. 'clusters/prod', without a leading or trailing '/' (leave it out for the bucket's root)"));
     }
-    this.bucket = props.bucket;
-    this.region = props.region;
+    if (props.cloud === 'azure') {
+      v.check('subscriptionId', props.subscriptionId, azureGuidProblem);
+      v.check('resourceGroup', props.resourceGroup, resourceGroupNameProblem);
+      v.check('storageAccount', props.storageAccount, storageAccountNameProblem);
+      v.check('container', props.container, blobContainerNameProblem);
+      this.cloud = 'azure';
+      this.bucket = props.container;
+      this.snapshots = false;
+      // Entra ID to the blob endpoint (useAAD), found from the URI rather than by reading the
+      // storage account: the identity needs "Storage Blob Data Contributor" and nothing more.
+      this.storage = {
+        provider: 'azure',
+        bucket: props.container,
+        config: {
+          subscriptionId: props.subscriptionId,
+          resourceGroup: props.resourceGroup,
+          storageAccount: props.storageAccount,
+          storageAccountURI: `https://${props.storageAccount}.blob.core.windows.net/`,
+          useAAD: 'true',
+        },
+      };
+    } else {
+      v.check('bucket', props.bucket, (value) => {
+        const problem = s3BucketNameProblem(value);
+        return problem && `is not a valid S3 bucket name: it ${problem}`;
+      });
+      checkRegion(v, props.region);
+      this.cloud = 'aws';
+      this.bucket = props.bucket;
+      this.region = props.region;
+      this.snapshots = props.snapshots ?? AWS_CONTROLLER_DEFAULTS.veleroSnapshots;
+      this.storage = { provider: 'aws', bucket: props.bucket, config: { region: props.region } };
+    }
     if (props.prefix !== undefined) this.prefix = props.prefix;
-    this.snapshots = props.snapshots ?? AWS_CONTROLLER_DEFAULTS.veleroSnapshots;
     this.resources = controllerResources(kind, this, props.resources ?? AWS_CONTROLLER_RESOURCES.velero);
 
     new AppNamespace(this, 'Namespace', { name: this.namespace });
-    const aws = AWS_CONTROLLER_IMAGES.veleroPluginForAws;
+    const azure = this.cloud === 'azure';
+    const plugin = azure ? AWS_CONTROLLER_IMAGES.veleroPluginForAzure : AWS_CONTROLLER_IMAGES.veleroPluginForAws;
+    const serviceAccount = { namespace: Velero.IDENTITY.namespace, name: Velero.IDENTITY.serviceAccount };
+    const workloadIdentity = azure ? azureWorkloadIdentityValues(serviceAccount) : undefined;
     const values: HelmValues = {
       image: { ...AWS_CONTROLLER_IMAGES.velero },
       // The plugin image copies its binary into the shared `plugins` volume and exits. It runs as 65532.
       initContainers: [{
-        name: 'velero-plugin-for-aws',
-        image: `${aws.repository}:${aws.tag}`,
+        name: azure ? 'velero-plugin-for-microsoft-azure' : 'velero-plugin-for-aws',
+        image: `${plugin.repository}:${plugin.tag}`,
         imagePullPolicy: 'IfNotPresent',
         volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
         securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true, runAsNonRoot: true },
         resources: this.resources,
       }],
-      serviceAccount: { server: { create: true, name: Velero.IDENTITY.serviceAccount } },
-      // Credentials from Pod Identity (the SDK's default chain): no Secret, no key file.
+      serviceAccount: { server: { create: true, name: Velero.IDENTITY.serviceAccount, ...(workloadIdentity && { annotations: workloadIdentity.annotations }) } },
+      ...(workloadIdentity && { podLabels: workloadIdentity.podLabels }),
+      // Credentials from Pod Identity or workload identity (the SDK's default chain): no Secret, no key file.
       credentials: { useSecret: false },
       // The locations are the kit's own objects (VeleroLocations), typed and validated against
       // the pinned CRDs and applied after the chart has installed them; the chart makes none.
@@ -600,6 +754,17 @@ export class Velero extends Construct {
       provides: ['velero'],
       workloads: [{ name: 'velero', kind: 'Deployment', replicas: 1, requests: { ...this.resources.requests } }],
     });
+    if (props.cloud === 'azure') {
+      this.identity = new WorkloadIdentity(this, 'Identity', {
+        cloud: 'azure',
+        serviceAccount,
+        createdBy: this.release,
+        azureRoles: [{
+          role: 'Storage Blob Data Contributor',
+          scope: `/subscriptions/${props.subscriptionId}/resourceGroups/${props.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${props.storageAccount}`,
+        }],
+      });
+    }
   }
 }
 
@@ -629,16 +794,16 @@ export class VeleroLocations extends Construct {
     this.backupStorageLocation = new BackupStorageLocation(this, 'Backups', {
       metadata,
       spec: {
-        provider: 'aws',
+        provider: velero.storage.provider,
         default: true,
-        objectStorage: { bucket: velero.bucket, ...(velero.prefix !== undefined && { prefix: velero.prefix }) },
-        config: { region: velero.region },
+        objectStorage: { bucket: velero.storage.bucket, ...(velero.prefix !== undefined && { prefix: velero.prefix }) },
+        config: { ...velero.storage.config },
       },
     });
     if (velero.snapshots) {
       this.volumeSnapshotLocation = new VolumeSnapshotLocation(this, 'Snapshots', {
         metadata,
-        spec: { provider: 'aws', config: { region: velero.region } },
+        spec: { provider: 'aws', config: { region: velero.region as string } },
       });
     }
   }

@@ -33,6 +33,13 @@ export interface FluxGitSyncProps {
   readonly prune?: boolean;
   /** How long a reconciliation may take, health checks included. @default '10m' */
   readonly timeout?: string;
+  /**
+   * Variables the Kustomization substitutes in what it applies (`postBuild.substitute`): the
+   * cluster values of the directory's Kustomizations (core/cluster-values.ts), each usually a
+   * placeholder that `pulumi up` fills in when it applies this object.
+   * @default {} (no substitution)
+   */
+  readonly substitute?: Readonly<Record<string, string>>;
 }
 
 export { FLUX_GIT_SYNC_DEFAULTS };
@@ -60,6 +67,9 @@ export class FluxGitSync extends Construct {
       const problem = dns1123LabelProblem(settings[key]);
       if (problem) throw v.error({ field: key, value: settings[key], problem });
     }
+    for (const name of Object.keys(props.substitute ?? {})) {
+      if (!/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name)) throw v.error({ field: 'substitute', value: name, problem: 'is not a variable name Flux substitutes', expected: 'letters, digits and _, not starting with a digit' });
+    }
     const metadata = { name: settings.name, namespace: settings.namespace };
     this.repository = new GitRepository(this, 'Repository', {
       metadata,
@@ -79,6 +89,7 @@ export class FluxGitSync extends Construct {
         prune: settings.prune,
         wait: true,
         timeout: settings.timeout,
+        ...(Object.keys(props.substitute ?? {}).length > 0 && { postBuild: { substitute: { ...props.substitute } } }),
       },
     });
   }

@@ -13,3 +13,4 @@ export * from './monitoring-stack.js';
 export * from './controllers.js';
 export * from './aws-controllers.js';
 export type { ResourceRequirements } from './_monitoring-values.js';
+export * from './workload-identity.js';

@@ -99,7 +99,7 @@ describe('an environment that lacks a capability', () => {
     ]);
     const dev = environment('dev', (s) => { s.cluster.capabilities = []; });
     assert.deepEqual(await unmet(dev), [
-      'Gateway/edge/edge: dns-automation: this AKS stack installs no DNS automation; '
+      'Gateway/edge/edge: dns-automation: set k8s-platform-kit:cluster.addons.externalDns (zone and resourceGroup of an Azure DNS zone) in Pulumi.dev.yaml, '
         + 'or, if the cluster has it from outside the kit, add dns-automation to k8s-platform-kit:cluster.capabilities',
     ]);
   });

@@ -71,6 +71,12 @@ export const TEST_CALLER_ARN = `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/kit-de
 export const TEST_ADDON_VERSION = 'v1.0.0-eksbuild.1';
 /** The security group EKS creates for a mocked cluster (its `vpcConfig.clusterSecurityGroupId`). */
 export const TEST_CLUSTER_SECURITY_GROUP = 'sg-0123456789abcdef0';
+/** The identity `azure-native:authorization:getClientConfig` returns (the subscription is Pulumi.dev.yaml's). */
+export const TEST_AZURE_CALLER = { subscriptionId: '00000000-0000-4000-8000-000000000000', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', objectId: '0d3b6a7e-5f1c-4e2d-9a8b-7c6d5e4f3a2b', clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' };
+/** What the Azure invokes answer; a test may change a field and must put it back. */
+export const azureMock = { caller: { ...TEST_AZURE_CALLER }, userKubeconfig: TEST_KUBECONFIG };
+/** The principal of a mocked managed identity named `name` (a UserAssignedIdentity, or a cluster's own identity). */
+export const mockPrincipalId = (name: string): string => `${name}-principal`;
 
 function state(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -95,7 +101,11 @@ function state(type: string, name: string, inputs: Record<string, unknown>): Rec
         ...inputs,
         name: inputs.resourceName,
         id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${String(inputs.resourceName)}`,
+        identity: { ...(inputs.identity as Record<string, unknown> | undefined), principalId: mockPrincipalId(name) },
+        identityProfile: { kubeletidentity: { objectId: mockPrincipalId(`${name}-kubelet`) } },
       };
+    case 'azure-native:managedidentity:UserAssignedIdentity':
+      return { ...inputs, id: `${name}-id`, principalId: mockPrincipalId(name), clientId: `${name}-client` };
     default:
       return { ...inputs, arn: `arn:aws:mock:::${name}`, name: inputs.name ?? inputs.resourceGroupName ?? name };
   }
@@ -217,7 +227,9 @@ await pulumi.runtime.setMocks(
             : { id: arn, arn, issuerArn: arn, issuerId: '', issuerName: '', sessionName: '' };
         }
         case 'azure-native:containerservice:listManagedClusterUserCredentials':
-          return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(TEST_KUBECONFIG).toString('base64') }] };
+          return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(azureMock.userKubeconfig).toString('base64') }] };
+        case 'azure-native:authorization:getClientConfig':
+          return { ...azureMock.caller };
         default:
           throw new Error(`unexpected invoke ${args.token}`);
       }

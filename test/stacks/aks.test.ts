@@ -22,20 +22,41 @@ describe('dev (AKS)', () => {
   });
 
   it('creates the resource group, virtual network, node subnet and Log Analytics workspace in the region', () => {
-    assert.deepEqual(one('azure-native:resources:ResourceGroup', 'dev-rg').inputs, { resourceGroupName: 'rg-kit-dev', location: 'westeurope' });
+    assert.deepEqual(one('azure-native:resources:ResourceGroup', 'dev-rg').inputs, {
+      resourceGroupName: 'rg-kit-dev', location: 'westeurope', tags: { 'k8s-platform-kit.dev_environment': 'dev', 'k8s-platform-kit.dev_tier': 'dev' },
+    });
     assert.deepEqual(one('azure-native:network:VirtualNetwork', 'dev-vnet').inputs.addressSpace, { addressPrefixes: ['10.20.0.0/16'] });
     assert.equal(one('azure-native:network:Subnet', 'dev-nodes').inputs.addressPrefix, '10.20.0.0/20');
     assert.equal(one('azure-native:operationalinsights:Workspace', 'dev-logs').inputs.retentionInDays, 30);
   });
 
-  it('builds a ManagedCluster with Entra ID, Azure RBAC, no local accounts, workload identity and the OIDC issuer', () => {
+  it('builds a ManagedCluster with Entra ID, Azure RBAC, no local accounts, workload identity, the OIDC issuer and Image Cleaner', () => {
     const cluster = one(MANAGED_CLUSTER, 'dev-cluster').inputs;
     assert.equal(cluster.resourceName, 'kit-dev');
     assert.equal(cluster.kubernetesVersion, '1.34');
     assert.deepEqual(cluster.aadProfile, { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ['6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f'] });
     assert.equal(cluster.disableLocalAccounts, true);
     assert.deepEqual(cluster.oidcIssuerProfile, { enabled: true });
-    assert.deepEqual(cluster.securityProfile, { workloadIdentity: { enabled: true } });
+    assert.deepEqual(cluster.securityProfile, { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 168 } });
+  });
+
+  it('enables the Azure Policy and Key Vault secrets provider add-ons, and sends control-plane logs and Container Insights to the workspace', () => {
+    const cluster = one(MANAGED_CLUSTER, 'dev-cluster').inputs;
+    assert.deepEqual(cluster.addonProfiles.azurepolicy, { enabled: true });
+    assert.deepEqual(cluster.addonProfiles.azureKeyvaultSecretsProvider, { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } });
+    const diagnostics = one('azure-native:monitor:DiagnosticSetting', 'dev-monitoring-control-plane-logs').inputs;
+    const clusterId = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/kit-dev';
+    assert.equal(diagnostics.resourceUri, clusterId);
+    assert.equal(diagnostics.workspaceId, 'dev-logs-id');
+    assert.deepEqual(diagnostics.logs.map((l: { category: string }) => l.category), ['kube-audit-admin', 'guard', 'kube-apiserver']);
+    const association = one('azure-native:monitor:DataCollectionRuleAssociation', 'dev-monitoring-container-insights').inputs;
+    assert.equal(association.associationName, 'ContainerInsightsExtension');
+    assert.equal(association.resourceUri, clusterId);
+    assert.deepEqual(ofType('azure-native:monitor:ScheduledQueryRule').map((r) => r.inputs.ruleName).sort(), ['kit-dev-container-restarts', 'kit-dev-oom-killed']);
+  });
+
+  it('guards the autoscaled inline system pool\'s count against the next pulumi up', () => {
+    assert.deepEqual(one(MANAGED_CLUSTER, 'dev-cluster').ignoreChanges, ['agentPoolProfiles[0].count']);
   });
 
   it('enables a network policy engine, Azure Monitor for containers and an auto-upgrade channel', () => {
@@ -79,7 +100,7 @@ describe('dev (AKS)', () => {
     const assignment = one('azure-native:authorization:RoleAssignment', 'dev-admin-0').inputs;
     assert.equal(assignment.principalId, '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f');
     assert.equal(assignment.principalType, 'Group');
-    assert.equal(assignment.roleDefinitionId, `/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.Authorization/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN_ROLE}`);
+    assert.equal(assignment.roleDefinitionId, `/subscriptions/00000000-0000-4000-8000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${AKS_RBAC_CLUSTER_ADMIN_ROLE}`);
   });
 
   it('outputs the user kubeconfig as a secret', async () => {
@@ -87,7 +108,7 @@ describe('dev (AKS)', () => {
     assert.equal(await valueOf(aks.kubeconfig), TEST_KUBECONFIG);
   });
 
-  it('deploys the validated apps directly, through a Kubernetes provider made from the kubeconfig', () => {
+  it('deploys the validated apps directly, through a Kubernetes provider made from the kubeconfig, without a metrics-server of its own', () => {
     const provider = one('pulumi:providers:kubernetes', 'dev-k8s');
     assert.equal(provider.inputs.kubeconfig.value, TEST_KUBECONFIG, 'the kubeconfig reaches the provider still marked secret');
     const group = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps');
@@ -97,13 +118,13 @@ describe('dev (AKS)', () => {
     const todoapi = group.inputs.objs.find((o: { kind: string; metadata: { name: string } }) => o.kind === 'Deployment' && o.metadata.name === 'todoapi');
     assert.equal(todoapi.spec.replicas, 4);
     assert.equal(todoapi.metadata.namespace, 'todo');
-    // The platform's pinned charts are Helm releases (no Flux in a direct environment), after their namespaces.
+    // The platform's pinned charts are Helm releases (no Flux in a direct environment), after
+    // their namespaces; no metrics-server, which AKS runs itself.
     const releases = ofType('kubernetes:helm.sh/v3:Release');
     assert.deepEqual(releases.map((r) => `${r.inputs.namespace}/${r.inputs.chart}@${r.inputs.version}`).sort(), [
       'cert-manager/cert-manager@v1.21.1',
       'envoy-gateway-system/oci://docker.io/envoyproxy/gateway-helm@v1.9.0',
       'monitoring/kube-prometheus-stack@88.5.3',
-      'monitoring/metrics-server@3.13.1',
     ]);
     const namespaces = one('kubernetes:yaml/v2:ConfigGroup', 'dev-apps-namespaces');
     const released = new Set(releases.map((r) => r.inputs.namespace));
