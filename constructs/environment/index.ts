@@ -10,3 +10,4 @@ export * from './gpu.js';
 export * from './zone-groups.js';
 export * from './tier-sizing.js';
 export * from './aks-resources.js';
+export * from './examples.js';

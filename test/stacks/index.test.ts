@@ -20,10 +20,23 @@ function engineConfig(config: Record<string, unknown>): void {
   pulumi.runtime.setAllConfig(encoded, []);
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** prod's stack file with the user's own values where it ships examples. */
+function ownProdConfig(): Record<string, any> {
+  const config = structuredClone(readStackConfig('Pulumi.prod.yaml')) as Record<string, any>;
+  config['k8s-platform-kit:cluster'].allowedAccountIds = ['123456789012'];
+  config['k8s-platform-kit:cluster'].addons.externalDns.hostedZoneId = 'Z1D633PJN98FT9';
+  config['k8s-platform-kit:deploy'].url = 'https://github.com/my-org/platform-gitops.git';
+  config['k8s-platform-kit:platform'].domain = 'platform.my-org.io';
+  config['k8s-platform-kit:platform'].ingress.acmeEmail = 'platform@my-org.io';
+  return config;
+}
+
 describe('stacks/index.ts', () => {
   it('builds the stack from the engine config and returns its outputs', async () => {
     reset();
-    const config = readStackConfig('Pulumi.prod.yaml');
+    const config = ownProdConfig();
     engineConfig(config);
     // prod is a GitOps environment: the program compares the charts with its directory
     // (`./dist/<stack>`, relative to the working directory, the project's under `pulumi`).
@@ -38,9 +51,24 @@ describe('stacks/index.ts', () => {
     assert.ok(recorded.some((r) => r.type === 'aws:eks/cluster:Cluster' && r.name === 'test-cluster'), 'resources are named after the stack');
   });
 
+  it('refuses the example values of the shipped stack file, naming each key, before any resource', async () => {
+    reset();
+    engineConfig(readStackConfig('Pulumi.prod.yaml'));
+    await assert.rejects(main(), (error: Error) => {
+      assert.equal(error.name, 'EnvironmentConfigError');
+      assert.deepEqual(error.message.split('\n').slice(1).map((line) => line.trim().split(':').slice(0, 2).join(':')), [
+        'k8s-platform-kit:cluster.allowedAccountIds[0]', 'k8s-platform-kit:cluster.addons.externalDns.hostedZoneId',
+        'k8s-platform-kit:deploy.url', 'k8s-platform-kit:platform.domain', 'k8s-platform-kit:platform.ingress.acmeEmail',
+      ]);
+      return true;
+    });
+    await settled();
+    assert.deepEqual(recorded, []);
+  });
+
   it('fails on bad config naming the stack file and the key, before any resource', async () => {
     reset();
-    const config = structuredClone(readStackConfig('Pulumi.prod.yaml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = ownProdConfig();
     config['k8s-platform-kit:cluster'].nodePools[0].desired = 12;
     engineConfig(config);
     await assert.rejects(main(), {

@@ -189,7 +189,7 @@ describe('Helm charts skipped in local mode', () => {
 });
 
 describe('stacks/index.ts in local mode', () => {
-  it('switches on with K8S_PLATFORM_KIT_LOCAL_KUBECONFIG and a file:// backend', async () => {
+  it('switches on with K8S_PLATFORM_KIT_LOCAL_KUBECONFIG and a file:// backend, and takes the shipped example values', async () => {
     reset();
     const saved = { ...process.env };
     const config = readStackConfig('Pulumi.dev.yaml');
