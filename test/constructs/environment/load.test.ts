@@ -288,6 +288,32 @@ describe('bad input', () => {
     ]);
   });
 
+  it('checks the AKS add-ons: a storage account name Azure would refuse, a blob container name, a resource group, soft delete days', () => {
+    const config = devConfig();
+    config[`${NS}:cluster`].addons = {
+      velero: { storageAccount: 'Kit_Backups', container: 'Velero', softDeleteDays: 0 },
+      externalDns: { zone: 'dev.example.com', resourceGroup: 'rg-dns.' },
+    };
+    assert.deepEqual(problems(config, 'dev'), [
+      `${NS}:cluster.addons.externalDns.resourceGroup: got 'rg-dns.'; expected a resource group name: it ends with '.', which a resource group name may not`,
+      `${NS}:cluster.addons.velero.storageAccount: got 'Kit_Backups'; expected a storage account name: it has characters other than lower-case letters and digits, which a storage account name may not`,
+      `${NS}:cluster.addons.velero.container: got 'Velero'; expected a blob container name: it is not lower-case letters, digits and single hyphens, starting and ending with a letter or digit`,
+      `${NS}:cluster.addons.velero.softDeleteDays: got 0; expected 1 to 365 days`,
+    ]);
+    config[`${NS}:cluster`].addons = { velero: { storageAccount: 'kb' } };
+    assert.deepEqual(problems(config, 'dev'), [
+      `${NS}:cluster.addons.velero.storageAccount: got 'kb'; expected a storage account name: it is 2 characters long; a storage account name has 3 to 24`,
+    ]);
+  });
+
+  it('refuses the AKS Flux extension on EKS', () => {
+    const config = prodConfig();
+    config[`${NS}:deploy`].bootstrap = 'aks-extension';
+    assert.deepEqual(problems(config), [
+      `${NS}:deploy.bootstrap: is 'aks-extension' but cloud is 'aws'; the microsoft.flux cluster extension exists only on AKS (cloud 'azure'): expected 'flux-chart' (Flux from its Helm chart) on 'aws'`,
+    ]);
+  });
+
   it("validates the charts' own settings with the schema the charts pass in", () => {
     const config = prodConfig();
     config[`${NS}:apps`].namespace = 'Todo';
