@@ -71,6 +71,8 @@ export const TEST_CALLER_ARN = `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/kit-de
 export const TEST_ADDON_VERSION = 'v1.0.0-eksbuild.1';
 /** The security group EKS creates for a mocked cluster (its `vpcConfig.clusterSecurityGroupId`). */
 export const TEST_CLUSTER_SECURITY_GROUP = 'sg-0123456789abcdef0';
+/** The OIDC issuer the mocked ManagedCluster reports (its name follows). */
+export const TEST_AKS_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/';
 /** The identity `azure-native:authorization:getClientConfig` returns (the subscription is Pulumi.dev.yaml's). */
 export const TEST_AZURE_CALLER = { subscriptionId: '00000000-0000-4000-8000-000000000000', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', objectId: '0d3b6a7e-5f1c-4e2d-9a8b-7c6d5e4f3a2b', clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46' };
 /** What the Azure invokes answer; a test may change a field and must put it back. */
@@ -103,7 +105,10 @@ function state(type: string, name: string, inputs: Record<string, unknown>): Rec
         id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${String(inputs.resourceName)}`,
         identity: { ...(inputs.identity as Record<string, unknown> | undefined), principalId: mockPrincipalId(name) },
         identityProfile: { kubeletidentity: { objectId: mockPrincipalId(`${name}-kubelet`) } },
+        oidcIssuerProfile: { enabled: true, issuerURL: `${TEST_AKS_ISSUER}${String(inputs.resourceName)}/` },
       };
+    case 'azure-native:storage:StorageAccount':
+      return { ...inputs, id: `${name}-id`, name: inputs.accountName };
     case 'azure-native:managedidentity:UserAssignedIdentity':
       return { ...inputs, id: `${name}-id`, principalId: mockPrincipalId(name), clientId: `${name}-client` };
     default:
