@@ -222,7 +222,7 @@ export const awsCluster = strictObject({
 const UUID = z.uuid({ error: 'expected an Entra ID object id (a UUID)' });
 
 /** The controllers of an AKS cluster that AKS itself does not ship. */
-const aksAddons = strictObject({
+export const aksAddons = strictObject({
   /**
    * DNS records for the edge's hosts, in this Azure DNS zone (external-dns through workload
    * identity, TXT ownership): the zone's name and resource group, in the cluster's subscription.
