@@ -28,6 +28,8 @@ export interface PropsProblem {
 
 /** Shows a received value in an error message: strings quoted, everything else as JSON. */
 export function shown(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (value === undefined) return 'undefined';
   return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
 }
 

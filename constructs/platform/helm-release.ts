@@ -6,6 +6,7 @@
  * Helm ignores a values key the chart does not read, so a misspelt key is a setting
  * silently dropped. Every key given must exist in the pinned chart's values.yaml (the key
  * index in constructs/imports/chart-values.ts, generated from ../shared/third-party),
+ * and have the type of the key's default there (a string where the default is a string),
  * except under paths declared open: empty maps, lists and nulls in values.yaml, maps the
  * chart documents as free-form, and subcharts whose values files are not pinned.
  *
@@ -356,6 +357,68 @@ export function unknownValueKeys(chart: HelmChart, values: HelmValues): UnknownV
   return found;
 }
 
+/** A value whose type is not the type of the chart's default at its key, or that does not survive serialization. */
+export interface MistypedValue {
+  /** The value's path, dotted (`prometheus.prometheusSpec.replicas`). */
+  readonly path: string;
+  /** The value given. */
+  readonly value: unknown;
+  /** What is wrong, as the rest of a sentence: `is a string; the chart's default is a number`. */
+  readonly problem: string;
+}
+
+/** The kind of a value, as a message names it. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isPlainObject(value)) return 'a map';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return `a ${typeof value}`;
+}
+
+/**
+ * The values of `values` whose type differs from the type of the default at the same key of
+ * the chart's values.yaml (`replicas: 'two'` where the default is `1`), and the numbers that
+ * would not reach Helm as given (`NaN` and `Infinity` serialize as `null`, which Helm reads
+ * as "delete this key"). `null` is accepted anywhere (it asks Helm for the default's removal),
+ * and nothing under an open path is typed.
+ */
+export function mistypedValues(chart: HelmChart, values: HelmValues): MistypedValue[] {
+  const open = Object.keys(chart.openValues).map((path) => path.split('.'));
+  const found: MistypedValue[] = [];
+  const nonFinite = (value: unknown, path: string): void => {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      found.push({ path, value, problem: 'is not a finite number, and would reach Helm as null (which removes the key)' });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => nonFinite(item, `${path}[${i}]`));
+    } else if (isPlainObject(value)) {
+      for (const [key, item] of Object.entries(value)) nonFinite(item, joinPath(path, key));
+    }
+  };
+  const walk = (tree: ValuesKeyTree, value: Record<string, unknown>, segments: string[], path: string) => {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === undefined || child === null) continue;
+      const childSegments = [...segments, key];
+      const childPath = joinPath(path, key);
+      const node = typeof tree === 'object' ? tree[key] : undefined;
+      if (node === undefined || node === 1 || node === 0 || isOpen(childSegments, open)) {
+        nonFinite(child, childPath);
+        continue;
+      }
+      if (typeof node === 'object') {
+        if (isPlainObject(child)) walk(node, child, childSegments, childPath);
+        else found.push({ path: childPath, value: child, problem: `is ${kindOf(child)}; the chart's default is a map` });
+        continue;
+      }
+      const finite = typeof child !== 'number' || Number.isFinite(child);
+      if (typeof child !== node || !finite) {
+        found.push({ path: childPath, value: child, problem: `is ${kindOf(child)}; the chart's default is a ${node}` });
+      }
+    }
+  };
+  walk(chart.valueKeys, values as Record<string, unknown>, [], '');
+  return found;
+}
+
 /** Properties of {@link HelmChartRelease}. */
 export interface HelmChartReleaseProps {
   /** The pinned chart, e.g. `HelmChart.KUBE_PROMETHEUS_STACK`. */
@@ -457,6 +520,16 @@ export class HelmChartRelease extends Construct {
     }
     const values = props.values ?? {};
     if (!isPlainObject(values)) throw v.error({ field: 'values', value: values, problem: 'is not a map of chart values' });
+    // Typed before the copy: serializing turns NaN into null, which would hide it.
+    const [mistyped] = mistypedValues(this.chart, values);
+    if (mistyped) {
+      throw v.error({
+        field: `values.${mistyped.path}`,
+        value: mistyped.value,
+        problem: mistyped.problem,
+        expected: `a value of the type ${this.chart}'s values.yaml gives the key, or the path declared open in HelmChart if the chart takes several`,
+      });
+    }
     this.values = JSON.parse(JSON.stringify(values)) as HelmValues;
     const [unknown] = unknownValueKeys(this.chart, this.values);
     if (unknown) {

@@ -46,7 +46,7 @@ describe('PropsValidator', () => {
     v.wholeNumber('replicas', 3, 1);
     assert.equal(caught(() => v.wholeNumber('replicas', 1.5, 1)).message, "Thing 'test/web': replicas (1.5) must be a whole number >= 1");
     assert.equal(caught(() => v.wholeNumber('port', 70000, 1, 65535)).message, "Thing 'test/web': port (70000) must be a whole number from 1 to 65535");
-    assert.equal(caught(() => v.wholeNumber('replicas', Number.NaN, 1)).message, "Thing 'test/web': replicas (null) must be a whole number >= 1");
+    assert.equal(caught(() => v.wholeNumber('replicas', Number.NaN, 1)).message, "Thing 'test/web': replicas (NaN) must be a whole number >= 1");
   });
 
   it('conflict carries no field, and shown quotes strings only', () => {
