@@ -51,6 +51,8 @@ export class PropsError extends Error {
   public readonly value: unknown;
   /** What would be accepted, when the message says so separately. */
   public readonly expected: string | undefined;
+  /** The problem of one field, structured; `undefined` for a problem of the props as a whole. */
+  public readonly problem: PropsProblem | undefined;
 
   constructor(kind: string, scope: IConstruct, problem: PropsProblem | string) {
     const structured = typeof problem === 'string' ? undefined : problem;
@@ -61,6 +63,7 @@ export class PropsError extends Error {
     this.field = structured?.field;
     this.value = structured?.value;
     this.expected = structured?.expected;
+    this.problem = structured;
   }
 }
 
@@ -81,6 +84,26 @@ export class PropsValidator {
   /** The error for a problem that concerns several props at once, as a sentence, to throw. */
   conflict(message: string): PropsError {
     return new PropsError(this.kind, this.scope, message);
+  }
+
+  /**
+   * Runs `build`, which makes child constructs from this construct's props, and reports a
+   * child's bad prop at this construct and the prop the user wrote: `fields` maps a child's
+   * field (or field prefix) to this construct's (`{ autoscaling: 'basicAuth.verifierAutoscaling' }`).
+   * A child's error on a field not mapped is thrown as it is.
+   */
+  forward<T>(build: () => T, fields: Readonly<Record<string, string>>): T {
+    try {
+      return build();
+    } catch (error) {
+      const problem = error instanceof PropsError ? error.problem : undefined;
+      if (!problem) throw error;
+      const prefix = Object.keys(fields).find((p) => problem.field === p || problem.field.startsWith(`${p}.`) || problem.field.startsWith(`${p}[`));
+      if (prefix === undefined) throw error;
+      const to = fields[prefix] as string;
+      // The child's sentence may name its other fields under the same prefix: renamed too.
+      throw this.error({ ...problem, field: `${to}${problem.field.slice(prefix.length)}`, problem: problem.problem.replaceAll(`${prefix}.`, `${to}.`) });
+    }
   }
 
   /** Throws when `check` finds a problem with `value` (its answer is the rest of a sentence: `is not a DNS-1123 label`). */

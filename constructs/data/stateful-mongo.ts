@@ -19,11 +19,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IVolumeMount } from 'kubernetes-models/v1';
-import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { cronScheduleProblem, dns1123LabelProblem } from '../core/names.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { defaultProfile, memberPlacement } from '../core/placement.js';
-import type { SecretKeyRef } from '../core/secret-ref.js';
+import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
 import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage, type HardenedPodSpecInput } from '../workloads/pod-spec.js';
 import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
 
@@ -144,10 +144,13 @@ export class StatefulMongo extends Construct {
       ['name', name, dns1123LabelProblem],
       ['namespace', props.namespace, dns1123LabelProblem],
       ['replicaSet', replicaSet, dns1123LabelProblem],
-      ['admin.username.name', props.admin.username.name, dns1123SubdomainProblem],
-      ['admin.password.name', props.admin.password.name, dns1123SubdomainProblem],
-      ['keyfile.name', props.keyfile.name, dns1123SubdomainProblem],
     ] as const) v.check(field, value, check);
+    if (props.admin === null || typeof props.admin !== 'object') {
+      throw v.error({ field: 'admin', problem: props.admin == null ? 'is missing' : `is a ${typeof props.admin}, not the admin user's Secret references`, expected: "{ username: { name: 'mongo-admin', key: 'username' }, password: { name: 'mongo-admin', key: 'password' } }" });
+    }
+    checkSecretKeyRef(v, 'admin.username', props.admin.username, "{ name: 'mongo-admin', key: 'username' }");
+    checkSecretKeyRef(v, 'admin.password', props.admin.password, "{ name: 'mongo-admin', key: 'password' }");
+    checkSecretKeyRef(v, 'keyfile', props.keyfile, "{ name: 'mongo-keyfile', key: 'keyfile' }");
     if (!Number.isInteger(members) || members < 1 || members % 2 === 0) {
       throw v.error({ field: 'members', value: members, problem: 'is not an odd whole number: an even replica set cannot keep a majority when split in half', expected: '1, 3, 5 or 7' });
     }

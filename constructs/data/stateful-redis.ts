@@ -25,7 +25,7 @@ import { PropsValidator } from '../core/errors.js';
 import { HashedConfigMap } from '../workloads/hashed-config-map.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { compareQuantities, parseQuantity } from '../core/quantity.js';
-import type { SecretKeyRef } from '../core/secret-ref.js';
+import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
 import { defaultProfile, memberPlacement } from '../core/placement.js';
 import { hardenedPodSpec, positiveQuantityProblem, requirePinnedImage } from '../workloads/pod-spec.js';
 import { addPeers, clientPeer, workloadPeer, type DataStoreClient, type DataStoreClientWorkload } from './clients.js';
@@ -245,19 +245,7 @@ export class StatefulRedis extends Construct {
       throw v.error({ field: 'name', value: name, problem: `is ${name.length} characters, too long for its pods' controller-revision-hash label`, expected: 'at most 52 characters' });
     }
     v.check('namespace', props.namespace, dns1123LabelProblem);
-    const password: unknown = props.password;
-    if (password === undefined || password === null || typeof password !== 'object') {
-      // Never show what was given: it may be the password itself.
-      throw v.error({
-        field: 'password', problem: password == null ? 'is missing' : `is a ${typeof password}, not a Secret reference`,
-        expected: "a Secret key reference such as { name: 'redis-password', key: 'password' } (the password is never taken as a literal)",
-      });
-    }
-    if (typeof props.password.name !== 'string') throw v.error({ field: 'password.name', problem: 'is missing', expected: 'the name of the Secret that holds the password' });
-    v.check('password.name', props.password.name, dns1123SubdomainProblem);
-    if (typeof props.password.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(props.password.key)) {
-      throw v.error({ field: 'password.key', value: props.password.key, problem: 'is not a Secret key', expected: "alphanumeric characters, '-', '_' or '.'" });
-    }
+    checkSecretKeyRef(v, 'password', props.password, "{ name: 'redis-password', key: 'password' }");
     if (profile !== 'production' && profile !== 'development') throw v.error({ field: 'profile', value: profile, problem: "is not 'production' or 'development'" });
     if (!Number.isInteger(members) || members < 1) throw v.error({ field: 'members', value: members, problem: 'is not a whole number >= 1' });
     if (profile === 'production' && members < 3) {

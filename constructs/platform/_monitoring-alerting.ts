@@ -5,9 +5,8 @@
  *
  * @see https://prometheus.io/docs/alerting/latest/configuration/
  */
-import { dns1123SubdomainProblem } from '../core/names.js';
 import type { PropsValidator } from '../core/errors.js';
-import type { SecretKeyRef } from '../core/secret-ref.js';
+import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
 import { ESCALATION_LABEL, prometheusDurationMs, type AlertSeverity } from './_monitoring-rules.js';
 
 // Secrets referenced here live in the monitoring namespace.
@@ -184,7 +183,6 @@ export interface BuiltAlerting {
 }
 
 const RECEIVER_NAME = /^[A-Za-z0-9_-]+$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
 
 /** The chart's default inhibitions: a critical alert mutes warnings and infos of the same alert and namespace. */
@@ -208,13 +206,10 @@ export function buildAlerting(v: PropsValidator, alerting: Alerting | undefined)
   const names = new Set<string>();
   const secretFile = (field: string, ref: SecretKeyRef | undefined, what: string): string => {
     if (ref === undefined || ref === null) throw v.error({ field, problem: `is missing; ${what}` });
-    const nameProblem = typeof ref.name === 'string' ? dns1123SubdomainProblem(ref.name) : 'must be a Secret name';
-    if (nameProblem) throw v.error({ field: `${field}.name`, value: ref.name, problem: nameProblem });
-    if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
-      throw v.error({ field: `${field}.key`, value: ref.key, problem: 'is not a Secret key', expected: "letters, digits, '-', '_' or '.'" });
-    }
-    secrets.add(ref.name);
-    return `${ALERTMANAGER_SECRETS_DIR}/${ref.name}/${ref.key}`;
+    // A URL or key given as a string is refused without being shown: it is the secret.
+    const { name, key } = checkSecretKeyRef(v, field, ref, "{ name: 'alertmanager-secrets', key: 'url' }");
+    secrets.add(name);
+    return `${ALERTMANAGER_SECRETS_DIR}/${name}/${key}`;
   };
   const durationOf = (field: string, value: string) => {
     if (!(prometheusDurationMs(value) !== undefined && (prometheusDurationMs(value) ?? 0) > 0)) {

@@ -12,7 +12,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { SecretKeyRef } from '../core/secret-ref.js';
+import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
@@ -243,24 +243,8 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
   };
 }
 
-/** A Secret key reference, never a literal: a string is refused without repeating it, since it may be the password itself. */
+/** A password's Secret key reference (the shared check: a literal is refused without being shown). */
 function checkSecretRef(v: PropsValidator, field: string, ref: unknown): void {
-  const example = `{ name: 'elasticsearch-credentials', key: '${field === 'elasticPassword' ? 'elastic' : field === 'kibanaSystemPassword' ? 'kibana_system' : NAMES.collectorUser}' }`;
-  if (ref === undefined || ref === null) {
-    throw v.error({ field, problem: 'is missing', expected: `a reference to a key of a Secret holding the password, e.g. ${example}` });
-  }
-  if (typeof ref !== 'object') {
-    // Never show what was given: it may be the password itself.
-    throw v.error({
-      field, problem: `is a ${typeof ref}, not a Secret reference (the value is not shown: it may be the password)`,
-      expected: `a reference to a key of a Secret, e.g. ${example}`,
-    });
-  }
-  const { name, key } = ref as Partial<SecretKeyRef>;
-  if (typeof name !== 'string' || dns1123SubdomainProblem(name)) {
-    throw v.error({ field: `${field}.name`, value: name, problem: 'is not a Secret name (a DNS-1123 subdomain)', expected: `e.g. ${example}` });
-  }
-  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-    throw v.error({ field: `${field}.key`, value: key, problem: "is not a Secret key (letters, digits, '-', '_' or '.')", expected: `e.g. ${example}` });
-  }
+  const key = field === 'elasticPassword' ? 'elastic' : field === 'kibanaSystemPassword' ? 'kibana_system' : NAMES.collectorUser;
+  checkSecretKeyRef(v, field, ref, `{ name: 'elasticsearch-credentials', key: '${key}' }`);
 }

@@ -195,7 +195,9 @@ export class IngressWithAuth extends Construct {
     } else {
       const proxyLabels = envoyProxyLabels(this.name, this.namespace);
       if (auth?.verifier === 'nginx') {
-        this.verifier = addVerifier(this, 'Verifier', {
+        // The verifier's Deployment checks the autoscaling the user gave: its errors name the
+        // user's prop (basicAuth.verifierAutoscaling), not the internal child.
+        this.verifier = resolve.v.forward(() => addVerifier(this, 'Verifier', {
           name: `${this.name}-auth-verifier`,
           namespace: this.namespace,
           realm: auth.realm,
@@ -204,7 +206,7 @@ export class IngressWithAuth extends Construct {
           proxyLabels,
           proxyNamespace: this.controller.proxyNamespace,
           autoscaling: props.basicAuth?.verifierAutoscaling ?? VERIFIER_DEFAULTS.autoscaling,
-        });
+        }), { autoscaling: 'basicAuth.verifierAutoscaling' });
       }
       const objects = addGatewayObjects(this, {
         name: this.name, namespace: this.namespace, gatewayClassName: this.controller.className,

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropsError, PropsValidator, shown } from '../../../constructs/core/errors.js';
+import { checkSecretKeyRef } from '../../../constructs/core/secret-ref.js';
 
 const scope = () => new Construct(Testing.chart(), 'web');
 
@@ -56,5 +57,44 @@ describe('PropsValidator', () => {
     assert.equal(error.field, undefined);
     assert.equal(shown('a'), "'a'");
     assert.equal(shown(2), '2');
+  });
+});
+
+describe('PropsValidator.forward', () => {
+  it('reports a child\'s bad prop at the parent and the prop the user wrote, renaming the child\'s fields in the sentence too', () => {
+    const parent = scope();
+    const child = new PropsValidator('Child', new Construct(parent, 'inner'));
+    const error = caught(() => new PropsValidator('Parent', parent).forward(() => {
+      throw child.error({ field: 'autoscaling.minReplicas', value: 5, problem: 'is greater than autoscaling.maxReplicas (2)' });
+    }, { autoscaling: 'verifierAutoscaling' }));
+    assert.equal(error.message, "Parent 'test/web': verifierAutoscaling.minReplicas (5) is greater than verifierAutoscaling.maxReplicas (2)");
+  });
+
+  it('passes the result through, and a child\'s error on a field it does not map (or another error) as it was', () => {
+    const v = new PropsValidator('Parent', scope());
+    assert.equal(v.forward(() => 42, { a: 'b' }), 42);
+    const childError = new PropsValidator('Child', scope()).error({ field: 'image', value: 'x', problem: 'is not pinned' });
+    assert.equal(caught(() => v.forward(() => { throw childError; }, { autoscaling: 'b' })), childError);
+    assert.throws(() => v.forward(() => { throw new TypeError('boom'); }, {}), TypeError);
+  });
+});
+
+describe('checkSecretKeyRef', () => {
+  const v = () => new PropsValidator('Thing', scope());
+  const EXAMPLE = "{ name: 'db', key: 'password' }";
+
+  it('returns a valid reference', () => {
+    assert.deepEqual(checkSecretKeyRef(v(), 'password', { name: 'db', key: 'password' }, EXAMPLE), { name: 'db', key: 'password' });
+  });
+
+  it('refuses a literal without showing it, a missing reference, a missing or bad name, and a bad key', () => {
+    const literal = caught(() => checkSecretKeyRef(v(), 'password', 'hunter2', EXAMPLE));
+    assert.equal(literal.message, `Thing 'test/web': password is a string, not a Secret reference (the value is not shown: it may be the secret); expected a reference to a key of a Secret, e.g. ${EXAMPLE}`);
+    assert.doesNotMatch(literal.message, /hunter2/);
+    assert.equal(caught(() => checkSecretKeyRef(v(), 'password', undefined, EXAMPLE)).message, `Thing 'test/web': password is missing; expected a reference to a key of a Secret, e.g. ${EXAMPLE}`);
+    assert.equal(caught(() => checkSecretKeyRef(v(), 'password', { key: 'k' }, EXAMPLE)).message, `Thing 'test/web': password.name is missing; expected the name of the Secret, e.g. ${EXAMPLE}`);
+    assert.match(caught(() => checkSecretKeyRef(v(), 'password', { name: 'DB', key: 'k' }, EXAMPLE)).message, /^Thing 'test\/web': password\.name \('DB'\) must consist of lower case .*; expected a Secret name \(a DNS-1123 subdomain\)/);
+    assert.equal(caught(() => checkSecretKeyRef(v(), 'password', { name: 'db', key: 'pass word' }, EXAMPLE)).message,
+      `Thing 'test/web': password.key ('pass word') is not a Secret key (letters, digits, '-', '_' or '.'); expected e.g. ${EXAMPLE}`);
   });
 });

@@ -444,8 +444,8 @@ describe('StatefulRedis bad input', () => {
     ['disabling a command the probes need', { disabledCommands: ['ping'] }, "disabledCommands ('PING') is needed by the probes, the launch script or replication, so it cannot be disabled; expected commands other than AUTH, HELLO, INFO, PING, PSYNC, REPLCONF, REPLICAOF, ROLE, SYNC"],
     ['a command name that is not one', { disabledCommands: ['FLUSH ALL'] }, "disabledCommands ('FLUSH ALL') is not a Redis command name; expected e.g. FLUSHALL"],
     ['a client selecting every pod', { clients: [{ podLabels: {} }] }, 'clients[0].podLabels is empty, which would admit every pod'],
-    ['a missing password reference', { password: undefined as never }, "password is missing; expected a Secret key reference such as { name: 'redis-password', key: 'password' } (the password is never taken as a literal)"],
-    ['a password reference without a Secret name', { password: { key: 'password' } as never }, 'password.name is missing; expected the name of the Secret that holds the password'],
+    ['a missing password reference', { password: undefined as never }, "password is missing; expected a reference to a key of a Secret, e.g. { name: 'redis-password', key: 'password' }"],
+    ['a password reference without a Secret name', { password: { key: 'password' } as never }, "password.name is missing; expected the name of the Secret, e.g. { name: 'redis-password', key: 'password' }"],
     ['a bad password Secret name', { password: { name: 'Redis_Password', key: 'password' } }, "password.name ('Redis_Password') must consist of lower case"],
     ['a bad password Secret key', { password: { name: 'redis-password', key: 'pass word' } }, "password.key ('pass word') is not a Secret key"],
   ];
@@ -460,7 +460,7 @@ describe('StatefulRedis bad input', () => {
 
   it('throws on a literal password without repeating it', () => {
     assert.throws(() => build({ password: 'hunter2' as never }), (error: Error) => {
-      assert.equal(error.message, "StatefulRedis 'test/redis': password is a string, not a Secret reference; expected a Secret key reference such as { name: 'redis-password', key: 'password' } (the password is never taken as a literal)");
+      assert.equal(error.message, "StatefulRedis 'test/redis': password is a string, not a Secret reference (the value is not shown: it may be the secret); expected a reference to a key of a Secret, e.g. { name: 'redis-password', key: 'password' }");
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });

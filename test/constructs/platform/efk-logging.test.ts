@@ -272,8 +272,8 @@ describe('EfkLogging bad input', () => {
     ['retention below a day', { retentionDays: 0 }, 'retentionDays (0) is not a whole number of days from 1 to 365; expected e.g. 30 (seed 004 keeps 30 to 45 days)'],
     ['retention in a unit', { retentionDays: '30d' as unknown as number }, "retentionDays ('30d') is not a whole number of days from 1 to 365; expected e.g. 30 (seed 004 keeps 30 to 45 days)"],
     ['retention of a fraction of a day', { retentionDays: 1.5 }, 'retentionDays (1.5) is not a whole number of days from 1 to 365'],
-    ['a missing elastic password reference', { elasticPassword: undefined as never }, "elasticPassword is missing; expected a reference to a key of a Secret holding the password, e.g. { name: 'elasticsearch-credentials', key: 'elastic' }"],
-    ['a Secret reference without a name', { collectorPassword: { key: 'fluent-bit' } as never }, "collectorPassword.name (undefined) is not a Secret name (a DNS-1123 subdomain); expected e.g. { name: 'elasticsearch-credentials', key: 'fluent-bit' }"],
+    ['a missing elastic password reference', { elasticPassword: undefined as never }, "elasticPassword is missing; expected a reference to a key of a Secret, e.g. { name: 'elasticsearch-credentials', key: 'elastic' }"],
+    ['a Secret reference without a name', { collectorPassword: { key: 'fluent-bit' } as never }, "collectorPassword.name is missing; expected the name of the Secret, e.g. { name: 'elasticsearch-credentials', key: 'fluent-bit' }"],
     ['the collector in the restricted namespace', { collectorNamespace: 'logging' }, "collectorNamespace ('logging') is the same as namespace: the collector needs a namespace of its own"],
     ['a namespace that is not a DNS label', { namespace: 'Logging' }, "namespace ('Logging') must consist of lower case"],
   ];
@@ -288,7 +288,7 @@ describe('EfkLogging bad input', () => {
 
   it('throws on a literal password without repeating it', () => {
     assert.throws(() => build({ kibanaSystemPassword: 'hunter2-secret' as never }), (error: Error) => {
-      assert.equal(error.message, "EfkLogging 'test/efk': kibanaSystemPassword is a string, not a Secret reference (the value is not shown: it may be the password); expected a reference to a key of a Secret, e.g. { name: 'elasticsearch-credentials', key: 'kibana_system' }");
+      assert.equal(error.message, "EfkLogging 'test/efk': kibanaSystemPassword is a string, not a Secret reference (the value is not shown: it may be the secret); expected a reference to a key of a Secret, e.g. { name: 'elasticsearch-credentials', key: 'kibana_system' }");
       assert.doesNotMatch(error.message, /hunter2/);
       return true;
     });

@@ -38,6 +38,9 @@ function fails(what: string, props: (backend: HardenedDeployment) => Partial<Ing
 }
 
 describe('IngressWithAuth bad input', () => {
+  fails('the verifier\'s autoscaling is inverted, naming the user\'s prop, not the internal verifier Deployment',
+    () => ({ basicAuth: { users: USERS, verifierAutoscaling: { minReplicas: 5, maxReplicas: 2 } } }),
+    'basicAuth.verifierAutoscaling.minReplicas (5) is greater than basicAuth.verifierAutoscaling.maxReplicas (2)');
   fails('basic auth has no users', () => ({ basicAuth: { users: BasicAuthUsers.fromSecret({ name: 'todo-users' }, []) } }),
     'basicAuth.users has no users; expected at least one user');
   fails('basic auth has no users (hashed)', () => ({ basicAuth: { users: BasicAuthUsers.hashed({}) } }),

@@ -341,7 +341,7 @@ describe('MonitoringStack bad input', () => {
     ['a Slack receiver without a webhook secret', { alerting: slack(undefined) },
       "alerting.receivers.oncall.slack.webhook is missing; a Slack receiver needs a Secret reference to its incoming-webhook URL ({ name, key }), which Alertmanager reads from the mounted Secret; the URL itself never goes into the values"],
     ['a Slack webhook given as a URL', { alerting: slack('https://hooks.slack.com/services/T0/B0/x') },
-      "alerting.receivers.oncall.slack.webhook.name (undefined) must be a Secret name"],
+      "alerting.receivers.oncall.slack.webhook is a string, not a Secret reference (the value is not shown: it may be the secret); expected a reference to a key of a Secret, e.g. { name: 'alertmanager-secrets', key: 'url' }"],
     ['a receiver with no integration', { alerting: { receivers: { oncall: {} }, defaultReceiver: 'oncall' } }, 'alerting.receivers.oncall has no integration; expected one of slack, pagerDuty, email or webhook'],
     ['a route to an unknown receiver', { alerting: { ...FULL.alerting!, routes: [{ severity: 'critical', receiver: 'pagerduty' }] } },
       "alerting.routes[0].receiver ('pagerduty') is not a receiver; expected one of 'oncall', 'pager', 'backup', 'deadman'"],
@@ -372,6 +372,7 @@ describe('MonitoringStack bad input', () => {
     it(`throws on ${what}`, () => {
       assert.throws(() => build({ ...props }), (error: Error) => {
         assert.ok(error.message.startsWith(`MonitoringStack 'test/monitoring': ${message}`), error.message);
+        assert.doesNotMatch(error.message, /hooks\.slack\.com/, 'a secret given as a literal is never echoed');
         return true;
       });
     });
