@@ -407,3 +407,24 @@ export function kubePrometheusStackWorkloads(v: PropsValidator, values: Values):
 export function metricsServerWorkloads(resources: ResourceRequirements): ReleaseWorkload[] {
   return [{ name: 'metrics-server', kind: 'Deployment', replicas: 1, requests: { ...resources.requests } }];
 }
+
+/** The components of a managed control plane (EKS, AKS) the cluster cannot scrape, by values key, with the default rule groups about each. */
+export const MANAGED_CONTROL_PLANE_COMPONENTS = {
+  kubeControllerManager: ['kubeControllerManager'],
+  kubeScheduler: ['kubeSchedulerAlerting', 'kubeSchedulerRecording'],
+  kubeEtcd: ['etcd'],
+  kubeProxy: ['kubeProxy'],
+} as const;
+
+/**
+ * The values that turn off scraping of what a managed control plane hides, and the chart's
+ * default alerts and recording rules about it: merged over `values` (its `defaultRules` kept).
+ */
+export function managedControlPlaneValues(values: Record<string, unknown>): Record<string, unknown> {
+  const defaultRules = (values.defaultRules ?? {}) as Record<string, unknown>;
+  const rules = Object.fromEntries(Object.values(MANAGED_CONTROL_PLANE_COMPONENTS).flat().map((group) => [group, false]));
+  return {
+    ...Object.fromEntries(Object.keys(MANAGED_CONTROL_PLANE_COMPONENTS).map((component) => [component, { enabled: false }])),
+    defaultRules: { ...defaultRules, rules: { ...(defaultRules.rules as Record<string, unknown> | undefined), ...rules } },
+  };
+}

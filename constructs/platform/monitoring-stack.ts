@@ -22,7 +22,7 @@ import {
   type AlertRule, type LabelMatchers, type MetricSelector, type ResolvedSlo, type RuleGroupSpec, type ServiceSlo,
 } from './_monitoring-rules.js';
 import {
-  GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, kubePrometheusStackValues, kubePrometheusStackWorkloads, mergeValues,
+  GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, kubePrometheusStackValues, kubePrometheusStackWorkloads, managedControlPlaneValues, mergeValues,
   metricsServerValues, metricsServerWorkloads, resolvePrometheusStorage, resourceRequirements, type GrafanaAdmin, type MonitoringResources, type PrometheusStorage,
 } from './_monitoring-values.js';
 import { promqlProblem } from './_promql.js';
@@ -34,7 +34,7 @@ export type { RuleGroupSpec, RuleSpec } from './_monitoring-rules.js';
 export type { PrometheusStorage } from './_monitoring-values.js';
 export { LabelMatcher, ESCALATION_LABEL, REPLACED_DEFAULT_ALERTS, SLO_BURN_RATES, SLO_ERROR_RATIO_WINDOWS } from './_monitoring-rules.js';
 export type { AlertRule, LabelMatchers, LatencySlo, MetricSelector, ServiceSlo, AlertSeverity } from './_monitoring-rules.js';
-export { CONFIG_RELOADER_REQUESTS, GRAFANA_DASHBOARD_LABEL, MONITORING_RESOURCE_DEFAULTS, NODE_EXPORTER_TOLERATIONS } from './_monitoring-values.js';
+export { CONFIG_RELOADER_REQUESTS, GRAFANA_DASHBOARD_LABEL, MANAGED_CONTROL_PLANE_COMPONENTS, MONITORING_RESOURCE_DEFAULTS, NODE_EXPORTER_TOLERATIONS } from './_monitoring-values.js';
 export type { GrafanaAdmin, MonitoringResources } from './_monitoring-values.js';
 
 /** Where Prometheus keeps its data. */
@@ -106,6 +106,16 @@ export interface MonitoringStackProps {
    */
   readonly metricsServer?: boolean;
   /**
+   * Who runs the control plane. `managed` (EKS, AKS): the controller manager, scheduler and
+   * etcd are not reachable from the cluster and kube-proxy serves its metrics on the node's
+   * loopback only, so the chart scrapes none of them and their default alerts and recording
+   * rules are off (left on, KubeControllerManagerDown, KubeSchedulerDown, etcd and
+   * KubeProxyDown fire from the first minute). `self-managed` (kubeadm and the like) keeps
+   * the chart's defaults.
+   * @default 'managed'
+   */
+  readonly controlPlane?: 'managed' | 'self-managed';
+  /**
    * Alert routing: receivers, routes by severity and team, the Watchdog, escalation.
    * @default - every alert goes to the `null` receiver (nothing is sent)
    */
@@ -146,6 +156,7 @@ export const MONITORING_STACK_DEFAULTS = {
   retention: '10d',
   storageSize: '10Gi',
   metricsServer: true,
+  controlPlane: 'managed',
   grafanaUserKey: 'admin-user',
   grafanaPasswordKey: 'admin-password',
   availability: 99.9,
@@ -264,6 +275,11 @@ export class MonitoringStack extends Construct {
       alertmanagerConfig: alerting.config,
       alertmanagerSecrets: alerting.secrets,
     }) as unknown as Record<string, unknown>;
+    const controlPlane = props.controlPlane ?? MONITORING_STACK_DEFAULTS.controlPlane;
+    if (controlPlane !== 'managed' && controlPlane !== 'self-managed') {
+      throw v.error({ field: 'controlPlane', value: controlPlane, problem: "is not 'managed' or 'self-managed'" });
+    }
+    if (controlPlane === 'managed') Object.assign(values, managedControlPlaneValues(values));
     // Replicas only when set: the chart's own default is the documented 1.
     for (const [field, replicas] of [['prometheusReplicas', props.prometheusReplicas], ['alertmanagerReplicas', props.alertmanagerReplicas]] as const) {
       if (replicas !== undefined) v.wholeNumber(field, replicas, 1);

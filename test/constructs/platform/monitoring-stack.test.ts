@@ -63,11 +63,27 @@ describe('MonitoringStack defaults', () => {
     assert.deepEqual(byName(objects, 'PrometheusRule', 'kit-workload-alerts').metadata.labels, MONITORING_LABELS);
   });
 
-  it('keeps the default rules, except those the kit replaces', () => {
+  it('keeps the default rules, except those the kit replaces and those about a managed control plane\'s hidden parts', () => {
     assert.deepEqual(values.defaultRules, {
       create: true,
       disabled: { CPUThrottlingHigh: true, KubeHpaMaxedOut: true, KubeNodeNotReady: true, KubePersistentVolumeFillingUp: true, KubePodCrashLooping: true, KubePodNotReady: true, NodeFilesystemAlmostOutOfSpace: true },
+      rules: { etcd: false, kubeControllerManager: false, kubeProxy: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false },
     });
+  });
+
+  it('managed control plane (default): scrapes neither the controller manager, the scheduler, etcd nor kube-proxy', () => {
+    for (const component of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) assert.deepEqual(values[component], { enabled: false }, component);
+    assert.equal(values.kubeApiServer, undefined, 'the API server stays scraped (the chart default)');
+  });
+
+  it('self-managed control plane: the chart\'s defaults for those components and their rules', () => {
+    const selfManaged = byName(build({ controlPlane: 'self-managed' }).objects, 'HelmRelease', 'kube-prometheus-stack').spec.values;
+    for (const component of ['kubeControllerManager', 'kubeScheduler', 'kubeEtcd', 'kubeProxy']) assert.equal(selfManaged[component], undefined, component);
+    assert.equal(selfManaged.defaultRules.rules, undefined);
+  });
+
+  it('refuses a controlPlane that is neither managed nor self-managed', () => {
+    assert.throws(() => build({ controlPlane: 'eks' as never }), { message: "MonitoringStack 'test/monitoring': controlPlane ('eks') is not 'managed' or 'self-managed'" });
   });
 
   it('retains 10 days or 8GiB on a 10Gi volume; Alertmanager keeps its silences on 1Gi', () => {
