@@ -8,6 +8,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualif
 import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
 import { blobContainerNameProblem, resourceGroupNameProblem, storageAccountNameProblem } from '../core/azure-names.js';
 import { CAPABILITY_NAMES, type Capability } from '../core/capabilities.js';
+import { urlWithoutCredentials } from '../core/urls.js';
 import { platformSettings } from './platform.js';
 import { declaredMachineTypes, INSTANCE_TYPE_NAME, VM_SIZE_NAME } from './machine-types.js';
 import { strictObject } from './_strict.js';
@@ -428,7 +429,13 @@ export const deploySettings = z.discriminatedUnion('mode', [
   strictObject({
     mode: z.literal('gitops'),
     /** The Git repository `npm run synth` output is committed to. */
-    url: z.string().regex(/^(https:\/\/|ssh:\/\/)\S+$/, { error: 'expected an https:// or ssh:// repository URL' }),
+    url: z.string().regex(/^(https:\/\/|ssh:\/\/)\S+$/, { error: 'expected an https:// or ssh:// repository URL' }).superRefine((url, ctx) => {
+      // Never kept, never echoed: a credential in the URL would reach the GitOps output and the state.
+      const shownUrl = urlWithoutCredentials(url);
+      if (shownUrl !== undefined) {
+        ctx.addIssue({ code: 'custom', input: shownUrl, message: 'expected the repository URL without credentials (the credentials are not shown), and deploy.secretName naming a Secret in flux-system that holds them (username and password, or identity and known_hosts for ssh)' });
+      }
+    }),
     branch: z.string().min(1).default('main'),
     /** The environment's directory in that repository; `./dist/<env>` when omitted. */
     path: z.string().regex(/^\.\/\S*$/, { error: "expected a path starting with './'" }).optional(),

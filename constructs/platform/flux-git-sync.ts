@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-source.js';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
 import { dns1123LabelProblem } from '../core/names.js';
+import { urlWithoutCredentials } from '../core/urls.js';
 import { PropsValidator } from '../core/errors.js';
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
 
@@ -57,6 +58,13 @@ export class FluxGitSync extends Construct {
     super(scope, id);
     const v = new PropsValidator('FluxGitSync', this);
     const settings = { ...FLUX_GIT_SYNC_DEFAULTS, ...definedOnly(props) };
+    const withoutCredentials = urlWithoutCredentials(settings.url);
+    if (withoutCredentials !== undefined) {
+      throw v.error({
+        field: 'url', value: withoutCredentials, problem: 'carries credentials (not shown), which would be written into the GitRepository in plain text',
+        expected: 'the URL without them, and secretName naming a Secret that holds them (username and password, or identity and known_hosts for ssh)',
+      });
+    }
     if (!/^(https|ssh):\/\/\S+$/.test(settings.url)) throw v.error({ field: 'url', value: settings.url, problem: 'must start with https:// or ssh://' });
     if (!/^\.\/\S*$/.test(settings.path)) throw v.error({ field: 'path', value: settings.path, problem: "must be relative to the repository root and start with './'" });
     if (settings.branch.trim() === '') throw v.error({ field: 'branch', problem: 'is empty', expected: 'a branch name such as main' });

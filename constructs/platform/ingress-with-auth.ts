@@ -14,6 +14,7 @@
  * Passwords never appear in plain text: the construct takes a Secret with htpasswd lines,
  * or hashes made with `hashPassword()`.
  */
+import { addPolicyException } from '../core/exceptions.js';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
@@ -182,6 +183,10 @@ export class IngressWithAuth extends Construct {
         type: 'Opaque',
         stringData: { [auth.secretKey]: auth.htpasswd },
       });
+      // The only Secret with data the kit writes: password hashes (BasicAuthUsers.hashed checks
+      // each is bcrypt, or {SHA} for the envoy-native verifier, which warns), never a password.
+      addPolicyException(this.usersSecret, 'kit-no-plaintext-secrets',
+        auth.verifier === 'envoy-native' ? 'htpasswd lines of unsalted {SHA} hashes (see the envoy-native warning), no password' : 'htpasswd lines of bcrypt hashes, no password');
     }
 
     if (legacy) {

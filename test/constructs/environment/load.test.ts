@@ -306,6 +306,16 @@ describe('bad input', () => {
     ]);
   });
 
+  it('refuses a deploy.url with credentials, naming the key and never showing them', () => {
+    const config = prodConfig();
+    config[`${NS}:deploy`].url = 'https://deploy:s3cr3t@github.com/acme/gitops.git';
+    const found = problems(config);
+    assert.deepEqual(found, [
+      `${NS}:deploy.url: got 'https://***@github.com/acme/gitops.git'; expected the repository URL without credentials (the credentials are not shown), and deploy.secretName naming a Secret in flux-system that holds them (username and password, or identity and known_hosts for ssh)`,
+    ]);
+    assert.doesNotMatch(found.join('\n'), /s3cr3t/);
+  });
+
   it('refuses the AKS Flux extension on EKS', () => {
     const config = prodConfig();
     config[`${NS}:deploy`].bootstrap = 'aks-extension';

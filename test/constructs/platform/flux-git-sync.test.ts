@@ -42,4 +42,16 @@ describe('FluxGitSync', () => {
       message: "FluxGitSync 'test/sync': interval ('5 minutes') must be a duration such as '5m' or '1h30m'",
     });
   });
+
+  it('refuses a URL with credentials (a password, or a token as the user) without showing them, and takes ssh://git@', () => {
+    const expected = 'expected the URL without them, and secretName naming a Secret that holds them (username and password, or identity and known_hosts for ssh)';
+    for (const url of ['https://deploy:s3cr3t@github.com/acme/gitops.git', `https://ghp_${'a'.repeat(36)}@github.com/acme/gitops.git`]) {
+      assert.throws(() => synth({ url, path: './x' }), (error: Error) => {
+        assert.equal(error.message, `FluxGitSync 'test/sync': url ('https://***@github.com/acme/gitops.git') carries credentials (not shown), which would be written into the GitRepository in plain text; ${expected}`);
+        assert.doesNotMatch(error.message, /s3cr3t|ghp_/);
+        return true;
+      });
+    }
+    assert.equal(synth({ url: 'ssh://git@github.com/acme/gitops.git', path: './x', secretName: 'flux-ssh' })[0]?.spec?.url, 'ssh://git@github.com/acme/gitops.git');
+  });
 });
