@@ -64,12 +64,56 @@ export function labelValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const CRON_FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'], first: 1 },
+  { name: 'day of week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], first: 0 },
+] as const;
+/** The descriptors Kubernetes' CronJob parser takes in place of five fields. */
+const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
-/** Returns why `value` is not a five-field cron schedule (minute hour day month weekday), or undefined. */
+/** Why one cron field is not valid for its position, or undefined. */
+function cronFieldProblem(field: string, spec: (typeof CRON_FIELDS)[number]): string | undefined {
+  const value = (text: string): number | undefined => {
+    if (/^\d+$/.test(text)) return Number(text);
+    const index = 'names' in spec ? (spec.names as readonly string[]).indexOf(text.toUpperCase()) : -1;
+    return index >= 0 && 'first' in spec ? index + spec.first : undefined;
+  };
+  for (const part of field.split(',')) {
+    const match = /^(\*|\?|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return `has ${spec.name} '${field}', which is not a cron field`;
+    const [, range = '', step] = match;
+    if (range === '?' && spec.name !== 'day of month' && spec.name !== 'day of week') return `has '?' as its ${spec.name}, which only the day fields take`;
+    if (step !== undefined && Number(step) < 1) return `has ${spec.name} step ${step}; a step is at least 1`;
+    if (range === '*' || range === '?') continue;
+    const [from = '', to] = range.split('-');
+    for (const bound of to === undefined ? [from] : [from, to]) {
+      const n = value(bound);
+      if (n === undefined || n < spec.min || n > spec.max) return `has ${spec.name} ${bound}, outside ${spec.min}-${spec.max}`;
+    }
+    if (to !== undefined && (value(from) ?? 0) > (value(to) ?? 0)) return `has ${spec.name} range ${range}, whose start is after its end`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns why `value` is not a cron schedule Kubernetes' CronJob controller takes (five fields,
+ * minute 0-59, hour 0-23, day 1-31, month 1-12 or JAN-DEC, weekday 0-7 or SUN-SAT, with ranges,
+ * lists and steps; or a descriptor such as @daily), or undefined.
+ */
 export function cronScheduleProblem(value: string): string | undefined {
-  const fields = value.trim().split(/\s+/);
-  return fields.length === 5 && fields.every((field) => CRON_FIELD.test(field)) ? undefined : 'is not a five-field cron schedule';
+  const trimmed = value.trim();
+  if (CRON_DESCRIPTORS.includes(trimmed)) return undefined;
+  if (/^(CRON_)?TZ=/.test(trimmed)) return 'sets a time zone in the schedule, which Kubernetes refuses; use the time zone field instead';
+  const fields = trimmed.split(/\s+/);
+  if (fields.length !== 5) return `is not a five-field cron schedule (it has ${fields.length} field${fields.length === 1 ? '' : 's'})`;
+  for (const [i, field] of fields.entries()) {
+    const problem = cronFieldProblem(field, CRON_FIELDS[i] as (typeof CRON_FIELDS)[number]);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** RBAC object names (`system:aggregate-to-edit`): anything but `.`, `..`, or a name containing `/` or `%`. */

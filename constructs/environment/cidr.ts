@@ -45,3 +45,9 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [bs, be] = cidrRange(b);
   return as <= be && bs <= ae;
 }
+
+/** The CIDR with its host bits cleared: networkAddress('10.0.1.0/16') is '10.0.0.0/16'. */
+export function networkAddress(cidr: string): string {
+  const [, bits = '32'] = cidr.split('/');
+  return `${ipv4FromNumber(cidrRange(cidr)[0])}/${bits}`;
+}

@@ -11,3 +11,4 @@ export * from './zone-groups.js';
 export * from './tier-sizing.js';
 export * from './aks-resources.js';
 export * from './examples.js';
+export * from './regions.js';

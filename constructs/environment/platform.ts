@@ -4,6 +4,9 @@
  * backups). Shapes and defaults only; the constructs check the values themselves
  * (quantities, durations, PromQL) and name the construct path when one is wrong.
  */
+import {
+  acmeEmailProblem, backupRetentionProblem, backupScheduleProblem, elasticsearchNodesProblem, futureDateProblem, logRetentionDaysProblem, positivePrometheusDurationProblem,
+} from '../core/config-checks.js';
 import { z } from 'zod';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { isQuantity } from '../core/quantity.js';
@@ -38,13 +41,21 @@ const receiver = strictObject({
   webhook: strictObject({ url: secretKey }).optional(),
 });
 
+/** A string the construct it becomes checks with `problem`, checked here the same way, with what to write instead. */
+const checkedString = (problem: (value: string) => string | undefined, expected: string) => z.string().superRefine((value, ctx) => {
+  const found = problem(value);
+  if (found === undefined) return;
+  const sentence = found.replace(/^is /, 'which is ');
+  ctx.addIssue({ code: 'custom', input: value, message: sentence.includes('; expected ') ? sentence : `${sentence}; expected ${expected}` });
+});
+
 /** Alert routing, as MonitoringStack takes it; the Secrets live in the monitoring namespace. */
 const alerting = strictObject({
   receivers: z.record(z.string().min(1), receiver),
   defaultReceiver: z.string().min(1),
   routes: z.array(strictObject({ severity: severity.optional(), team: z.string().min(1).optional(), receiver: z.string().min(1), continue: z.boolean().optional() })).optional(),
   watchdogReceiver: z.string().min(1).optional(),
-  escalation: strictObject({ receiver: z.string().min(1), after: z.string().optional(), severities: z.array(severity).optional() }).optional(),
+  escalation: strictObject({ receiver: z.string().min(1), after: checkedString(positivePrometheusDurationProblem, "a duration such as '5m'").optional(), severities: z.array(severity).optional() }).optional(),
 });
 
 const team = strictObject({
@@ -53,7 +64,7 @@ const team = strictObject({
   owner: z.string().min(1),
   purpose: z.string().min(1),
   /** `YYYY-MM-DD`: the reaper deletes the namespace after this day. */
-  expires: z.iso.date({ error: 'expected a date such as 2027-03-31' }).optional(),
+  expires: checkedString((value) => futureDateProblem(value, new Date()), 'a date such as 2027-03-31').optional(),
   /** Groups (from the cluster's identity provider) bound to `edit` and `view`. */
   editGroups: z.array(z.string().min(1)).default([]),
   viewGroups: z.array(z.string().min(1)).default([]),
@@ -73,7 +84,7 @@ export const platformSettings = strictObject({
     /** `envoy-gateway` (Gateway API), or the retired `ingress-nginx` for clusters that still run it. */
     controller: z.enum(['envoy-gateway', 'ingress-nginx']).default('envoy-gateway'),
     /** The ACME account's contact for Let's Encrypt. */
-    acmeEmail: z.email({ error: 'expected an email address for the Let\'s Encrypt account' }),
+    acmeEmail: checkedString((value) => acmeEmailProblem(value)?.replace(/; expected .*$/, ''), "a mailbox for the Let's Encrypt account, e.g. platform-team@acme.dev"),
     /** Which Let's Encrypt server issues the certificates: start with staging on a new domain. */
     issuer: z.enum(['staging', 'production']).default('staging'),
     /** The basic-auth users; their bcrypt htpasswd lines are in the Secret `edge-users` (key `.htpasswd`). */
@@ -84,7 +95,7 @@ export const platformSettings = strictObject({
   /** Left out, MonitoringStack's defaults apply (MONITORING_STACK_DEFAULTS). */
   monitoring: strictObject({
     /** How long Prometheus keeps samples; MonitoringStack's `retention` default when left out. */
-    retention: z.string().optional(),
+    retention: checkedString(positivePrometheusDurationProblem, "e.g. '10d', '12h' or '2w'").optional(),
     /** Prometheus' volume; MonitoringStack's `storage.size` default when left out. */
     storage: quantity.optional(),
     alerting: alerting.optional(),
@@ -93,11 +104,17 @@ export const platformSettings = strictObject({
   logging: strictObject({
     enabled: z.boolean().default(true),
     /** Elasticsearch nodes: 1, or an odd number of 3 or more; EfkLogging's `nodes` default when left out. */
-    nodes: z.int().min(1).optional(),
+    nodes: z.number().superRefine((value, ctx) => {
+      const found = elasticsearchNodesProblem(value);
+      if (found !== undefined) ctx.addIssue({ code: 'custom', input: value, message: `${found.replace(/^is /, 'which is ')}; expected 1 (small) or an odd number from 3 (large)` });
+    }).optional(),
     /** Each Elasticsearch node's volume; {@link LOGGING_STORAGE_DEFAULT} when left out (EfkLogging requires a size). */
     storage: quantity.default(LOGGING_STORAGE_DEFAULT),
     /** Days an index is kept; EfkLogging's `retentionDays` default when left out. */
-    retentionDays: z.int().optional(),
+    retentionDays: z.number().superRefine((value, ctx) => {
+      const found = logRetentionDaysProblem(value);
+      if (found !== undefined) ctx.addIssue({ code: 'custom', input: value, message: `${found.replace(/^is /, 'which is ')}; expected e.g. 30` });
+    }).optional(),
     /** Memory per Elasticsearch node (its heap is half); EfkLogging's `resources` default when left out. */
     memory: quantity.optional(),
   }).prefault({}),
@@ -105,9 +122,9 @@ export const platformSettings = strictObject({
   /** Nightly Velero backups (Velero and its storage location are installed outside the kit). */
   backups: strictObject({
     /** A cron schedule (UTC); BackupSchedule's `schedule` default when left out. */
-    schedule: z.string().optional(),
+    schedule: checkedString(backupScheduleProblem, "e.g. '0 3 * * *' (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7)").optional(),
     /** How long each backup is kept (a Go duration); BackupSchedule's `retention` default when left out. */
-    retention: z.string().optional(),
+    retention: checkedString(backupRetentionProblem, 'e.g. 720h for 30 days').optional(),
     namespaces: z.array(dnsLabel).min(1),
   }).optional(),
 });

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
-import { AWS_REGION, route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
+import { route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
 import { blobContainerNameProblem, resourceGroupNameProblem, storageAccountNameProblem } from '../core/azure-names.js';
 import { CAPABILITY_NAMES, type Capability } from '../core/capabilities.js';
 import { urlWithoutCredentials } from '../core/urls.js';
+import { regionExpectation } from './regions.js';
+import { networkAddress } from './cidr.js';
 import { platformSettings } from './platform.js';
 import { declaredMachineTypes, INSTANCE_TYPE_NAME, VM_SIZE_NAME } from './machine-types.js';
 import { strictObject } from './_strict.js';
@@ -18,17 +20,30 @@ export { strictObject } from './_strict.js';
 
 const count = z.int().min(0, { error: 'expected a whole number >= 0' });
 
+/**
+ * A version that YAML read as a number (`version: 1.30` is the number 1.3): say to quote it,
+ * and how, instead of "expected a string".
+ */
+const versionString = () => z.string({
+  error: (issue) => (typeof issue.input === 'number'
+    ? `expected a quoted string: YAML reads an unquoted version as a number (1.30 becomes 1.3); write it in quotes, e.g. "${issue.input.toFixed(2)}"`
+    : 'expected a Kubernetes version such as "1.34", in quotes'),
+});
+
 /** "1.34": the form both EKS and AKS take for a control plane or a node pool. */
-const minorVersion = z.string().regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as '1.34'" });
+const minorVersion = versionString().regex(/^1\.\d{2}$/, { error: "expected a Kubernetes minor version such as '1.34'" });
 /** AKS also takes a patch: "1.34.2". */
-const aksVersion = z
-  .string()
+const aksVersion = versionString()
   .regex(/^1\.\d{2}(\.\d+)?$/, { error: "expected a Kubernetes version such as '1.34' or '1.34.2'" })
   .refine((v) => parseKubernetesVersion(v) !== undefined);
 
 const externalCapabilities = z.array(z.enum(CAPABILITY_NAMES as [Capability, ...Capability[]], { error: `expected a capability: ${CAPABILITY_NAMES.join(', ')}` })).default([]);
 
-const cidr = z.cidrv4({ error: "expected an IPv4 CIDR such as '10.0.0.0/16'" });
+/** An IPv4 CIDR whose address is the first of its range (`10.0.1.0/16` has host bits set: it means `10.0.0.0/16`, and subnets carved from it would not line up). */
+const cidr = z.cidrv4({ error: "expected an IPv4 CIDR such as '10.0.0.0/16'" }).superRefine((value, ctx) => {
+  const network = networkAddress(value);
+  if (network !== value) ctx.addIssue({ code: 'custom', input: value, message: `expected the range's first address with host bits cleared: '${network}'` });
+});
 
 /** Node labels: each key a qualified name, each value a label value. */
 const labels = z
@@ -464,10 +479,13 @@ export const TIERS = ['dev', 'staging', 'prod'] as const;
 /** The clouds a cluster can run on. */
 export const CLOUDS = ['aws', 'azure'] as const;
 
-const region = {
-  aws: z.string().regex(AWS_REGION, { error: "expected an AWS region such as 'eu-west-1'" }),
-  azure: z.string().regex(/^[a-z][a-z0-9]+$/, { error: "expected an Azure region such as 'westeurope'" }),
-};
+/** A region of the cloud's list, or an error with the closest names. */
+const regionOf = (cloud: 'aws' | 'azure') => z.string({ error: `expected ${cloud === 'aws' ? "an AWS region such as 'eu-west-1'" : "an Azure region such as 'westeurope'"}` })
+  .superRefine((value, ctx) => {
+    const expectation = regionExpectation(cloud, value);
+    if (expectation !== undefined) ctx.addIssue({ code: 'custom', input: value, message: expectation });
+  });
+const region = { aws: regionOf('aws'), azure: regionOf('azure') };
 
 /** The keys of an environment, per cloud, with the charts' `apps` schema plugged in. */
 export function environmentSchema<Apps extends z.ZodType>(cloud: (typeof CLOUDS)[number], apps: Apps) {

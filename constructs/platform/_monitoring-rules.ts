@@ -3,6 +3,7 @@
  * (multi-window, multi-burn-rate alerts on recorded error ratios), a request-rate anomaly
  * alert, and the escalation copies of paging alerts.
  */
+import { prometheusDurationMs } from '../core/config-checks.js';
 import { promqlString } from './_promql.js';
 
 /** An alert's severity: `critical` pages, `warning` is a ticket, `info` is context. */
@@ -424,15 +425,8 @@ export function alertRuleSpec(rule: AlertRule): RuleSpec {
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 
-/** Milliseconds in a Prometheus duration (`1h30m`, `20ms`); undefined when it is not one. */
-export function prometheusDurationMs(value: string): number | undefined {
-  const match = typeof value === 'string' && value !== '' ? PROMETHEUS_DURATION.exec(value) : null;
-  if (!match) return undefined;
-  const units = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
-  return units.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * (DURATION_UNITS[unit] ?? 0), 0);
-}
+export { prometheusDurationMs };
 
 /** A millisecond count as a Prometheus duration (`20m`, `1h5m`, `0s`). */
 export function formatPrometheusDuration(ms: number): string {

@@ -3,9 +3,10 @@
  * that backs up namespaces on a cron schedule, keeps each backup for a retention period and
  * captures volumes by snapshot or by file-system copy.
  */
+import { backupRetentionProblem, backupScheduleProblem, goDurationSeconds } from '../core/config-checks.js';
 import { Construct } from 'constructs';
 import { Schedule } from '../imports/velero.js';
-import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link BackupSchedule}. */
@@ -68,23 +69,7 @@ export const BACKUP_SCHEDULE_DEFAULTS = {
   volumes: 'snapshot',
 } as const;
 
-const GO_DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
-
-/** Seconds in a Go duration of hours, minutes and seconds (`720h`, `1h30m`), as a backup retention takes it; NaN when it is not one. */
-export function goDurationSeconds(value: string): number {
-  const match = GO_DURATION.exec(value);
-  if (!match || value === '') return Number.NaN;
-  const [, h = '0h', m = '0m', s = '0s'] = match;
-  return parseInt(h, 10) * 3600 + parseInt(m, 10) * 60 + parseInt(s, 10);
-}
-
-function scheduleProblem(schedule: string): string | undefined {
-  if (/^@every \S+$/.test(schedule)) {
-    const duration = schedule.slice('@every '.length);
-    return goDurationSeconds(duration) > 0 ? undefined : 'has an @every duration that is not a Go duration such as 6h or 30m';
-  }
-  return cronScheduleProblem(schedule) && "is not a five-field cron schedule or '@every <duration>'";
-}
+export { goDurationSeconds };
 
 /** A Velero backup schedule. */
 export class BackupSchedule extends Construct {
@@ -98,11 +83,12 @@ export class BackupSchedule extends Construct {
     v.check('name', props.name, dns1123SubdomainProblem);
     v.check('namespace', namespace, dns1123LabelProblem);
     const cron = props.schedule ?? BACKUP_SCHEDULE_DEFAULTS.schedule;
-    const cronProblem = scheduleProblem(cron);
+    const cronProblem = backupScheduleProblem(cron);
     if (cronProblem) throw v.error({ field: 'schedule', value: cron, problem: cronProblem, expected: "e.g. '0 1 * * *'" });
     const retention = props.retention ?? BACKUP_SCHEDULE_DEFAULTS.retention;
-    if (!(goDurationSeconds(retention) > 0)) {
-      throw v.error({ field: 'retention', value: retention, problem: 'is not a positive Go duration', expected: 'e.g. 720h for 30 days' });
+    const retentionProblem = backupRetentionProblem(retention);
+    if (retentionProblem) {
+      throw v.error({ field: 'retention', value: retention, problem: retentionProblem, expected: 'e.g. 720h for 30 days' });
     }
     for (const [field, list] of [['includedNamespaces', props.includedNamespaces], ['excludedNamespaces', props.excludedNamespaces]] as const) {
       (list ?? []).forEach((ns, i) => v.check(`${field}[${i}]`, ns, dns1123LabelProblem));

@@ -7,6 +7,7 @@
  * rate limits are generous, so a misconfigured DNS name or solver does not lock the
  * domain out of production for a week.
  */
+import { acmeEmailProblem } from '../core/config-checks.js';
 import { Construct } from 'constructs';
 import { ClusterIssuer, type ClusterIssuerSpecAcmeSolversHttp01 } from '../imports/cert-manager.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
@@ -92,16 +93,7 @@ export interface LetsEncryptIssuersProps {
 /** The defaults of {@link LetsEncryptIssuersProps}. */
 export const LETS_ENCRYPT_DEFAULTS = { name: 'letsencrypt', sectionName: 'http' } as const;
 
-const EMAIL = /^[^\s@]+@([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/i;
-const FORBIDDEN_EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net'];
-
-/** Returns why `email` cannot be an ACME contact, or undefined. */
-export function acmeEmailProblem(email: string): string | undefined {
-  if (!EMAIL.test(email)) return 'is not an email address; expected e.g. platform-team@acme.dev';
-  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  if (FORBIDDEN_EMAIL_DOMAINS.includes(domain)) return `is at ${domain}, which Let's Encrypt refuses; expected a mailbox someone reads`;
-  return undefined;
-}
+export { acmeEmailProblem };
 
 /** The two Let's Encrypt ClusterIssuers (staging and production) with an HTTP-01 solver. */
 export class LetsEncryptIssuers extends Construct {

@@ -10,6 +10,7 @@
  * - Kibana as a HardenedDeployment, with the data view created for the user;
  * - retention as an index lifecycle policy inside Elasticsearch, set up by an idempotent Job.
  */
+import { elasticsearchNodesProblem, LOG_RETENTION_DAYS_RANGE, logRetentionDaysProblem } from '../core/config-checks.js';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
@@ -41,7 +42,7 @@ export const EFK_DEFAULTS = {
 } as const;
 
 /** The retention bounds: at least a day, at most a year of daily indices. */
-export const RETENTION_DAYS_RANGE = { min: 1, max: 365 } as const;
+export const RETENTION_DAYS_RANGE = LOG_RETENTION_DAYS_RANGE;
 
 /** The smallest memory limit per node: half of it is the heap, and Elasticsearch needs 512m of heap. */
 export const MIN_NODE_MEMORY = '1Gi';
@@ -191,16 +192,10 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
   }
 
   const nodes = props.nodes ?? EFK_DEFAULTS.nodes;
-  if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 1) {
-    throw v.error({ field: 'nodes', value: nodes, problem: 'is not a whole number >= 1', expected: '1 (small) or an odd number from 3 (large)' });
-  }
-  if (nodes % 2 === 0) {
-    throw v.error({
-      field: 'nodes', value: nodes,
-      problem: `is even: ${nodes} master-eligible nodes need ${nodes / 2 + 1} for a quorum, so losing ${nodes / 2} stops the cluster `
-        + 'and a network split leaves neither half a majority (split brain: no quorum on either side)',
-      expected: `an odd number: ${nodes - 1} or ${nodes + 1}`,
-    });
+  const nodesProblem = elasticsearchNodesProblem(nodes);
+  if (nodesProblem) {
+    const odd = typeof nodes === 'number' && Number.isInteger(nodes) && nodes > 1 && nodes % 2 === 0;
+    throw v.error({ field: 'nodes', value: nodes, problem: nodesProblem, expected: odd ? `an odd number: ${nodes - 1} or ${nodes + 1}` : '1 (small) or an odd number from 3 (large)' });
   }
 
   const resources = props.resources ?? EFK_DEFAULTS.resources;
@@ -215,10 +210,8 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
   if (props.storage.storageClass !== undefined) v.check('storage.storageClass', props.storage.storageClass, dns1123SubdomainProblem);
 
   const retentionDays = props.retentionDays ?? EFK_DEFAULTS.retentionDays;
-  const { min, max } = RETENTION_DAYS_RANGE;
-  if (typeof retentionDays !== 'number' || !Number.isInteger(retentionDays) || retentionDays < min || retentionDays > max) {
-    throw v.error({ field: 'retentionDays', value: retentionDays, problem: `is not a whole number of days from ${min} to ${max}`, expected: 'e.g. 30 (seed 004 keeps 30 to 45 days)' });
-  }
+  const retentionProblem = logRetentionDaysProblem(retentionDays);
+  if (retentionProblem) throw v.error({ field: 'retentionDays', value: retentionDays, problem: retentionProblem, expected: 'e.g. 30 (seed 004 keeps 30 to 45 days)' });
 
   for (const field of PASSWORDS) checkSecretRef(v, field, props[field]);
 

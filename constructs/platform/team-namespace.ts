@@ -5,6 +5,7 @@
  * access through the built-in `edit` and `view` ClusterRoles, and who owns it, why it
  * exists and until when.
  */
+import { futureDateProblem } from '../core/config-checks.js';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
@@ -162,17 +163,6 @@ export const DEFAULT_CONTAINER_DEFAULTS: ContainerDefaults = {
   memory: { request: '256Mi', limit: '512Mi' },
 };
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function dateProblem(value: string, today: Date): string | undefined {
-  const match = DATE.exec(value);
-  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (!parsed || parsed.toISOString().slice(0, 10) !== value) return 'is not a date; expected YYYY-MM-DD';
-  const day = today.toISOString().slice(0, 10);
-  if (value < day) return `is in the past (today is ${day}); expected today or later, or no expiry`;
-  return undefined;
-}
-
 /** A Subject as an RBAC binding's subject. */
 export function rbacSubject(subject: Subject): Record<string, string> {
   if ('user' in subject) return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: subject.user };
@@ -214,7 +204,7 @@ export class TeamNamespace extends Construct {
       if (props[key].trim() === '') throw v.error({ field: key, problem: 'is empty', expected: 'who answers for the namespace and why it exists' });
     }
     const today = props.today ?? new Date();
-    if (props.expires !== undefined) v.check('expires', props.expires, (expires) => dateProblem(expires, today));
+    if (props.expires !== undefined) v.check('expires', props.expires, (expires) => futureDateProblem(expires, today));
     const level = props.podSecurity === undefined || props.podSecurity === 'restricted' ? 'restricted' : props.podSecurity.level;
     if (typeof props.podSecurity === 'object' && props.podSecurity.reason.trim() === '') {
       throw v.error({ field: 'podSecurity.reason', problem: 'is empty', expected: "the reason the namespace needs a level below 'restricted'" });

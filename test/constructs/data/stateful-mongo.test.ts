@@ -149,7 +149,7 @@ describe('StatefulMongo bad input', () => {
     ['an untagged image behind a registry port', { image: 'localhost:5000/mongo' }, "image ('localhost:5000/mongo') has no tag, so it pulls :latest; expected an image pinned by a version tag or a digest, e.g. 'mongo:8.0.4' or 'mongo@sha256:<digest>'"],
     ['a malformed digest', { image: 'mongo@sha256:abc' }, "image ('mongo@sha256:abc') has a malformed digest 'sha256:abc'"],
     ['a storage size that is not a quantity', { storage: { size: '20GB' } }, "storage.size ('20GB') is not a positive Kubernetes quantity; expected e.g. 10Gi or 500m"],
-    ['a bad backup schedule', { backup: { size: '10Gi', schedule: 'nightly' } }, "backup.schedule ('nightly') is not a five-field cron schedule; expected e.g. '0 2 * * *'"],
+    ['a bad backup schedule', { backup: { size: '10Gi', schedule: 'nightly' } }, "backup.schedule ('nightly') is not a five-field cron schedule (it has 1 field); expected e.g. '0 2 * * *'"],
     ['a bad Secret name', { keyfile: { name: 'Mongo_Keyfile', key: 'k' } }, "keyfile.name ('Mongo_Keyfile') must consist of lower case"],
   ];
   for (const [what, props, message] of cases) {

@@ -92,7 +92,7 @@ describe('bad input', () => {
     config[`${NS}:region`] = 'Ireland';
     config[`${NS}:cluster`].nodePools[0].instanceTypes = ['large'];
     assert.deepEqual(problems(config), [
-      `${NS}:region: got 'Ireland'; expected an AWS region such as 'eu-west-1'`,
+      `${NS}:region: got 'Ireland'; expected an AWS region (the list is in constructs/environment/regions.ts), e.g. 'eu-west-1'`,
       `${NS}:cluster.nodePools[0].instanceTypes[0]: got 'large'; expected an EC2 instance type such as 'm6i.large'`,
     ]);
     const dev = devConfig();

@@ -59,7 +59,12 @@ describe('BackupSchedule', () => {
   });
 
   const cases: [string, Partial<BackupScheduleProps>, string][] = [
-    ['a schedule that is not cron', { schedule: 'nightly' }, "schedule ('nightly') is not a five-field cron schedule or '@every <duration>'; expected e.g. '0 1 * * *'"],
+    ['a schedule that is not cron', { schedule: 'nightly' }, "schedule ('nightly') is not a five-field cron schedule (it has 1 field); expected e.g. '0 1 * * *'"],
+    ['a schedule with minute 61', { schedule: '61 3 * * *' }, "schedule ('61 3 * * *') has minute 61, outside 0-59; expected e.g. '0 1 * * *'"],
+    ['a schedule with hour 25', { schedule: '0 25 * * *' }, "schedule ('0 25 * * *') has hour 25, outside 0-23; expected e.g. '0 1 * * *'"],
+    ['a schedule with month 13', { schedule: '0 3 1 13 *' }, "schedule ('0 3 1 13 *') has month 13, outside 1-12; expected e.g. '0 1 * * *'"],
+    ['a schedule with a backwards range', { schedule: '0 3 * * FRI-MON' }, "schedule ('0 3 * * FRI-MON') has day of week range FRI-MON, whose start is after its end; expected e.g. '0 1 * * *'"],
+    ['a schedule with a time zone prefix', { schedule: 'TZ=UTC 0 3 * * *' }, "schedule ('TZ=UTC 0 3 * * *') sets a time zone in the schedule, which Kubernetes refuses; use the time zone field instead; expected e.g. '0 1 * * *'"],
     ['a retention that is not a duration', { retention: '30d' }, "retention ('30d') is not a positive Go duration; expected e.g. 720h for 30 days"],
     ['a zero retention', { retention: '0h' }, "retention ('0h') is not a positive Go duration; expected e.g. 720h for 30 days"],
     ['a namespace both in and out', { includedNamespaces: ['todo'], excludedNamespaces: ['todo'] }, "namespace 'todo' is both included and excluded"],

@@ -52,6 +52,6 @@ describe('FluxGitSync', () => {
         return true;
       });
     }
-    assert.equal(synth({ url: 'ssh://git@github.com/acme/gitops.git', path: './x', secretName: 'flux-ssh' })[0]?.spec?.url, 'ssh://git@github.com/acme/gitops.git');
+    assert.equal((synth({ url: 'ssh://git@github.com/acme/gitops.git', path: './x', secretName: 'flux-ssh' })[0] as { spec?: { url?: string } } | undefined)?.spec?.url, 'ssh://git@github.com/acme/gitops.git');
   });
 });
