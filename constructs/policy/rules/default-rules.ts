@@ -2,6 +2,7 @@ import type { PolicyRule } from '../finding.js';
 import { POD_SECURITY_RULES } from './pod-security.js';
 import { WORKLOAD_RULES } from './workload.js';
 import { SECRET_RULES } from './plaintext-secrets.js';
+import { FIELD_VALIDATION_RULES } from './field-validation.js';
 
-/** Every rule the kit enforces by default: the restricted Pod Security Standard, the workload rules, and no secret in plain text. */
-export const DEFAULT_RULES: readonly PolicyRule[] = [...POD_SECURITY_RULES, ...WORKLOAD_RULES, ...SECRET_RULES];
+/** Every rule the kit enforces by default: the restricted Pod Security Standard, the workload rules, no secret in plain text, and the API server's field validation. */
+export const DEFAULT_RULES: readonly PolicyRule[] = [...POD_SECURITY_RULES, ...WORKLOAD_RULES, ...SECRET_RULES, ...FIELD_VALIDATION_RULES];
