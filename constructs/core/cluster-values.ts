@@ -18,7 +18,8 @@
 /** A cluster value's name: `KIT_`, then upper-case letters, digits and `_`. */
 export const CLUSTER_VALUE_NAME = /^KIT_[A-Z0-9_]+$/;
 
-const PLACEHOLDER = /\$\{(KIT_[A-Z0-9_]+)\}/g;
+/** `${KIT_…}`, not Flux's escaped `$${KIT_…}` (which Flux writes as the literal text). */
+const PLACEHOLDER = /(?<!\$)\$\{(KIT_[A-Z0-9_]+)\}/g;
 /** What Flux's envsubst would replace: `${name}`, `${name:=default}` and the like, except `$${…}` (escaped). */
 const ANY_SUBSTITUTION = /(?<!\$)\$\{([^}]*)\}/g;
 

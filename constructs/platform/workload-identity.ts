@@ -210,7 +210,7 @@ function policyText(v: PropsValidator, policy: Record<string, unknown> | string)
     }
   }
   const statements = (document as { Statement?: unknown } | null)?.Statement;
-  if (document === null || typeof document !== 'object' || (document as { Version?: unknown }).Version !== '2012-10-17' || !(Array.isArray(statements) ? statements.length > 0 : typeof statements === 'object')) {
+  if (document === null || typeof document !== 'object' || (document as { Version?: unknown }).Version !== '2012-10-17' || !(Array.isArray(statements) ? statements.length > 0 : statements !== null && typeof statements === 'object' && Object.keys(statements).length > 0)) {
     throw v.error({ field: 'awsPolicy', problem: "is not an IAM policy document with Version '2012-10-17' and at least one Statement" });
   }
   return JSON.stringify(document);
@@ -237,7 +237,8 @@ export function workloadIdentityProblems(app: App, objects: readonly ManifestObj
     if (other !== undefined) problems.push(`WorkloadIdentity '${path}': serviceAccount ${key} is already bound by '${other}'; one ServiceAccount has one identity`);
     seen.set(key, path);
     if (!namespaces.has(namespace) && !CLUSTER_NAMESPACES.has(namespace)) {
-      problems.push(`WorkloadIdentity '${path}': serviceAccount.namespace ('${namespace}') is not a namespace of the environment; expected one of: ${[...namespaces].sort().join(', ')}`);
+      const known = [...namespaces].sort();
+      problems.push(`WorkloadIdentity '${path}': serviceAccount.namespace ('${namespace}') is not a namespace of the environment; ${known.length > 0 ? `expected one of: ${known.join(', ')}` : 'the environment creates no namespace'}`);
     }
     if (createdBy ? !releases.has(createdBy) : !accounts.has(key)) {
       problems.push(`WorkloadIdentity '${path}': serviceAccount ${key} is not ${createdBy ? 'created by a release of the environment' : 'a ServiceAccount of the environment'}`);

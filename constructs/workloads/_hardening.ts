@@ -226,6 +226,18 @@ function resolveProbes(v: PropsValidator, props: HardenedPodProps, ports: readon
       if (!probe.waiverReason?.trim()) throw v.error({ field: which, problem: 'is waived without a reason', expected: "the reason, as in Probe.waived('<reason>')" });
       continue;
     }
+    // The API server's ranges for probe timings (pkg/apis/core/validation: validateProbe).
+    for (const [field, min] of [['initialDelaySeconds', 0], ['periodSeconds', 1], ['timeoutSeconds', 1], ['successThreshold', 1], ['failureThreshold', 1]] as const) {
+      const value = (probe.timing as Record<string, unknown>)[field];
+      if (value !== undefined) v.wholeNumber(`${which}.${field}`, value as number, min);
+    }
+    const rendered0 = probe.toKube(0);
+    if (rendered0?.exec && (rendered0.exec.command ?? []).filter((part) => part.trim() !== '').length === 0) {
+      throw v.error({ field: which, problem: 'is an exec probe with no command', expected: "the command, as in Probe.exec(['pg_isready'])" });
+    }
+    if (rendered0?.httpGet && !String(rendered0.httpGet.path ?? '').startsWith('/')) {
+      throw v.error({ field: `${which}.path`, value: rendered0.httpGet.path, problem: 'is not an absolute path', expected: "e.g. '/healthz'" });
+    }
     const successThreshold = probe.timing.successThreshold;
     if (which !== 'readiness' && successThreshold !== undefined && successThreshold !== 1) {
       throw v.error({ field: `${which}.successThreshold`, value: successThreshold, problem: `must be 1: the API server accepts no other value for ${which} probes` });

@@ -103,3 +103,10 @@ describe('substituteClusterValues', () => {
     assert.equal(substituteClusterValues('[${KIT_E}]', { KIT_E: '' }), '[]');
   });
 });
+
+describe('escaped placeholders', () => {
+  it('leaves Flux\'s escaped $${KIT_X} alone: not listed, not replaced', () => {
+    assert.deepEqual(clusterValuesIn(['$${KIT_X}', '${KIT_Y}']), ['KIT_Y']);
+    assert.equal(substituteClusterValues('$${KIT_X} ${KIT_Y}', { KIT_Y: 'v' }), '$${KIT_X} v');
+  });
+});

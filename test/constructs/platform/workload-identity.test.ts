@@ -274,3 +274,15 @@ describe('workloadIdentityProblems', () => {
     ]);
   });
 });
+
+describe('WorkloadIdentity policy documents without statements', () => {
+  it('refuses Statement null and an empty Statement object', () => {
+    for (const awsPolicy of [{ Version: '2012-10-17', Statement: null }, { Version: '2012-10-17', Statement: {} }, '{"Version":"2012-10-17","Statement":null}']) {
+      const chart = Testing.chart();
+      const account = new kplus.ServiceAccount(chart, 'Account', { metadata: { name: 'reports', namespace: 'reports' } });
+      assert.throws(() => new WorkloadIdentity(chart, 'Identity', { cloud: 'aws', serviceAccount: account, awsPolicy: awsPolicy as never }), {
+        message: "WorkloadIdentity 'test/Identity': awsPolicy is not an IAM policy document with Version '2012-10-17' and at least one Statement",
+      });
+    }
+  });
+});

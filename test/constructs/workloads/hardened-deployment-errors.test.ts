@@ -254,6 +254,14 @@ describe('HardenedDeployment probe errors', () => {
     assert.throws(() => build(minimalProps({ startup: Probe.httpGet('/healthz', { successThreshold: 3 }) })),
       { message: "HardenedDeployment 'test/api': startup.successThreshold (3) must be 1: the API server accepts no other value for startup probes" });
   });
+
+  it('throws on probe timings the API server refuses, an exec probe with no command and a relative HTTP path', () => {
+    throwsWith(minimalProps({ liveness: Probe.httpGet('/healthz', { periodSeconds: -1 }) }), 'liveness.periodSeconds (-1) must be a whole number >= 1');
+    throwsWith(minimalProps({ readiness: Probe.httpGet('/ready', { initialDelaySeconds: -5 }) }), 'readiness.initialDelaySeconds (-5) must be a whole number >= 0');
+    throwsWith(minimalProps({ readiness: Probe.httpGet('/ready', { timeoutSeconds: 0.5 }) }), 'readiness.timeoutSeconds (0.5) must be a whole number >= 1');
+    throwsWith(minimalProps({ liveness: Probe.exec([' ']) }), "liveness is an exec probe with no command; expected the command, as in Probe.exec(['pg_isready'])");
+    throwsWith(minimalProps({ liveness: Probe.httpGet('healthz') }), "liveness.path ('healthz') is not an absolute path; expected e.g. '/healthz'");
+  });
 });
 
 describe('HardenedDeployment port, name and env errors', () => {
