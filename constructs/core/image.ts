@@ -33,11 +33,47 @@ export function parseImageReference(image: string): ImageReference {
 /** An OCI content digest: `algorithm:encoded`, e.g. `sha256:` and 64 hex digits. */
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+
+/**
+ * Returns why `image` is not a reference a container runtime can pull (the distribution
+ * reference grammar: an optional registry host and port, lower-case path components, an
+ * optional tag of at most 128 word characters, dots and dashes, an optional digest), or
+ * undefined. `GHCR.io/Acme/App:1.0` fails on `Acme`; ` nginx:1.27` on the space.
+ */
+export function imageReferenceProblem(image: string): string | undefined {
+  if (/\s/.test(image)) return 'has whitespace, which an image reference may not';
+  const at = image.indexOf('@');
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const tag = colon > slash ? name.slice(colon + 1) : undefined;
+  const repository = colon > slash ? name.slice(0, colon) : name;
+  if (repository === '') return 'has no repository';
+  if (tag !== undefined && tag !== '' && !TAG.test(tag)) return `has the tag '${tag}', which is not 1 to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-')`;
+  const parts = repository.split('/');
+  const first = parts[0] ?? '';
+  const hasDomain = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasDomain && !DOMAIN.test(first)) return `has the registry '${first}', which is not a host name with an optional port`;
+  for (const component of hasDomain ? parts.slice(1) : parts) {
+    if (!PATH_COMPONENT.test(component)) {
+      return component !== component.toLowerCase()
+        ? `has the repository path component '${component}' with upper-case letters, which a repository may not have`
+        : `has the repository path component '${component}', which is not lower-case letters and digits separated by '.', '_', '__' or '-'`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Returns why an image reference is not pinned (no tag and no digest, or the `latest`
  * tag without a digest), or undefined when it is pinned.
  */
 export function imagePinProblem(image: string): string | undefined {
+  const invalid = imageReferenceProblem(image);
+  if (invalid) return invalid;
   const ref = parseImageReference(image);
   if (ref.repository === '') return 'has no repository';
   if (ref.digest !== undefined) return DIGEST.test(ref.digest) ? undefined : `has a malformed digest '${ref.digest}'`;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { imagePinProblem, parseImageReference } from '../../../constructs/index.js';
+import { imagePinProblem, imageReferenceProblem, parseImageReference } from '../../../constructs/index.js';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
@@ -82,5 +82,22 @@ describe('imagePinProblem', () => {
     assert.equal(imagePinProblem(''), 'has no repository');
     assert.equal(imagePinProblem(':1.0'), 'has no repository');
     assert.equal(imagePinProblem(`@${DIGEST}`), 'has no repository');
+  });
+});
+
+describe('imageReferenceProblem', () => {
+  it('refuses what no runtime can pull: upper-case path components, whitespace, a bad tag or registry; takes a registry port', () => {
+    assert.equal(imageReferenceProblem('ghcr.io/acme/app:1.0'), undefined);
+    assert.equal(imageReferenceProblem('localhost:5000/app:1.0'), undefined);
+    assert.equal(imageReferenceProblem(`nginx@sha256:${'a'.repeat(64)}`), undefined);
+    assert.equal(imageReferenceProblem('GHCR.io/Acme/App:1.0'), "has the repository path component 'Acme' with upper-case letters, which a repository may not have");
+    assert.equal(imageReferenceProblem(' nginx:1.27'), 'has whitespace, which an image reference may not');
+    assert.equal(imageReferenceProblem('acme/app:-rc1'), "has the tag '-rc1', which is not 1 to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-')");
+    assert.equal(imageReferenceProblem('acme/my..app:1'), "has the repository path component 'my..app', which is not lower-case letters and digits separated by '.', '_', '__' or '-'");
+  });
+
+  it('imagePinProblem reports an invalid reference before the pin, and a registry port is never taken for a tag', () => {
+    assert.equal(imagePinProblem('Acme/app:1.0'), "has the repository path component 'Acme' with upper-case letters, which a repository may not have");
+    assert.equal(imagePinProblem('registry:5000/app'), 'has no tag, so it pulls :latest');
   });
 });
