@@ -132,6 +132,10 @@ export class ExternalService extends Construct {
     this.namespace = props.namespace;
     const servicePorts = ports.map((p) => ({ ...(p.name !== undefined && { name: p.name }), port: p.port, protocol: p.protocol ?? 'TCP' }));
 
+    if ('externalName' in props && 'addresses' in props) {
+      // Both would be honoured by neither: an ExternalName Service has no endpoints, a selector-less one no CNAME.
+      throw v.conflict('addresses and externalName are both given; give addresses for fixed IPv4 addresses, or externalName for a DNS name, not both');
+    }
     if ('externalName' in props) {
       const problem = dns1123SubdomainProblem(props.externalName) ?? (props.externalName.includes('.') ? undefined : 'is not a fully qualified name');
       if (problem || isIPv4(props.externalName)) throw v.error({ field: 'externalName', value: props.externalName, problem: problem ?? 'is an IP address', expected: 'a DNS name such as db.example.com (use addresses for an IP)' });

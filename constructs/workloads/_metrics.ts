@@ -2,7 +2,7 @@
  * Validation of the `metrics` prop of a workload and the resolution of its defaults.
  */
 import type { PropsValidator } from '../core/errors.js';
-import { IngressPeer } from './exposure.js';
+import { IngressPeer, ingressPeerProblem } from './exposure.js';
 import { METRICS_DEFAULTS, type Metrics } from './metrics.js';
 import type { WorkloadPort } from './options.js';
 
@@ -51,11 +51,10 @@ export function resolveMetrics(v: PropsValidator, metrics: Metrics, ports: reado
   if (typeof interval !== 'string' || !PROMETHEUS_DURATION.test(interval) || !/[1-9]/.test(interval)) {
     throw v.error({ field: 'metrics.interval', value: interval, problem: 'is not a Prometheus duration above zero', expected: "e.g. '30s', '1m' or '1m30s'" });
   }
-  return {
-    portName: match.name,
-    portNumber: match.number,
-    path,
-    interval,
-    allowFrom: metrics.allowFrom ?? [IngressPeer.namespace(METRICS_DEFAULTS.scraperNamespace)],
-  };
+  const allowFrom = metrics.allowFrom ?? [IngressPeer.namespace(METRICS_DEFAULTS.scraperNamespace)];
+  allowFrom.forEach((peer, i) => {
+    const problem = ingressPeerProblem(peer);
+    if (problem) throw v.error({ field: `metrics.allowFrom[${i}]`, problem });
+  });
+  return { portName: match.name, portNumber: match.number, path, interval, allowFrom };
 }

@@ -3,6 +3,7 @@
  * sources a NetworkPolicy lets in.
  */
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
+import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 
 /** A cloud whose internal load balancer annotations the kit knows. */
 export class Cloud {
@@ -63,4 +64,52 @@ export class IngressPeer {
   get isCidr(): boolean {
     return this.peer.ipBlock !== undefined;
   }
+}
+
+/** An IPv4 CIDR's range, or undefined when it is not one. */
+function cidrRange(cidr: string): [number, number] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - bits);
+  const base = start - (start % size);
+  return [base, base + size - 1];
+}
+
+/**
+ * Why a NetworkPolicy peer could never admit what it says (the API server would refuse it,
+ * or it admits more than meant), or undefined: a namespace that is not a namespace name, a
+ * label selector with bad keys or values, an empty pod selector (every pod of the namespace),
+ * an invalid CIDR or an `except` range that is not a strict subset of it.
+ */
+export function ingressPeerProblem(peer: IngressPeer): string | undefined {
+  const { namespaceSelector, podSelector, ipBlock } = peer.peer;
+  const namespace = namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+  if (namespace !== undefined) {
+    const problem = dns1123LabelProblem(namespace);
+    if (problem) return `(${peer.description}) names the namespace '${namespace}', which ${problem.replace(/^must/, 'must')}`;
+  }
+  if (podSelector) {
+    const labels = Object.entries(podSelector.matchLabels ?? {});
+    if (labels.length === 0) return `(${peer.description}) selects no labels, so it admits every pod of the namespace; name the labels, or use IngressPeer.namespace() to admit the whole namespace`;
+    for (const [key, value] of labels) {
+      const keyProblem = qualifiedNameProblem(key);
+      if (keyProblem) return `(${peer.description}) has the label key '${key}', which ${keyProblem}`;
+      const valueProblem = labelValueProblem(value);
+      if (valueProblem) return `(${peer.description}) has the label value '${value}', which ${valueProblem}`;
+    }
+  }
+  if (ipBlock) {
+    const range = cidrRange(ipBlock.cidr);
+    if (!range) return `(${peer.description}) has '${ipBlock.cidr}', which is not an IPv4 CIDR such as '10.0.0.0/16'`;
+    for (const except of ipBlock.except ?? []) {
+      const inner = cidrRange(except);
+      if (!inner) return `(${peer.description}) excepts '${except}', which is not an IPv4 CIDR`;
+      if (inner[0] < range[0] || inner[1] > range[1] || inner[1] - inner[0] >= range[1] - range[0]) return `(${peer.description}) excepts '${except}', which is not a strict subset of ${ipBlock.cidr}`;
+    }
+  }
+  return undefined;
 }

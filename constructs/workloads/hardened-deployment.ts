@@ -7,7 +7,7 @@ import { ServiceMonitor } from '../imports/prometheus-operator.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import { NAME_LABEL, applyPodHardening, podProps, resolvePod } from './_hardening.js';
 import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
-import type { Cloud, IngressPeer } from './exposure.js';
+import { ingressPeerProblem, type Cloud, type IngressPeer } from './exposure.js';
 import type { HashedConfigMap } from './hashed-config-map.js';
 import { resolveMetrics, type ResolvedMetrics } from './_metrics.js';
 import { MONITORING_LABELS, type Metrics } from './metrics.js';
@@ -192,6 +192,10 @@ export class HardenedDeployment extends Construct {
 
     const serviceType = props.serviceType ?? DEPLOYMENT_DEFAULTS.serviceType;
     const allowIngressFrom = props.allowIngressFrom ?? [];
+    allowIngressFrom.forEach((peer, i) => {
+      const problem = ingressPeerProblem(peer);
+      if (problem) throw v.error({ field: `allowIngressFrom[${i}]`, problem });
+    });
     checkExposure(v, props, serviceType, allowIngressFrom, resolved.ports.length);
     const metrics: ResolvedMetrics | undefined = props.metrics && resolveMetrics(v, props.metrics, resolved.ports);
 
@@ -282,6 +286,10 @@ export class HardenedDeployment extends Construct {
   public allowIngress(peers: readonly IngressPeer[], ports?: readonly (number | string)[]): void {
     const v = new PropsValidator('HardenedDeployment', this);
     if (peers.length === 0) throw v.error({ field: 'allowIngress() peers', problem: 'is empty', expected: 'at least one IngressPeer' });
+    peers.forEach((peer, i) => {
+      const problem = ingressPeerProblem(peer);
+      if (problem) throw v.error({ field: `allowIngress() peers[${i}]`, problem });
+    });
     const selected = (ports ?? this.ports.map((p) => p.number)).map((port) => {
       const match = this.ports.find((p) => p.number === port || p.name === port);
       if (!match) {

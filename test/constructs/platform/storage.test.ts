@@ -91,3 +91,11 @@ describe('ExternalService', () => {
     assert.throws(() => synthService({ ...base, addresses: ['10.0.0.1'], ports: [{ port: 70000 }] }), { message: "ExternalService 'test/ext': ports[0].port (70000) is not a port number; expected 1 to 65535" });
   });
 });
+
+describe('ExternalService conflicting props', () => {
+  it('refuses addresses and externalName together instead of dropping one', () => {
+    assert.throws(() => synthService({ name: 'db', namespace: 'shop', addresses: ['10.0.0.1'], externalName: 'db.example.com', ports: [{ port: 5432 }] } as never), {
+      message: "ExternalService 'test/ext': addresses and externalName are both given; give addresses for fixed IPv4 addresses, or externalName for a DNS name, not both",
+    });
+  });
+});

@@ -418,4 +418,14 @@ describe('HardenedDeployment input from untyped callers and conflicting options'
       autoscaling: { maxReplicas: 4, cpuUtilizationPercent: 400 },
     }), 'autoscaling.cpuUtilizationPercent (400) can never be reached: the cpu limit (500m) caps use at 200% of the cpu request (250m); expected a lower target, or a higher cpu limit or none');
   });
+
+  it('throws on a network peer that could never admit what it says: a bad namespace, an empty pod selector, a bad CIDR or except', () => {
+    throwsWith(minimalProps({ allowIngressFrom: [IngressPeer.namespace('Edge_NS')] }),
+      "allowIngressFrom[0] (namespace Edge_NS) names the namespace 'Edge_NS', which must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+    throwsWith(minimalProps({ allowIngressFrom: [IngressPeer.pods({}, 'edge')] }),
+      'allowIngressFrom[0] (pods {}) selects no labels, so it admits every pod of the namespace; name the labels, or use IngressPeer.namespace() to admit the whole namespace');
+    throwsWith(minimalProps({ allowIngressFrom: [IngressPeer.cidr('10.0.0.0/33')] }), "allowIngressFrom[0] (cidr 10.0.0.0/33) has '10.0.0.0/33', which is not an IPv4 CIDR such as '10.0.0.0/16'");
+    throwsWith(minimalProps({ allowIngressFrom: [IngressPeer.cidr('10.0.0.0/16', ['10.1.0.0/24'])] }), "allowIngressFrom[0] (cidr 10.0.0.0/16) excepts '10.1.0.0/24', which is not a strict subset of 10.0.0.0/16");
+    assert.doesNotThrow(() => build(minimalProps({ allowIngressFrom: [IngressPeer.pods({ app: 'web' }, 'edge'), IngressPeer.cidr('10.0.0.0/16', ['10.0.1.0/24'])] })));
+  });
 });
