@@ -90,7 +90,11 @@ export function hostProblem(host: string): string | undefined {
   const name = wildcard ? wildcard[1] ?? '' : host;
   if (name.includes('*')) return "is not a valid DNS name: '*' is allowed only as the whole first label ('*.example.com')";
   const problem = dns1123SubdomainProblem(name);
-  return problem ? `is not a valid DNS name: it ${problem}` : undefined;
+  if (problem) return `is not a valid DNS name: it ${problem}`;
+  // Gateway API and Ingress hostnames may not be IP addresses; a bare name has no zone to certify.
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'is an IP address; a route\'s host is a DNS name (certificates and Gateway listeners match names)';
+  if (!wildcard && !name.includes('.')) return 'is a single label, not a fully qualified name';
+  return undefined;
 }
 
 /** The namespace of a route's backend Service, when the backend says (else the route's own). */

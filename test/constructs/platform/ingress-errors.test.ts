@@ -47,6 +47,10 @@ describe('IngressWithAuth bad input', () => {
     'basicAuth.users has no users; expected at least one user');
   fails('a host is not a DNS name', (backend) => ({ routes: [{ host: 'Todo_App.acme.dev', backend }] }),
     "routes[0].host ('Todo_App.acme.dev') is not a valid DNS name: it must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character; expected e.g. app.example.com or *.example.com");
+  fails('a host is an IP address', (backend) => ({ routes: [{ host: '203.0.113.10', backend }] }),
+    "routes[0].host ('203.0.113.10') is an IP address; a route's host is a DNS name (certificates and Gateway listeners match names); expected e.g. app.example.com or *.example.com");
+  fails('a host is a single label', (backend) => ({ routes: [{ host: 'todo', backend }] }),
+    "routes[0].host ('todo') is a single label, not a fully qualified name; expected e.g. app.example.com or *.example.com");
   fails('a wildcard is not the whole first label', (backend) => ({ routes: [{ host: 'app.*.acme.dev', backend }] }),
     "routes[0].host ('app.*.acme.dev') is not a valid DNS name: '*' is allowed only as the whole first label ('*.example.com'); expected e.g. app.example.com or *.example.com");
   fails('a path does not start with /', (backend) => ({ routes: [{ host: 'todo.acme.dev', backend }, { host: 'todo.acme.dev', path: 'api', backend }] }),
