@@ -7,6 +7,7 @@
  * list-locations` names (`name`, lower case, no spaces). A region that opens later is added
  * here with the release that supports it.
  */
+import { editDistance } from '../core/suggest.js';
 
 /** AWS regions. */
 export const AWS_REGIONS: readonly string[] = [
@@ -28,19 +29,6 @@ export const AZURE_REGIONS: readonly string[] = [
   'switzerlandwest', 'uaecentral', 'uaenorth', 'uksouth', 'ukwest', 'westcentralus', 'westeurope', 'westindia', 'westus', 'westus2', 'westus3',
 ];
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
 
 /**
  * What `region` should have been for `cloud`, as an expectation with a suggestion

@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import type { IHelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
 import type { IHelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { CHART_VALUE_KEYS, type ValuesKeyTree } from '../imports/chart-values.js';
+import { editDistance } from '../core/suggest.js';
 import {
   RELEASE_WORKLOADS_ANNOTATION, normalizeReleaseWorkload, releaseWorkloadsProblem,
   type ReleaseToleration, type ReleaseWorkload, type ReleaseWorkloadKind,
@@ -302,19 +303,6 @@ function isOpen(segments: readonly string[], open: readonly (readonly string[])[
   return open.some((prefix) => prefix.length <= segments.length && prefix.every((part, i) => part === '*' || part === segments[i]));
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
 
 function closest(key: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

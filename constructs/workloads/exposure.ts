@@ -4,6 +4,7 @@
  */
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import { dns1123LabelProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
+import { ipv4CidrRange, isStrictSubnet } from '../core/ipv4.js';
 
 /** A cloud whose internal load balancer annotations the kit knows. */
 export class Cloud {
@@ -66,18 +67,6 @@ export class IngressPeer {
   }
 }
 
-/** An IPv4 CIDR's range, or undefined when it is not one. */
-function cidrRange(cidr: string): [number, number] | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const bits = Number(match[5]);
-  if (octets.some((o) => o > 255) || bits > 32) return undefined;
-  const start = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - bits);
-  const base = start - (start % size);
-  return [base, base + size - 1];
-}
 
 /**
  * Why a NetworkPolicy peer could never admit what it says (the API server would refuse it,
@@ -103,12 +92,12 @@ export function ingressPeerProblem(peer: IngressPeer): string | undefined {
     }
   }
   if (ipBlock) {
-    const range = cidrRange(ipBlock.cidr);
+    const range = ipv4CidrRange(ipBlock.cidr);
     if (!range) return `(${peer.description}) has '${ipBlock.cidr}', which is not an IPv4 CIDR such as '10.0.0.0/16'`;
     for (const except of ipBlock.except ?? []) {
-      const inner = cidrRange(except);
+      const inner = ipv4CidrRange(except);
       if (!inner) return `(${peer.description}) excepts '${except}', which is not an IPv4 CIDR`;
-      if (inner[0] < range[0] || inner[1] > range[1] || inner[1] - inner[0] >= range[1] - range[0]) return `(${peer.description}) excepts '${except}', which is not a strict subset of ${ipBlock.cidr}`;
+      if (!isStrictSubnet(inner, range)) return `(${peer.description}) excepts '${except}', which is not a strict subset of ${ipBlock.cidr}`;
     }
   }
   return undefined;

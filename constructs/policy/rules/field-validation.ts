@@ -6,6 +6,7 @@
  * must not be negative, endpoint addresses, and CIDRs in network policies.
  */
 import { cronScheduleProblem } from '../../core/names.js';
+import { ipv4CidrRange, isStrictSubnet } from '../../core/ipv4.js';
 import { containersOf, describeObject, podSpecOf } from '../../core/pod.js';
 import { compareQuantities, isQuantity } from '../../core/quantity.js';
 import { Severity, finding } from '../finding.js';
@@ -264,15 +265,6 @@ export const API_ENDPOINT_ADDRESSES: PolicyRule = {
   },
 };
 
-/** The range of an IPv4 CIDR, or undefined when it is not one. */
-function cidrRange(cidr: string): [number, number] | undefined {
-  const [address = '', bits, extra] = cidr.split('/');
-  if (extra !== undefined || bits === undefined || !IPV4.test(address) || !/^\d{1,2}$/.test(bits) || Number(bits) > 32) return undefined;
-  const start = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(bits));
-  const base = start - (start % size);
-  return [base, base + size - 1];
-}
 
 /** `api-network-cidrs`: NetworkPolicy ipBlocks the API server takes (valid CIDRs, `except` inside `cidr`). */
 export const API_NETWORK_CIDRS: PolicyRule = {
@@ -291,15 +283,15 @@ export const API_NETWORK_CIDRS: PolicyRule = {
           const block = asObject(asObject(peer)?.ipBlock);
           if (!block) return;
           const path = `spec.${direction}[${i}].${direction === 'ingress' ? 'from' : 'to'}[${j}].ipBlock`;
-          const range = typeof block.cidr === 'string' ? cidrRange(block.cidr) : undefined;
+          const range = typeof block.cidr === 'string' ? ipv4CidrRange(block.cidr) : undefined;
           if (!range) {
             out.push(at(API_NETWORK_CIDRS, object, `${path}.cidr`, `(${JSON.stringify(block.cidr)}) is not an IPv4 CIDR`, fix));
             return;
           }
           asArray(block.except).forEach((except, k) => {
-            const inner = typeof except === 'string' ? cidrRange(except) : undefined;
+            const inner = typeof except === 'string' ? ipv4CidrRange(except) : undefined;
             if (!inner) out.push(at(API_NETWORK_CIDRS, object, `${path}.except[${k}]`, `(${JSON.stringify(except)}) is not an IPv4 CIDR`, fix));
-            else if (inner[0] < range[0] || inner[1] > range[1] || inner[1] - inner[0] >= range[1] - range[0]) {
+            else if (!isStrictSubnet(inner, range)) {
               out.push(at(API_NETWORK_CIDRS, object, `${path}.except[${k}]`, `(${JSON.stringify(except)}) is not a strict subset of cidr ${String(block.cidr)}`, fix));
             }
           });
