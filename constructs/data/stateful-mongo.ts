@@ -19,7 +19,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IVolumeMount } from 'kubernetes-models/v1';
-import { cronScheduleProblem, dns1123LabelProblem } from '../core/names.js';
+import { cronScheduleProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import { QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { defaultProfile, memberPlacement } from '../core/placement.js';
@@ -147,6 +147,9 @@ export class StatefulMongo extends Construct {
     ] as const) v.check(field, value, check);
     if (props.admin === null || typeof props.admin !== 'object') {
       throw v.error({ field: 'admin', problem: props.admin == null ? 'is missing' : `is a ${typeof props.admin}, not the admin user's Secret references`, expected: "{ username: { name: 'mongo-admin', key: 'username' }, password: { name: 'mongo-admin', key: 'password' } }" });
+    }
+    for (const [field, storageClass] of [['storage.storageClass', props.storage.storageClass], ['backup.storageClass', props.backup?.storageClass]] as const) {
+      if (storageClass !== undefined) v.check(field, storageClass, dns1123SubdomainProblem, 'a StorageClass name (a DNS-1123 subdomain)');
     }
     checkSecretKeyRef(v, 'admin.username', props.admin.username, "{ name: 'mongo-admin', key: 'username' }");
     checkSecretKeyRef(v, 'admin.password', props.admin.password, "{ name: 'mongo-admin', key: 'password' }");

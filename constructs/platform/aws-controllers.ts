@@ -481,7 +481,8 @@ export class ExternalDns extends Construct {
     if (!Array.isArray(props.domainFilters) || props.domainFilters.length === 0) {
       throw v.error({ field: 'domainFilters', value: props.domainFilters, problem: 'is empty', expected: "the DNS names of the hosts' zones, e.g. ['example.com']" });
     }
-    props.domainFilters.forEach((domain, i) => v.check(`domainFilters[${i}]`, domain, dns1123SubdomainProblem));
+    props.domainFilters.forEach((domain, i) => v.check(`domainFilters[${i}]`, domain,
+      (d) => dns1123SubdomainProblem(d) ?? (/^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? 'is an IP address, not a DNS zone' : undefined), "a DNS zone name such as 'example.com'"));
     if (props.cloud === 'azure') {
       v.check('subscriptionId', props.subscriptionId, azureGuidProblem);
       v.check('resourceGroup', props.resourceGroup, resourceGroupNameProblem);

@@ -17,7 +17,7 @@ import { checkSecretKeyRef, type SecretKeyRef } from '../core/secret-ref.js';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 import type { HardenedDeployment } from '../workloads/hardened-deployment.js';
-import type { IngressPeer } from '../workloads/exposure.js';
+import { ingressPeerProblem, type IngressPeer } from '../workloads/exposure.js';
 import { compareQuantities, isQuantity } from '../core/quantity.js';
 import { RESTRICTED_POD_SECURITY_LABELS } from './app-namespace.js';
 import { addCollector } from './_efk-collector.js';
@@ -232,7 +232,7 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
     collectorPassword: props.collectorPassword,
     certManagerNamespace,
     collectorPriorityClassName,
-    kibanaAllowFrom: props.kibanaAllowFrom ?? [],
+    kibanaAllowFrom: checkedPeers(v, 'kibanaAllowFrom', props.kibanaAllowFrom ?? []),
   };
 }
 
@@ -240,4 +240,13 @@ function resolve(scope: Construct, props: EfkLoggingProps): ResolvedEfk {
 function checkSecretRef(v: PropsValidator, field: string, ref: unknown): void {
   const key = field === 'elasticPassword' ? 'elastic' : field === 'kibanaSystemPassword' ? 'kibana_system' : NAMES.collectorUser;
   checkSecretKeyRef(v, field, ref, `{ name: 'elasticsearch-credentials', key: '${key}' }`);
+}
+
+/** The peers, each checked as the Deployment that admits them checks it, under the user's prop. */
+function checkedPeers(v: PropsValidator, field: string, peers: readonly IngressPeer[]): readonly IngressPeer[] {
+  peers.forEach((peer, i) => {
+    const problem = ingressPeerProblem(peer);
+    if (problem) throw v.error({ field: `${field}[${i}]`, problem });
+  });
+  return peers;
 }

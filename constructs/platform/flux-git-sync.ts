@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { GitRepository } from '../imports/flux-source.js';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
-import { dns1123LabelProblem } from '../core/names.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { urlWithoutCredentials } from '../core/urls.js';
 import { PropsValidator } from '../core/errors.js';
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
@@ -68,6 +68,11 @@ export class FluxGitSync extends Construct {
     if (!/^(https|ssh):\/\/\S+$/.test(settings.url)) throw v.error({ field: 'url', value: settings.url, problem: 'must start with https:// or ssh://' });
     if (!/^\.\/\S*$/.test(settings.path)) throw v.error({ field: 'path', value: settings.path, problem: "must be relative to the repository root and start with './'" });
     if (settings.branch.trim() === '') throw v.error({ field: 'branch', problem: 'is empty', expected: 'a branch name such as main' });
+    // git check-ref-format: no whitespace, no '..', none of ~^:?*[\, not ending in '/' or '.lock'.
+    if (/[\s~^:?*[\\]|\.\.|@\{|\/$|\.lock$|^\/|^-/.test(settings.branch)) {
+      throw v.error({ field: 'branch', value: settings.branch, problem: 'is not a Git branch name (git check-ref-format)', expected: 'e.g. main or release/2026-12' });
+    }
+    if (settings.secretName !== undefined) v.check('secretName', settings.secretName, dns1123SubdomainProblem, 'a Secret name (a DNS-1123 subdomain)');
     for (const key of ['interval', 'timeout'] as const) {
       if (!DURATION.test(settings[key])) throw v.error({ field: key, value: settings[key], problem: "must be a duration such as '5m' or '1h30m'" });
     }

@@ -8,6 +8,7 @@
  *
  * @see docs/constructs/monitoring-stack.md
  */
+import { SECRET_DATA_KEY } from '../core/secret-ref.js';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
@@ -231,6 +232,9 @@ export class MonitoringStack extends Construct {
       passwordKey: props.grafanaAdmin.passwordKey ?? MONITORING_STACK_DEFAULTS.grafanaPasswordKey,
     };
     v.check('grafanaAdmin.secretName', grafanaAdmin.secretName, dns1123SubdomainProblem);
+    for (const field of ['userKey', 'passwordKey'] as const) {
+      v.check(`grafanaAdmin.${field}`, grafanaAdmin[field], (key) => (SECRET_DATA_KEY.test(key) ? undefined : "is not a Secret key (letters, digits, '-', '_' or '.')"));
+    }
 
     const alerting = buildAlerting(v, props.alerting);
     this.alertmanagerConfig = alerting.config;

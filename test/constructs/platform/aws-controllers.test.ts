@@ -288,7 +288,8 @@ describe('ExternalDns', () => {
 
   const errors: [string, Partial<ExternalDnsProps>, string][] = [
     ['an empty domain list', { domainFilters: [] }, "domainFilters ([]) is empty; expected the DNS names of the hosts' zones, e.g. ['example.com']"],
-    ['a domain that is not a DNS name', { domainFilters: ['Example.com'] }, "domainFilters[0] ('Example.com') must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"],
+    ['a domain that is not a DNS name', { domainFilters: ['Example.com'] }, "domainFilters[0] ('Example.com') must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character; expected a DNS zone name such as 'example.com'"],
+    ['a domain that is an IP address', { domainFilters: ['203.0.113.10'] }, "domainFilters[0] ('203.0.113.10') is an IP address, not a DNS zone; expected a DNS zone name such as 'example.com'"],
     ['a hosted zone id with the /hostedzone/ prefix', { hostedZoneId: '/hostedzone/Z0123456789ABC' },
       "hostedZoneId ('/hostedzone/Z0123456789ABC') is not a Route 53 hosted zone id; expected 'Z' followed by upper-case letters and digits, e.g. 'Z0123456789ABCDEFGHIJ', without the '/hostedzone/' prefix"],
     ['a hosted zone id in lower case', { hostedZoneId: 'z0123456789abc' },
