@@ -2,6 +2,7 @@
  * The name and label syntax rules of the Kubernetes API (k8s.io/apimachinery
  * pkg/util/validation), as pure predicates with the API's own wording.
  */
+import type { PropsValidator } from './errors.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -135,3 +136,49 @@ export const NAME_CHECKS: Readonly<Record<string, { readonly check: (name: strin
   RoleBinding: RBAC_NAME,
   ClusterRoleBinding: RBAC_NAME,
 };
+
+/** The most bytes the data of one ConfigMap may hold, keys and values together (1 MiB). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Returns why `key` is not a ConfigMap (or Secret) data key, or undefined: 1 to 253 letters,
+ * digits, '-', '_' or '.', and neither '.' nor '..' nor starting with '..' (the API server's
+ * `IsConfigMapKey`: such keys would clash with the files of a mounted volume).
+ */
+export function configMapKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > 253) return `must be 1 to 253 characters (got ${key.length})`;
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return "must consist of alphanumeric characters, '-', '_' or '.'";
+  if (key === '.' || key === '..') return `may not be '${key}'`;
+  if (key.startsWith('..')) return "may not start with '..'";
+  return undefined;
+}
+
+/** Returns why `data` is too big for one ConfigMap (over 1 MiB of keys and values, in UTF-8 bytes), or undefined. */
+export function configMapSizeProblem(data: Readonly<Record<string, string>>): string | undefined {
+  const bytes = Object.entries(data).reduce((sum, [key, value]) => sum + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8'), 0);
+  return bytes > CONFIG_MAP_MAX_BYTES ? `holds ${bytes} bytes, over the 1 MiB (${CONFIG_MAP_MAX_BYTES} bytes) a ConfigMap may hold` : undefined;
+}
+
+/**
+ * Checks every key (a qualified name) and value (a label value) of a labels prop, the one way
+ * constructs refuse a bad label: `labels['a/b/c']` names the key, and the value is shown.
+ */
+export function checkLabels(v: PropsValidator, field: string, labels: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) throw v.error({ field: `${field}['${key}']`, problem: `is not a valid label key: ${keyProblem}`, expected: "e.g. 'app.kubernetes.io/part-of'" });
+    const valueProblem = typeof value === 'string' ? labelValueProblem(value) : `is a ${typeof value}, not a string`;
+    if (valueProblem) throw v.error({ field: `${field}['${key}']`, value, problem: `is not a label value: it ${valueProblem}` });
+  }
+}
+
+/** The longest name a CronJob may have: its Jobs' names add 11 characters to it, and a Job's name becomes a label value (at most 63). */
+export const CRONJOB_NAME_MAX = 52;
+
+/** What a port number must be, for messages. */
+export const PORT_NUMBER_EXPECTED = '1 to 65535';
+
+/** Returns why `port` is not a port number (a whole number from 1 to 65535), or undefined. */
+export function portNumberProblem(port: unknown): string | undefined {
+  return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : 'is not a port number';
+}

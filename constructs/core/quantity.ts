@@ -156,3 +156,13 @@ export function compareQuantities(a: string | number, b: string | number): numbe
   const difference = parseQuantityNanos(a) - parseQuantityNanos(b);
   return difference === 0n ? 0 : difference < 0n ? -1 : 1;
 }
+
+/**
+ * Returns why `raw` is not a quantity the API server takes for a request, limit or quota
+ * (a quantity, and not negative), or undefined.
+ */
+export function nonNegativeQuantityProblem(raw: unknown): string | undefined {
+  const nanos = tryParseNanos(raw);
+  if (nanos === undefined) return 'is not a Kubernetes quantity';
+  return nanos < 0n ? 'is negative' : undefined;
+}

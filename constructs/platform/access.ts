@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { dns1123LabelProblem, dns1123SubdomainProblem, pathSegmentNameProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
-import { rbacSubject, type Subject } from './team-namespace.js';
+import { rbacSubject, subjectProblem, type Subject } from './team-namespace.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 const READ = ['get', 'list', 'watch'];
@@ -59,6 +59,7 @@ export class ReadOnlyAccess extends Construct {
     const v = new PropsValidator('ReadOnlyAccess', this);
     v.check('name', name, pathSegmentNameProblem);
     if (props.subjects.length === 0) throw v.error({ field: 'subjects', problem: 'is empty', expected: 'at least one user, group or ServiceAccount' });
+    props.subjects.forEach((subject, i) => v.check(`subjects[${i}]`, subject, subjectProblem));
     this.roleName = name;
     new ApiObject(this, 'Role', { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name }, rules: READ_ONLY_RULES });
     new ApiObject(this, 'Binding', {

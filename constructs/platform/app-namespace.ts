@@ -4,7 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem } from '../core/names.js';
+import { checkLabels, dns1123LabelProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link AppNamespace}. */
@@ -42,6 +42,7 @@ export class AppNamespace extends Construct {
     v.check('name', props.name, dns1123LabelProblem);
     const clash = Object.keys(props.labels ?? {}).find((key) => key.startsWith('pod-security.kubernetes.io/'));
     if (clash) throw v.error({ field: `labels['${clash}']`, problem: 'would weaken the restricted Pod Security labels', expected: 'a policy exception on the workload instead' });
+    checkLabels(v, 'labels', props.labels);
     this.name = props.name;
     this.namespace = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',

@@ -99,6 +99,15 @@ export class BackupSchedule extends Construct {
       const problem = qualifiedNameProblem(key) ?? labelValueProblem(value);
       if (problem) throw v.error({ field: `labelSelector['${key}']`, value, problem });
     }
+    if (props.labelSelector !== undefined && Object.keys(props.labelSelector).length === 0) {
+      throw v.error({ field: 'labelSelector', value: props.labelSelector, problem: 'has no labels, so it selects every resource', expected: 'the labels to back up, or no labelSelector to back up everything' });
+    }
+    if (props.storageLocation !== undefined) {
+      v.check('storageLocation', props.storageLocation, (location) => {
+        const problem = dns1123SubdomainProblem(location);
+        return problem && `is not a BackupStorageLocation name: it ${problem}`;
+      });
+    }
     const volumes = props.volumes ?? BACKUP_SCHEDULE_DEFAULTS.volumes;
 
     this.schedule = new Schedule(this, 'Resource', {

@@ -111,6 +111,11 @@ export class LetsEncryptIssuers extends Construct {
     const v = new PropsValidator('LetsEncryptIssuers', this);
     const name = props.name ?? LETS_ENCRYPT_DEFAULTS.name;
     v.check('name', name, dns1123SubdomainProblem);
+    // The longest name derived from it: the production account key Secret.
+    const accountKey = `${name}-production-account-key`;
+    if (accountKey.length > 253) {
+      throw v.error({ field: 'name', value: name, problem: `makes the account key Secret's name ${accountKey.length} characters long; a Secret's name is at most 253`, expected: `at most ${253 - '-production-account-key'.length} characters` });
+    }
     v.check('email', props.email, acmeEmailProblem);
     const solver = props.http01;
     let http01: ClusterIssuerSpecAcmeSolversHttp01;

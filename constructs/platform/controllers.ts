@@ -16,7 +16,7 @@
  */
 import { Construct } from 'constructs';
 import { GatewayClass } from '../imports/gateway-api.js';
-import { dns1123SubdomainProblem } from '../core/names.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { addConstructWarning } from '../core/warnings.js';
 import { PropsValidator } from '../core/errors.js';
 import { AppNamespace } from './app-namespace.js';
@@ -24,6 +24,12 @@ import { INGRESS_CONTROLLER_DEFAULTS, IngressController } from './_ingress-optio
 import { HelmChart, HelmChartRelease, type HelmValues } from './helm-release.js';
 
 /** A PodDisruptionBudget only when a drain can still evict one replica. */
+/** The checks every controller's props share: its namespace's name and its replica count. */
+function checkController(v: PropsValidator, namespace: string, replicas: number): void {
+  v.check('namespace', namespace, dns1123LabelProblem);
+  v.wholeNumber('replicas', replicas, 1);
+}
+
 const budget = (replicas: number) => (replicas > 1 ? { enabled: true, minAvailable: 1 } : { enabled: false });
 
 /**
@@ -71,7 +77,7 @@ export class CertManager extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'cert-manager';
     const replicas = props.replicas ?? 1;
-    new PropsValidator('CertManager', this).wholeNumber('replicas', replicas, 1);
+    checkController(new PropsValidator('CertManager', this), this.namespace, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.CERT_MANAGER,
@@ -125,7 +131,7 @@ export class EnvoyGateway extends Construct {
     this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.envoyGatewayNamespace;
     this.proxyNamespace = this.namespace;
     const replicas = props.replicas ?? 1;
-    new PropsValidator('EnvoyGateway', this).wholeNumber('replicas', replicas, 1);
+    checkController(new PropsValidator('EnvoyGateway', this), this.namespace, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     const values: HelmValues = { deployment: { replicas }, ...(replicas > 1 && { podDisruptionBudget: { minAvailable: 1 } }) };
     // The controller only: the Envoy proxy Deployment of each Gateway is created by the
@@ -204,7 +210,7 @@ export class IngressNginx extends Construct {
     this.namespace = props.namespace ?? INGRESS_CONTROLLER_DEFAULTS.ingressNginxNamespace;
     this.ingressController = IngressController.ingressNginx({ controllerNamespace: this.namespace });
     const replicas = props.replicas ?? 2;
-    new PropsValidator('IngressNginx', this).wholeNumber('replicas', replicas, 1);
+    checkController(new PropsValidator('IngressNginx', this), this.namespace, replicas);
     new AppNamespace(this, 'Namespace', { name: this.namespace });
     this.release = new HelmChartRelease(this, 'Release', {
       chart: HelmChart.INGRESS_NGINX,

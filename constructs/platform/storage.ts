@@ -6,7 +6,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isIPv4 } from 'node:net';
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
+import { PORT_NUMBER_EXPECTED, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, portNumberProblem } from '../core/names.js';
+import { endpointAddressProblem } from '../core/addresses.js';
 import { PropsValidator } from '../core/errors.js';
 
 /** Disk kinds per cloud: EBS volume types, Azure disk SKUs. */
@@ -57,7 +58,10 @@ export class DiskStorageClass extends Construct {
         if (type !== 'gp3' || !Number.isInteger(props.throughputMiBps) || props.throughputMiBps < 125) throw v.error({ field: 'throughputMiBps', value: props.throughputMiBps, problem: 'applies to gp3 volumes, as a whole number >= 125' });
         parameters.throughput = String(props.throughputMiBps);
       }
-      if (props.kmsKeyId !== undefined) parameters.kmsKeyId = props.kmsKeyId;
+      if (props.kmsKeyId !== undefined) {
+        if (props.kmsKeyId.trim() === '' || /\s/.test(props.kmsKeyId)) throw v.error({ field: 'kmsKeyId', value: props.kmsKeyId, problem: 'is not a KMS key id', expected: 'a key id, alias or ARN, e.g. arn:aws:kms:eu-west-1:111122223333:key/<id>' });
+        parameters.kmsKeyId = props.kmsKeyId;
+      }
     } else {
       provisioner = 'disk.csi.azure.com';
       parameters = { skuName: type };
@@ -124,9 +128,16 @@ export class ExternalService extends Construct {
     v.check('namespace', props.namespace, dns1123LabelProblem);
     const ports = props.ports ?? [];
     ports.forEach((p, i) => {
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw v.error({ field: `ports[${i}].port`, value: p.port, problem: 'is not a port number', expected: '1 to 65535' });
+      v.check(`ports[${i}].port`, p.port, portNumberProblem, PORT_NUMBER_EXPECTED);
       if (p.name !== undefined) v.check(`ports[${i}].name`, p.name, dns1123LabelProblem);
       if (ports.length > 1 && p.name === undefined) throw v.error({ field: `ports[${i}].name`, problem: 'is missing', expected: 'a name on every port of a Service with several ports' });
+      const earlier = ports.slice(0, i);
+      if (earlier.some((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))) {
+        throw v.error({ field: `ports[${i}].port`, value: p.port, problem: `declares ${p.port}/${p.protocol ?? 'TCP'} twice`, expected: 'each port and protocol once' });
+      }
+      if (p.name !== undefined && earlier.some((q) => q.name === p.name)) {
+        throw v.error({ field: `ports[${i}].name`, value: p.name, problem: 'is the name of another port too', expected: 'each port name to be unique' });
+      }
     });
     this.name = props.name;
     this.namespace = props.namespace;
@@ -149,7 +160,8 @@ export class ExternalService extends Construct {
     }
     if (props.addresses.length === 0) throw v.error({ field: 'addresses', problem: 'is empty', expected: 'at least one IPv4 address' });
     props.addresses.forEach((address, i) => {
-      if (!isIPv4(address)) throw v.error({ field: `addresses[${i}]`, value: address, problem: 'is not an IPv4 address', expected: 'e.g. 10.0.12.5 (use externalName for a DNS name)' });
+      const problem = endpointAddressProblem(address);
+      if (problem) throw v.error({ field: `addresses[${i}]`, value: address, problem, expected: 'e.g. 10.0.12.5 (use externalName for a DNS name)' });
     });
     if (ports.length === 0) throw v.error({ field: 'ports', problem: 'is empty', expected: 'the port(s) the external endpoint listens on' });
     new ApiObject(this, 'Resource', {

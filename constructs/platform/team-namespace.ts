@@ -8,9 +8,9 @@
 import { futureDateProblem } from '../core/config-checks.js';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
+import { CRONJOB_NAME_MAX, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
-import { compareQuantities, isQuantity } from '../core/quantity.js';
+import { compareQuantities, nonNegativeQuantityProblem } from '../core/quantity.js';
 import { addPolicyException } from '../core/exceptions.js';
 import { hardenedPodSpec } from '../workloads/pod-spec.js';
 import { POD_SECURITY_VERSION } from './app-namespace.js';
@@ -170,7 +170,8 @@ export function rbacSubject(subject: Subject): Record<string, string> {
   return { kind: 'ServiceAccount', name: subject.serviceAccount.name, namespace: subject.serviceAccount.namespace };
 }
 
-function subjectProblem(subject: Subject): string | undefined {
+/** Why a {@link Subject} names no one the API server would bind, or undefined. */
+export function subjectProblem(subject: Subject): string | undefined {
   if ('serviceAccount' in subject) {
     const { name, namespace } = subject.serviceAccount;
     const problem = dns1123SubdomainProblem(name);
@@ -289,6 +290,13 @@ export class TeamNamespace extends Construct {
   private addReaper(v: PropsValidator, namespace: string, expires: string | undefined, home: string, today: Date): void {
     if (expires === undefined) throw v.error({ field: 'reaper', problem: 'is set but expires is not', expected: 'the last day the namespace is needed' });
     v.check('reaper.namespace', home, dns1123LabelProblem);
+    if (`reap-${namespace}`.length > CRONJOB_NAME_MAX) {
+      throw v.error({
+        field: 'name', value: namespace,
+        problem: `makes the reaper CronJob's name 'reap-${namespace}' ${`reap-${namespace}`.length} characters long; a CronJob's name is at most ${CRONJOB_NAME_MAX}`,
+        expected: `a name of at most ${CRONJOB_NAME_MAX - 'reap-'.length} characters, or no reaper`,
+      });
+    }
     const reapDay = new Date(Date.parse(`${expires}T00:00:00Z`) + DAY);
     if (reapDay.getTime() - today.getTime() > 365 * DAY) {
       throw v.error({ field: 'expires', value: expires, problem: "is more than a year ahead: the reaper's cron schedule has no year", expected: 'a date within a year, or no reaper' });
@@ -377,7 +385,8 @@ function checkQuantities(v: PropsValidator, quota: TeamQuota, defaults: Containe
     ['containerDefaults.memory.limit', defaults.memory.limit],
   ];
   for (const [field, value] of quantities) {
-    if (value !== undefined && !isQuantity(value)) throw v.error({ field, value, problem: 'is not a Kubernetes quantity', expected: 'e.g. 500m, 2 or 4Gi' });
+    const problem = value === undefined ? undefined : nonNegativeQuantityProblem(value);
+    if (problem) throw v.error({ field, value, problem, expected: 'e.g. 500m, 2 or 4Gi' });
   }
   for (const [field, value] of [['quota.pods', quota.pods], ['quota.services', quota.services], ['quota.persistentVolumeClaims', quota.persistentVolumeClaims]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw v.error({ field, value, problem: 'is not a whole number >= 1' });

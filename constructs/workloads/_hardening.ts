@@ -9,7 +9,9 @@ import type { Construct } from 'constructs';
 import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import * as kplus from '../core/plus.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
-import { dns1035LabelProblem, dns1123LabelProblem } from '../core/names.js';
+import {
+  PORT_NUMBER_EXPECTED, checkLabels, configMapKeyProblem, configMapSizeProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, portNumberProblem,
+} from '../core/names.js';
 import type { PropsValidator } from '../core/errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
 import {
@@ -51,6 +53,9 @@ export interface ResolvedPod {
   readonly exceptions: Readonly<Record<string, string>>;
 }
 
+/** Environment variable names that hold secrets: their value must come from a Secret, never be written as a literal. */
+const SECRET_ENV_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
+
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
@@ -81,7 +86,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
 
   const ports = props.ports ?? [];
   ports.forEach((port, i) => {
-    v.wholeNumber(`ports[${i}].number`, port.number, 1, 65535);
+    v.check(`ports[${i}].number`, port.number, portNumberProblem, PORT_NUMBER_EXPECTED);
     if (port.name !== undefined && (port.name.length > 15 || !IANA_SVC_NAME.test(port.name) || port.name.includes('--'))) {
       throw v.error({ field: `ports[${i}].name`, value: port.name, problem: "must be at most 15 lower-case letters, digits and '-', with at least one letter" });
     }
@@ -92,10 +97,34 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     if (seenPorts.has(key)) throw v.error({ field: 'ports', problem: `declares ${key} twice` });
     seenPorts.add(key);
   }
+  ports.forEach((port, i) => {
+    if (port.name !== undefined && ports.findIndex((p) => p.name === port.name) < i) {
+      throw v.error({ field: `ports[${i}].name`, value: port.name, problem: 'is the name of another port too', expected: 'each port name to be unique' });
+    }
+  });
 
   if (props.labels?.[NAME_LABEL] !== undefined) {
     throw v.error({ field: `labels['${NAME_LABEL}']`, value: props.labels[NAME_LABEL], problem: 'must not be set: the kit sets it from name', expected: 'name to be set instead' });
   }
+  checkLabels(v, 'labels', props.labels);
+  if (props.serviceAccountName !== undefined) {
+    v.check('serviceAccountName', props.serviceAccountName, (value) => {
+      const problem = dns1123SubdomainProblem(value);
+      return problem && `is not a ServiceAccount name (a DNS-1123 subdomain): it ${problem}`;
+    });
+  }
+  if (props.command !== undefined && props.command.length === 0) {
+    throw v.error({ field: 'command', problem: "is empty, so Kubernetes runs the image's own entrypoint", expected: "the entrypoint, e.g. ['/app/server'], or no command" });
+  }
+  if (props.configMountPath !== undefined && props.config === undefined) {
+    throw v.error({ field: 'configMountPath', value: props.configMountPath, problem: 'has no effect without config', expected: 'config, or no configMountPath' });
+  }
+  for (const key of Object.keys(props.config ?? {})) {
+    const problem = configMapKeyProblem(key);
+    if (problem) throw v.error({ field: `config['${key}']`, problem: `has a key that is not a ConfigMap key: it ${problem}` });
+  }
+  const sizeProblem = props.config && configMapSizeProblem(props.config);
+  if (sizeProblem) throw v.error({ field: 'config', problem: sizeProblem, expected: 'fewer or smaller files, or a volume' });
   const qosClass = resolveResources(v, props);
   const probes = resolveProbes(v, props, ports);
 
@@ -103,6 +132,13 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
   (props.env ?? []).forEach((env, i) => {
     if (env.name === '' || env.name.includes('=')) throw v.error({ field: `env[${i}].name`, value: env.name, problem: "must be non-empty and must not contain '='" });
     if (seenEnv.has(env.name)) throw v.error({ field: `env[${i}].name`, value: env.name, problem: 'is set more than once', expected: 'each variable name to be unique' });
+    if (SECRET_ENV_NAME.test(env.name) && env.value.value !== undefined && env.value.valueFrom === undefined) {
+      // Never show the value: it is the secret.
+      throw v.error({
+        field: `env[${i}].value`, problem: `of ${env.name} is a literal (not shown), so the secret would be written into the manifest`,
+        expected: 'EnvValue.fromSecretValue({ secret, key }) with the secret in a Secret',
+      });
+    }
     seenEnv.add(env.name);
   });
 

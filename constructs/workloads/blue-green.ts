@@ -7,7 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dns1123LabelProblem } from '../core/names.js';
+import { configMapKeyProblem, dns1123LabelProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 import { HardenedDeployment, type HardenedDeploymentProps } from './hardened-deployment.js';
 
@@ -82,6 +82,15 @@ export class BlueGreenDeployment extends Construct {
     if (!props.ports || props.ports.length === 0) throw v.error({ field: 'ports', problem: 'is empty', expected: 'at least one port for the live Service to send traffic to' });
     if (props.idleReplicas !== undefined) v.wholeNumber('idleReplicas', props.idleReplicas, 0);
     if (props.singleton) throw v.error({ field: 'singleton', problem: 'cannot be set on a blue/green deployment: both colors run at once' });
+    if (props.idleReplicas !== undefined && !props.green) {
+      throw v.error({ field: 'idleReplicas', value: props.idleReplicas, problem: 'has no effect without a green copy: with blue alone no color is idle', expected: 'green: { image }, or no idleReplicas' });
+    }
+    for (const color of ['blue', 'green'] as const) {
+      for (const key of Object.keys(props[color]?.config ?? {})) {
+        const problem = configMapKeyProblem(key);
+        if (problem) throw v.error({ field: `${color}.config['${key}']`, problem: `has a key that is not a ConfigMap key: it ${problem}` });
+      }
+    }
 
     const { blue, green, active, idleReplicas, name, ...shared } = props;
     this.active = active;
@@ -91,14 +100,14 @@ export class BlueGreenDeployment extends Construct {
     for (const [color, spec] of [['blue', blue], ['green', green]] as const) {
       if (!spec) continue;
       const idle = color !== active && idleReplicas !== undefined;
-      copies[color] = new HardenedDeployment(this, color === 'blue' ? 'Blue' : 'Green', {
+      copies[color] = v.forward(() => new HardenedDeployment(this, color === 'blue' ? 'Blue' : 'Green', {
         ...shared,
         ...(idle && { replicas: idleReplicas, autoscaling: undefined }),
         name: `${name}-${color}`,
         image: spec.image,
         ...((shared.config !== undefined || spec.config !== undefined) && { config: { ...shared.config, ...spec.config } }),
         labels: { ...shared.labels, [BLUE_GREEN_LABEL]: name, [COLOR_LABEL]: color },
-      });
+      }), { image: `${color}.image` });
     }
     this.copies = copies;
 

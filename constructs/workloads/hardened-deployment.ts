@@ -182,6 +182,13 @@ export class HardenedDeployment extends Construct {
 
     const budget = props.disruptionBudget ?? DEPLOYMENT_DEFAULTS.disruptionBudget;
     const replicated = autoscaling !== undefined || (replicas ?? 0) > 1;
+    if (props.disruptionBudget !== undefined && !replicated) {
+      throw v.error({
+        field: 'disruptionBudget', value: `${budget.field} ${budget.value}`,
+        problem: `has no effect with ${replicas ?? 0} replica${replicas === 1 ? '' : 's'}: only a replicated workload gets a PodDisruptionBudget`,
+        expected: 'more than one replica or autoscaling, or no disruptionBudget',
+      });
+    }
     if (replicated) {
       v.check(`disruptionBudget.${budget.field}`, budget.value, podCountProblem);
       const blocks = budget.blocksEveryDrain(lowestReplicas);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from '../core/plus.js';
-import { dns1123SubdomainProblem } from '../core/names.js';
+import { checkLabels, configMapKeyProblem, configMapSizeProblem, dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 
 /** Properties of {@link HashedConfigMap}. */
@@ -49,10 +49,13 @@ export class HashedConfigMap extends Construct {
     super(scope, id);
     const v = new PropsValidator('HashedConfigMap', this);
     for (const key of Object.keys(props.data)) {
-      if (!/^[-._a-zA-Z0-9]+$/.test(key) || key.length > 253) {
-        throw v.error({ field: 'data key', value: key, problem: "must consist of alphanumeric characters, '-', '_' or '.' (at most 253)" });
-      }
+      const problem = configMapKeyProblem(key);
+      if (problem) throw v.error({ field: `data['${key}']`, problem: `has a key that is not a ConfigMap key: it ${problem}` });
     }
+    const sizeProblem = configMapSizeProblem(props.data);
+    if (sizeProblem) throw v.error({ field: 'data', problem: sizeProblem, expected: 'fewer or smaller files, or a volume' });
+    if (props.namespace !== undefined) v.check('namespace', props.namespace, dns1123LabelProblem);
+    checkLabels(v, 'labels', props.labels);
     this.hash = contentHash(props.data);
     const base = props.baseName ?? Names.toDnsLabel(this, { maxLen: 52 });
     this.name = `${base}-${this.hash}`;

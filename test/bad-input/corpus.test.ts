@@ -17,6 +17,7 @@ import {
   type BlueGreenDeploymentProps, type EfkLoggingProps, type HardenedDeploymentProps, type StatefulMongoProps,
   type StatefulRedisProps, type TeamNamespaceProps,
 } from '../../constructs/index.js';
+import * as kplus from '../../constructs/core/plus.js';
 
 /** One bad input: how to build it, and what the refusal must say. */
 interface Case {
@@ -323,7 +324,7 @@ const CASES: readonly Case[] = [
   { title: 'FluxGitSync: branch with a space', build: (c) => new FluxGitSync(c, 'sync', { url: 'https://github.com/acme/fleet', path: './clusters/prod', branch: 'main branch' }), message: /branch \('main branch'\)/ },
   { title: 'WorkloadIdentity: invalid ServiceAccount name', build: (c) => new WorkloadIdentity(c, 'id', { cloud: 'azure', serviceAccount: { name: 'Reports_SA', namespace: 'reports' } }), message: /serviceAccount\.name \('Reports_SA'\)/ },
   { title: 'WorkloadIdentity: invalid ServiceAccount namespace', build: (c) => new WorkloadIdentity(c, 'id', { cloud: 'azure', serviceAccount: { name: 'reports', namespace: 'Reports' } }), message: /serviceAccount\.namespace \('Reports'\)/ },
-  { title: 'WorkloadIdentity: Azure roles on AWS (no effect)', build: (c) => new WorkloadIdentity(c, 'id', { cloud: 'aws', serviceAccount: { name: 'reports', namespace: 'reports' }, azureRoles: [{ role: 'Reader', scope: '/subscriptions/x' }] as never }), message: /azureRoles/ },
+  { title: 'WorkloadIdentity: Azure roles on AWS (no effect)', build: (c) => new WorkloadIdentity(c, 'id', { cloud: 'aws', serviceAccount: new kplus.ServiceAccount(c, 'sa', { metadata: { name: 'reports', namespace: 'reports' } }), awsPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::acme-reports/*'] }] }, azureRoles: [{ role: 'Reader', scope: '/subscriptions/x' }] as never }), message: /azureRoles/ },
   { title: 'ExternalDns: domain filter with an upper-case label', build: (c) => new ExternalDns(c, 'dns', { domainFilters: ['Example.com'], hostedZoneId: 'Z0123456789ABC', txtOwnerId: 'prod', region: 'eu-west-1' }), message: /domainFilters\[0\] \('Example\.com'\)/ },
   { title: 'ExternalDns: IP address as domain filter', build: (c) => new ExternalDns(c, 'dns', { domainFilters: ['10.0.0.1'], hostedZoneId: 'Z0123456789ABC', txtOwnerId: 'prod', region: 'eu-west-1' }), message: /domainFilters\[0\] \('10\.0\.0\.1'\)/ },
   { title: 'ExternalDns: empty TXT owner id', build: (c) => new ExternalDns(c, 'dns', { domainFilters: ['example.com'], hostedZoneId: 'Z0123456789ABC', txtOwnerId: '', region: 'eu-west-1' }), message: /txtOwnerId/ },

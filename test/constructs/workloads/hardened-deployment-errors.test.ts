@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   Cloud, DisruptionBudget, EnvValue, IngressPeer, Probe, QosClass, ServiceType, type HardenedDeploymentProps,
 } from '../../../constructs/index.js';
-import { AT, allOfKind, build, minimalProps, portlessProps, synthDeployment } from './_deployment-fixtures.js';
+import { AT, build, minimalProps, portlessProps, synthDeployment } from './_deployment-fixtures.js';
 
 /** Asserts that building a HardenedDeployment at `test/api` throws exactly `AT + message`. */
 function throwsWith(props: HardenedDeploymentProps, message: string): void {
@@ -142,12 +142,11 @@ describe('HardenedDeployment replica, autoscaling and disruption budget errors',
       "disruptionBudget.minAvailable (-1) must be a whole number >= 0 or a percentage such as '25%'");
   });
 
-  it('does not check the disruption budget of a single replica, which gets none', () => {
-    // maxUnavailable 0 would block every drain, yet it is not refused: one replica gets no budget at all.
-    const { deployment, manifests, pdb } = synthDeployment(minimalProps({ replicas: 1, disruptionBudget: DisruptionBudget.maxUnavailable(0) }));
-    assert.equal(deployment.spec.replicas, 1);
-    assert.equal(pdb, undefined);
-    assert.deepEqual(allOfKind(manifests, 'PodDisruptionBudget'), []);
+  it('throws if a disruption budget is given for a single replica, which gets none', () => {
+    // One replica gets no PodDisruptionBudget, so the budget would be silently dropped.
+    throwsWith(minimalProps({ replicas: 1, disruptionBudget: DisruptionBudget.maxUnavailable(0) }),
+      "disruptionBudget ('maxUnavailable 0') has no effect with 1 replica: only a replicated workload gets a PodDisruptionBudget; "
+      + 'expected more than one replica or autoscaling, or no disruptionBudget');
   });
 
   it('throws if maxSurge and maxUnavailable are both zero', () => {
@@ -268,7 +267,7 @@ describe('HardenedDeployment port, name and env errors', () => {
   it('throws if a port number is outside 1-65535', () => {
     for (const number of [0, 70000, 1.5]) {
       throwsWith(minimalProps({ ports: [{ number }], liveness: Probe.exec(['true']), readiness: Probe.exec(['true']) }),
-        `ports[0].number (${number}) must be a whole number from 1 to 65535`);
+        `ports[0].number (${number}) is not a port number; expected 1 to 65535`);
     }
   });
 
@@ -316,7 +315,7 @@ describe('HardenedDeployment port, name and env errors', () => {
 
   it('throws if a config key is not a valid ConfigMap key', () => {
     assert.throws(() => build(minimalProps({ config: { 'conf/app.yaml': 'x' } })), {
-      message: "HashedConfigMap 'test/api/Config': data key ('conf/app.yaml') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
+      message: "HardenedDeployment 'test/api': config['conf/app.yaml'] has a key that is not a ConfigMap key: it must consist of alphanumeric characters, '-', '_' or '.'",
     });
   });
 });

@@ -91,14 +91,14 @@ describe('HashedConfigMap', () => {
 
   it('throws if a key has a character outside the ConfigMap key set', () => {
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { 'conf/app.yaml': 'x' } }), {
-      message: "HashedConfigMap 'test/cfg': data key ('conf/app.yaml') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)",
+      message: "HashedConfigMap 'test/cfg': data['conf/app.yaml'] has a key that is not a ConfigMap key: it must consist of alphanumeric characters, '-', '_' or '.'",
     });
   });
 
   it('throws if a key is longer than 253 characters', () => {
     const key = 'k'.repeat(254);
     assert.throws(() => new HashedConfigMap(Testing.chart(), 'cfg', { data: { [key]: 'x' } }), {
-      message: `HashedConfigMap 'test/cfg': data key ('${key}') must consist of alphanumeric characters, '-', '_' or '.' (at most 253)`,
+      message: `HashedConfigMap 'test/cfg': data['${key}'] has a key that is not a ConfigMap key: it must be 1 to 253 characters (got 254)`,
     });
   });
 
