@@ -63,6 +63,9 @@ export class DiskStorageClass extends Construct {
         parameters.kmsKeyId = props.kmsKeyId;
       }
     } else {
+      // The AWS-only props, from a JavaScript caller: Azure disks would silently ignore them.
+      const awsOnly = (['iops', 'throughputMiBps', 'kmsKeyId'] as const).find((field) => (props as Record<string, unknown>)[field] !== undefined);
+      if (awsOnly) throw v.error({ field: awsOnly, value: (props as Record<string, unknown>)[awsOnly], problem: "applies to cloud 'aws' only: an Azure disk StorageClass would ignore it", expected: `no ${awsOnly} with cloud 'azure'` });
       provisioner = 'disk.csi.azure.com';
       parameters = { skuName: type };
     }

@@ -57,6 +57,8 @@ const CASES: readonly [string, (chart: Chart) => unknown, string][] = [
     "AppNamespace 'test/ns': labels['team name'] is not a valid label key: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character; expected e.g. 'app.kubernetes.io/part-of'"],
   ['DiskStorageClass: an empty KMS key id', (c) => new DiskStorageClass(c, 'sc', { cloud: 'aws', name: 'fast', kmsKeyId: '' }),
     "DiskStorageClass 'test/sc': kmsKeyId ('') is not a KMS key id; expected a key id, alias or ARN, e.g. arn:aws:kms:eu-west-1:111122223333:key/<id>"],
+  ['DiskStorageClass: an AWS-only prop on Azure', (c) => new DiskStorageClass(c, 'sc', { cloud: 'azure', name: 'fast', iops: 5000 } as never),
+    "DiskStorageClass 'test/sc': iops (5000) applies to cloud 'aws' only: an Azure disk StorageClass would ignore it; expected no iops with cloud 'azure'"],
   ['ExternalService: a loopback address', (c) => new ExternalService(c, 'ext', { name: 'db', namespace: 'app', addresses: ['127.0.0.1'], ports: [{ port: 5432 }] }),
     "ExternalService 'test/ext': addresses[0] ('127.0.0.1') is a loopback address (127.0.0.0/8), which may not be an endpoint; expected e.g. 10.0.12.5 (use externalName for a DNS name)"],
   ['ExternalService: a port twice', (c) => new ExternalService(c, 'ext', { name: 'db', namespace: 'app', addresses: ['10.0.0.5'], ports: [{ port: 5432, name: 'pg' }, { port: 5432, name: 'pg2' }] }),
