@@ -38,6 +38,14 @@ schema_crds=(
   cert-manager/crds/cert-manager.io_clusterissuers.yaml
   cert-manager/crds/cert-manager.io_issuers.yaml
   cert-manager/crds/cert-manager.io_certificates.yaml
+  flux/helm-controller/crds/helm.toolkit.fluxcd.io_helmreleases.yaml
+  flux/kustomize-controller/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml
+  flux/source-controller/crds/source.toolkit.fluxcd.io_gitrepositories.yaml
+  flux/source-controller/crds/source.toolkit.fluxcd.io_helmrepositories.yaml
+  flux/source-controller/crds/source.toolkit.fluxcd.io_ocirepositories.yaml
+  kube-prometheus-stack/crds/crd-prometheusrules.yaml
+  kube-prometheus-stack/crds/crd-servicemonitors.yaml
+  kube-prometheus-stack/crds/crd-podmonitors.yaml
 )
 
 work="$(mktemp -d)"

@@ -79,9 +79,50 @@ export function shared(root: Schema): Schema {
   return ids.size > 0 ? { ...out, $defs: defs } : out;
 }
 
-/** A CRD schema as the kit compiles it: {@link closed}, its repeated parts {@link shared}. */
+/**
+ * A Go (RE2) pattern as a JavaScript one. RE2 sets flags inside the pattern; JavaScript
+ * cannot, so a leading `(?i)` becomes explicit letter classes: `^(?i)(abort|warn)?$` →
+ * `^([aA][bB]…)?$`. Inside a character class the letters of each range are added in the
+ * other case (`[a-z]` → `[a-zA-Z]`); escapes such as `\d` are kept as they are.
+ */
+export function jsPattern(pattern: string): string {
+  const flag = /^(\^?)\(\?i\)/.exec(pattern);
+  if (!flag) return pattern;
+  const body = pattern.slice(flag[0].length);
+  const swap = (c: string) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase());
+  let out = flag[1]!;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\') {
+      out += c + (body[i + 1] ?? '');
+      i++;
+    } else if (c === '[') {
+      const end = body.indexOf(']', i + 2);
+      const content = body.slice(i + 1, end);
+      const letters = content.replace(/\\./g, '').match(/[a-zA-Z](-[a-zA-Z])?/g) ?? [];
+      out += `[${content}${letters.map((l) => [...l].map(swap).join('')).join('')}]`;
+      i = end;
+    } else if (/[a-zA-Z]/.test(c)) {
+      out += `[${c}${swap(c)}]`;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Every `pattern` of a schema as JavaScript reads it ({@link jsPattern}). */
+export function jsPatterns(schema: unknown): unknown {
+  return mapSchema(schema, (object) => {
+    const out = mapChildren(object, jsPatterns);
+    if (typeof out.pattern === 'string') out.pattern = jsPattern(out.pattern);
+    return out;
+  });
+}
+
+/** A CRD schema as the kit compiles it: {@link closed}, Go patterns in JavaScript's syntax, its repeated parts {@link shared}. */
 export function prepared(schema: unknown): Schema {
-  return shared(closed(schema) as Schema);
+  return shared(jsPatterns(closed(schema)) as Schema);
 }
 
 /** Kubernetes' numeric and byte formats constrain nothing beyond the type. */

@@ -66,6 +66,13 @@ export interface ValidateOptions {
    * @see docs/capabilities.md
    */
   readonly cluster?: ClusterCapabilities;
+  /**
+   * Objects deployed beside the ones validated, which the cross-object rules see (a Service's
+   * pods, a workload's NetworkPolicies) but which are not themselves checked: for validating
+   * one changed object against the rest of its environment.
+   * @default - none: the rules see only the objects validated
+   */
+  readonly alongside?: readonly ManifestObject[];
 }
 
 /** The outcome of a validation run. */
@@ -125,7 +132,7 @@ export class PolicyViolationError extends Error {
 export async function validateManifests(inputs: readonly ValidationInput[], options: ValidateOptions = {}): Promise<ValidationReport> {
   const rules = options.rules ?? DEFAULT_RULES;
   const knownRuleIds = new Set(rules.map((r) => r.id));
-  const context: PolicyContext = { objects: inputs.map((i) => i.object) };
+  const context: PolicyContext = { objects: [...inputs.map((i) => i.object), ...(options.alongside ?? [])] };
   const findings: ObjectFinding[] = [];
   const { cluster } = options;
   const released = cluster ? releasedCapabilities(context.objects) : [];
@@ -137,12 +144,22 @@ export async function validateManifests(inputs: readonly ValidationInput[], opti
       ...(input.manifestPath !== undefined && { manifestPath: input.manifestPath }),
     };
     const exceptions = exceptionsOf(object);
-    for (const f of await checkSchema(object)) findings.push({ ...f, ...where });
+    const schemaFindings = await checkSchema(object);
+    for (const f of schemaFindings) findings.push({ ...f, ...where });
     for (const f of checkExceptions(object, knownRuleIds)) findings.push({ ...f, ...where });
     // Not waivable: an exception cannot make a missing controller do its work.
     if (cluster) for (const f of checkCapabilities(object, cluster, released)) findings.push({ ...f, ...where });
     for (const rule of rules) {
-      for (const f of rule.check(object, context)) {
+      let ruleFindings: readonly Finding[];
+      try {
+        ruleFindings = rule.check(object, context);
+      } catch (error) {
+        // The rules read objects of the schema's shape: one the schema refused is already an
+        // error, and a rule tripping over its shape adds nothing. Otherwise it is a bug in the rule.
+        if (schemaFindings.some((f) => f.severity === Severity.ERROR)) continue;
+        throw new Error(`policy rule ${rule.id} failed on ${where.object}: ${(error as Error).message}`, { cause: error });
+      }
+      for (const f of ruleFindings) {
         const reason = f.ruleId === SCHEMA_RULE_ID || f.ruleId === EXCEPTION_RULE_ID ? undefined : exceptions.get(f.ruleId);
         findings.push({ ...f, ...where, ...(reason?.trim() && { waivedBecause: reason }) });
       }

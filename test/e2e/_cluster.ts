@@ -3,7 +3,7 @@
  * (kwok) shaped like an environment's node pools, and synth of an environment.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -105,4 +105,22 @@ export function createNodes(nodes: readonly NodeSpec[]): void {
 /** Deletes every node the suite created. */
 export function deleteNodes(): void {
   kubectl(['delete', 'nodes', '-l', `${E2E_NODE_LABEL}=true`, '--wait=true', '--timeout=60s'], { allowFailure: true });
+}
+
+/**
+ * Every CRD file under the pinned third-party folder: the YAML files of its `crds/` folders
+ * that define CustomResourceDefinitions (not the kustomization.yaml or admission policies
+ * some upstream `crds/` folders also hold).
+ */
+export function crdFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.yaml') && dir.endsWith('crds') && /^kind: CustomResourceDefinition$/m.test(readFileSync(path, 'utf8'))) files.push(path);
+    }
+  };
+  walk(root);
+  return files.sort();
 }

@@ -8,7 +8,7 @@
  * kit's EKS max-pods joins.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
@@ -16,7 +16,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { buildApp } from '../../charts/app.js';
 import { loadEnvironment, type Environment } from '../../charts/environment.js';
 import { AppNamespace, HardenedDeployment, Probe } from '../../constructs/index.js';
-import { createNodes, deleteNodes, getJson, kubectl, nodesOf, synth, type NodeSpec } from './_cluster.js';
+import { createNodes, crdFiles, deleteNodes, getJson, kubectl, nodesOf, synth, type NodeSpec } from './_cluster.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'];
 const THIRD_PARTY = process.env.KIT_THIRD_PARTY ?? join('..', 'shared', 'third-party');
@@ -51,24 +51,6 @@ function manifestsIn(dir: string): { chart: string; file: string; objects: Manif
     const listed = (parse(readFileSync(join(dir, chart, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
     return listed.map((file) => ({ chart, file: join(dir, chart, file), objects: read(join(chart, file)) }));
   });
-}
-
-/**
- * Every CRD file under the pinned third-party folder: the YAML files of its `crds/` folders
- * that define CustomResourceDefinitions (not the kustomization.yaml or admission policies
- * some upstream `crds/` folders also hold).
- */
-function crdFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.yaml') && dir.endsWith('crds') && /^kind: CustomResourceDefinition$/m.test(readFileSync(path, 'utf8'))) files.push(path);
-    }
-  };
-  walk(root);
-  return files.sort();
 }
 
 /** Server-side dry-run, then apply, of a synthesized environment, chart by chart and file by file in order. */

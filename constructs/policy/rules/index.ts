@@ -3,3 +3,4 @@ export * from './workload.js';
 export * from './default-rules.js';
 export * from './plaintext-secrets.js';
 export * from './field-validation.js';
+export * from './api-objects.js';

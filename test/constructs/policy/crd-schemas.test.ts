@@ -11,7 +11,7 @@ import type { ValidateFunction } from 'ajv';
 import { checkSchema, collectObjects } from '../../../constructs/index.js';
 import { CRD_SCHEMAS } from '../../../constructs/imports/crd-schemas.js';
 import { CRD_VALIDATORS } from '../../../constructs/imports/crd-validators.js';
-import { CRD_VALIDATORS_DECLARATIONS, closed, crdAjv, crdValidatorsModule, shared } from '../../../constructs/policy/_crd-ajv.js';
+import { CRD_VALIDATORS_DECLARATIONS, closed, crdAjv, crdValidatorsModule, jsPattern, jsPatterns, shared } from '../../../constructs/policy/_crd-ajv.js';
 import { buildApp } from '../../../charts/app.js';
 import { environmentNames, loadEnvironment } from '../../../charts/environment.js';
 
@@ -70,7 +70,7 @@ describe('precompiled CRD validators', () => {
   });
 
   it('answer as the schema compiled without sharing, on every custom resource the environments synthesize and broken copies', () => {
-    // The same options; the schema only closed, compiled in this process.
+    // The same options; the schema only closed (its Go patterns in JavaScript's syntax), compiled in this process.
     const plain = crdAjv(false);
     const compiled = new Map<string, ValidateFunction>();
     const objects = customResources();
@@ -84,7 +84,7 @@ describe('precompiled CRD validators', () => {
       const key = keyOf(object);
       let reference = compiled.get(key);
       if (!reference) {
-        reference = plain.compile(closed(CRD_SCHEMAS[key]) as Record<string, unknown>);
+        reference = plain.compile(jsPatterns(closed(CRD_SCHEMAS[key])) as Record<string, unknown>);
         compiled.set(key, reference);
       }
       const precompiled = CRD_VALIDATORS[key];
@@ -107,5 +107,15 @@ describe('precompiled CRD validators', () => {
     });
     assert.deepEqual(findings.map((f) => f.path), ['spec.provider.kubernetes.envoyDeployment.container.imagePulPolicy']);
     assert.match(findings[0]?.message ?? '', /is not a field of this kind \(the API server would drop it\)/);
+  });
+
+  it("read Go's case-insensitive patterns as the API server does: (?i) becomes letter classes, other patterns stay as they are", () => {
+    const pattern = jsPattern('^(?i)(abort|warn)?$');
+    assert.equal(pattern, '^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$');
+    const regex = new RegExp(pattern, 'u');
+    assert.deepEqual(['Abort', 'WARN', 'warn', ''].map((v) => regex.test(v)), [true, true, true, true]);
+    assert.deepEqual(['abortx', 'skip'].map((v) => regex.test(v)), [false, false]);
+    assert.equal(jsPattern('(?i)[a-f0-9]+\\d'), '[a-f0-9A-F]+\\d');
+    assert.equal(jsPattern('^[a-z]+$'), '^[a-z]+$');
   });
 });
