@@ -7,10 +7,10 @@
  * server (test/e2e/differential.test.ts).
  */
 import {
-  configMapKeyProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
+  CRONJOB_NAME_MAX, configMapKeyProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
 } from '../../core/names.js';
 import { containersOf, describeObject, podSpecOf } from '../../core/pod.js';
-import { nonNegativeQuantityProblem } from '../../core/quantity.js';
+import { compareQuantities, isQuantity, nonNegativeQuantityProblem } from '../../core/quantity.js';
 import { CRD_SCHEMAS } from '../../imports/crd-schemas.js';
 import { Severity, finding } from '../finding.js';
 import type { Finding, ManifestObject, PolicyRule } from '../finding.js';
@@ -101,6 +101,13 @@ const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------------
 // api-pod-spec
 
+/** The pod fields an environment variable may read (the API server's validEnvDownwardAPIFieldPathExpressions). */
+const POD_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+function fieldPathProblem(path: string): string | undefined {
+  if (POD_FIELD_PATHS.includes(path) || /^metadata\.(labels|annotations)\['[^']+'\]$/.test(path)) return undefined;
+  return `expected one of ${POD_FIELD_PATHS.join(', ')}, metadata.labels['<key>'] or metadata.annotations['<key>']`;
+}
+
 const ENV_SOURCES = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'];
 
@@ -129,7 +136,7 @@ function checkContainer(c: Checks, container: Json, path: string, volumes: Reado
       if (c.required(`${at}.valueFrom.${ref}.key`, r.key)) c.name(`${at}.valueFrom.${ref}.key`, r.key, configMapKeyProblem, 'key');
     }
     const field = asObject(from.fieldRef);
-    if (field) c.required(`${at}.valueFrom.fieldRef.fieldPath`, field.fieldPath);
+    if (field && c.required(`${at}.valueFrom.fieldRef.fieldPath`, field.fieldPath)) c.name(`${at}.valueFrom.fieldRef.fieldPath`, field.fieldPath, fieldPathProblem, 'pod field path');
   });
   c.unique(`${path}.env`, env, (e) => (typeof e.name === 'string' ? e.name : undefined), 'name');
   c.unique(`${path}.ports`, asArray(container.ports), (p) => `${String(p.containerPort)}/${String(p.protocol ?? 'TCP')}`, 'containerPort and protocol');
@@ -162,6 +169,8 @@ function checkContainer(c: Checks, container: Json, path: string, volumes: Reado
     if (!handler) continue;
     const set = LIFECYCLE_HANDLERS.filter((h) => handler[h] !== undefined);
     if (set.length !== 1) c.add(`${path}.lifecycle.${hook}`, set.length === 0 ? `has no handler; expected one of ${LIFECYCLE_HANDLERS.join(', ')}` : `has ${set.join(' and ')}; expected exactly one handler`);
+    const exec = asObject(handler.exec);
+    if (exec) c.required(`${path}.lifecycle.${hook}.exec.command`, exec.command, 'is empty; an exec handler needs a command');
     const sleep = asObject(handler.sleep);
     if (sleep && typeof sleep.seconds === 'number' && (sleep.seconds < 0 || sleep.seconds >= grace)) {
       c.add(`${path}.lifecycle.${hook}.sleep.seconds`, `is ${sleep.seconds}; expected at least 0 and less than the pod's terminationGracePeriodSeconds (${grace})`);
@@ -206,6 +215,13 @@ export const API_POD_SPEC: PolicyRule = {
           c.required(`${at}.${source}.items[${k}].path`, it.path);
         });
       }
+      const hostPath = asObject(v.hostPath);
+      if (hostPath) c.required(`${at}.hostPath.path`, hostPath.path);
+      for (const source of ['secret', 'configMap', 'projected', 'downwardAPI']) {
+        const s = asObject(v[source]);
+        c.integer(`${at}.${source}.defaultMode`, s?.defaultMode, 0, 0o777);
+        asArray(s?.items).forEach((item, k) => c.integer(`${at}.${source}.items[${k}].mode`, asObject(item)?.mode, 0, 0o777));
+      }
       const emptyDir = asObject(v.emptyDir);
       if (emptyDir?.sizeLimit !== undefined) {
         const problem = nonNegativeQuantityProblem(emptyDir.sizeLimit);
@@ -236,6 +252,7 @@ export const API_POD_SPEC: PolicyRule = {
       if (c.required(`${at}.topologyKey`, t.topologyKey)) c.name(`${at}.topologyKey`, t.topologyKey, qualifiedNameProblem, 'label key');
       c.oneOf(`${at}.whenUnsatisfiable`, t.whenUnsatisfiable ?? '', ['DoNotSchedule', 'ScheduleAnyway']);
       asArray(t.matchLabelKeys).forEach((key, k) => c.name(`${at}.matchLabelKeys[${k}]`, key, qualifiedNameProblem, 'label key'));
+      if (asArray(t.matchLabelKeys).length > 0 && t.labelSelector === undefined) c.add(`${at}.matchLabelKeys`, 'is set without a labelSelector, which it refines; set labelSelector too');
     });
     c.unique(`${path}.topologySpreadConstraints`, spread, (t) => `${String(t.topologyKey)}/${String(t.whenUnsatisfiable)}`, 'topologyKey and whenUnsatisfiable');
     const affinity = asObject(spec.affinity) ?? {};
@@ -253,6 +270,16 @@ export const API_POD_SPEC: PolicyRule = {
         if (c.required(`${at}.podAffinityTerm.topologyKey`, topologyKey)) c.name(`${at}.podAffinityTerm.topologyKey`, topologyKey, qualifiedNameProblem, 'label key');
       });
     }
+    asArray(spec.tolerations).forEach((item, i) => {
+      const t = asObject(item) ?? {};
+      const at = `${path}.tolerations[${i}]`;
+      c.oneOf(`${at}.operator`, t.operator, ['Equal', 'Exists']);
+      c.oneOf(`${at}.effect`, t.effect, ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+      if ((t.key === undefined || t.key === '') && t.operator !== 'Exists') c.add(`${at}.operator`, `is ${show(t.operator ?? 'Equal')}; a toleration without a key tolerates every taint and must use operator Exists`);
+      if (typeof t.key === 'string' && t.key !== '') c.name(`${at}.key`, t.key, qualifiedNameProblem, 'taint key');
+      if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') c.add(`${at}.value`, `is ${show(t.value)}; a toleration with operator Exists takes no value`);
+      if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') c.add(`${at}.tolerationSeconds`, 'is set on a toleration whose effect is not NoExecute, which is the only one it applies to');
+    });
     c.unique(`${path}.imagePullSecrets`, asArray(spec.imagePullSecrets), (s) => (typeof s.name === 'string' ? s.name : undefined), 'name');
     if (object.kind === 'Job' || object.kind === 'CronJob') {
       if (c.required(`${path}.restartPolicy`, spec.restartPolicy, 'is required for a Job; expected OnFailure or Never')) c.oneOf(`${path}.restartPolicy`, spec.restartPolicy, ['OnFailure', 'Never']);
@@ -289,6 +316,13 @@ export const API_WORKLOADS: PolicyRule = {
     if (!builtIn(object) || !['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'].includes(object.kind)) return [];
     const c = new Checks(API_WORKLOADS, object, 'Correct the field as the message says: the API server refuses the workload otherwise.');
     const spec = asObject(object.spec) ?? {};
+    // A CronJob's Jobs add 11 characters to its name; a Job's and a StatefulSet's name become label values of their pods.
+    const maxName = object.kind === 'CronJob' ? CRONJOB_NAME_MAX : ['Job', 'StatefulSet'].includes(object.kind) ? 63 : undefined;
+    const name = object.metadata?.name;
+    if (maxName !== undefined && typeof name === 'string' && name.length > maxName) c.add('metadata.name', `is ${name.length} characters; a ${object.kind}'s name has at most ${maxName}`);
+    if (typeof spec.progressDeadlineSeconds === 'number' && spec.progressDeadlineSeconds <= (typeof spec.minReadySeconds === 'number' ? spec.minReadySeconds : 0)) {
+      c.add('spec.progressDeadlineSeconds', `is ${spec.progressDeadlineSeconds}; expected more than minReadySeconds (${String(spec.minReadySeconds ?? 0)})`);
+    }
     c.integer('spec.replicas', spec.replicas, 0);
     for (const field of ['minReadySeconds', 'revisionHistoryLimit']) c.integer(`spec.${field}`, spec[field], 0);
     const template = asObject(spec.template);
@@ -308,6 +342,11 @@ export const API_WORKLOADS: PolicyRule = {
       c.intOrPercent(`${rollingPath}.maxSurge`, rolling.maxSurge);
       c.intOrPercent(`${rollingPath}.maxUnavailable`, rolling.maxUnavailable);
       c.integer(`${rollingPath}.partition`, rolling.partition, 0);
+      const zero = (v: unknown) => v === 0 || v === '0%';
+      // Unset, maxSurge is 25% for a Deployment and 0 for a DaemonSet; maxUnavailable 25% and 1.
+      if (zero(rolling.maxUnavailable) && (zero(rolling.maxSurge) || (rolling.maxSurge === undefined && object.kind === 'DaemonSet'))) {
+        c.add(`${rollingPath}.maxUnavailable`, 'is 0 while maxSurge is 0 too; a rollout could then never replace a pod');
+      }
     }
     if (object.kind === 'StatefulSet') {
       c.name('spec.serviceName', spec.serviceName, dns1123LabelProblem, 'Service name (DNS-1123 label)');
@@ -335,7 +374,10 @@ export const API_WORKLOADS: PolicyRule = {
 
 function checkClaimSpec(c: Checks, spec: Json, path: string): void {
   c.required(`${path}.accessModes`, spec.accessModes, 'is empty; a claim needs at least one access mode');
-  c.required(`${path}.resources.requests.storage`, asObject(asObject(spec.resources)?.requests)?.storage, 'is not set; a claim requests storage');
+  const storage = asObject(asObject(spec.resources)?.requests)?.storage;
+  if (c.required(`${path}.resources.requests.storage`, storage, 'is not set; a claim requests storage') && isQuantity(storage) && compareQuantities(storage as string, 0) <= 0) {
+    c.add(`${path}.resources.requests.storage`, `(${show(storage)}) is not above zero`);
+  }
   c.name(`${path}.storageClassName`, spec.storageClassName, (name) => (name === '' ? undefined : dns1123SubdomainProblem(name)), 'StorageClass name');
 }
 
@@ -530,6 +572,9 @@ export const API_SERVICES: PolicyRule = {
     const spec = asObject(object.spec) ?? {};
     const type = spec.type ?? 'ClusterIP';
     c.oneOf('spec.type', type, ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
+    if (type === 'ExternalName' && c.required('spec.externalName', spec.externalName, 'is not set; a Service of type ExternalName needs it')) {
+      c.name('spec.externalName', spec.externalName, (name) => dns1123SubdomainProblem(name.replace(/\.$/, '')), 'DNS name');
+    }
     if (type !== 'ExternalName' && spec.clusterIP !== 'None') c.required('spec.ports', spec.ports, 'is empty; a Service that is neither headless nor ExternalName needs a port');
     asArray(spec.ports).forEach((item, i) => {
       const name = asObject(item)?.name;

@@ -137,3 +137,39 @@ describe('validateApp', () => {
     assert.deepEqual(report.waived.map((f) => f.waivedBecause), ['calls the Kubernetes API to read leases']);
   });
 });
+
+describe('validateManifests: rules that need other objects, and rules that fail', () => {
+  /** A rule that reads a field every ConfigMap of the schema's shape has, and fails on any other shape. */
+  const READS_DATA: PolicyRule = {
+    id: 'test-reads-data',
+    severity: Severity.ERROR,
+    description: 'reads data.a',
+    check: (object) => ((object.data as Record<string, string>).a.length > 100 ? [] : []),
+  };
+  /** A cross-object rule: a ConfigMap named `needs-peer` needs a ConfigMap named `peer`. */
+  const NEEDS_PEER: PolicyRule = {
+    id: 'test-needs-peer',
+    severity: Severity.ERROR,
+    description: 'needs a peer',
+    check: (object, context) => (object.metadata?.name === 'needs-peer' && !context.objects.some((o) => o.metadata?.name === 'peer')
+      ? [{ ruleId: 'test-needs-peer', severity: Severity.ERROR, path: 'metadata.name', message: 'no peer', fix: 'Add one.' }]
+      : []),
+  };
+
+  it('lets the cross-object rules see `alongside` objects without validating them', async () => {
+    const object = configMap({ metadata: { name: 'needs-peer' } });
+    assert.deepEqual((await validateManifests([{ object }], { rules: [NEEDS_PEER] })).errors.map((f) => f.message), ['no peer']);
+    const broken = { ...configMap({ metadata: { name: 'peer' } }), data: 42 } as unknown as ManifestObject;
+    const report = await validateManifests([{ object }], { rules: [NEEDS_PEER], alongside: [broken] });
+    assert.equal(report.ok, true);
+    assert.equal(report.objectCount, 1);
+  });
+
+  it('reports a schema-invalid object by its schema errors when a rule trips over its shape, and names the rule when the object was valid', async () => {
+    const invalid = { ...configMap(), data: 'not a map' } as unknown as ManifestObject;
+    const report = await validateManifests([{ object: invalid }], { rules: [READS_DATA] });
+    assert.deepEqual([...new Set(report.errors.map((f) => f.ruleId))], ['schema']);
+    const valid = { ...configMap(), data: { b: 'c' } } as ManifestObject;
+    await assert.rejects(validateManifests([{ object: valid }], { rules: [READS_DATA] }), /^Error: policy rule test-reads-data failed on ConfigMap\/settings: Cannot read properties of undefined \(reading 'length'\)$/);
+  });
+});
