@@ -233,7 +233,6 @@ export const API_POD_SPEC: PolicyRule = {
     const claims = object.kind === 'StatefulSet' ? asArray(asObject(object.spec)?.volumeClaimTemplates).map((t) => asObject(asObject(t)?.metadata)?.name) : [];
     const volumeNames = new Set([...volumes.map((v) => asObject(v)?.name), ...claims].filter((n): n is string => typeof n === 'string'));
     const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
-    c.integer(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 0, Number.MAX_SAFE_INTEGER);
     const containers = containersOf(pod, ['containers', 'initContainers']);
     for (const location of containers) checkContainer(c, location.container as unknown as Json, location.path, volumeNames, grace);
     const names = containers.map((l) => ({ name: (l.container as unknown as Json).name, path: l.path }));
@@ -242,8 +241,9 @@ export const API_POD_SPEC: PolicyRule = {
       if (typeof n.name === 'string' && first < i) c.add(`${n.path}.name`, `('${n.name}') is the name of ${names[first]!.path} too; container names are unique within a pod`);
     });
     checkIds(c, asObject(spec.securityContext), `${path}.securityContext`);
-    c.name(`${path}.serviceAccountName`, spec.serviceAccountName, dns1123SubdomainProblem, 'ServiceAccount name');
-    c.name(`${path}.priorityClassName`, spec.priorityClassName, dns1123SubdomainProblem, 'PriorityClass name');
+    // Empty means the default ServiceAccount and no priority class.
+    c.name(`${path}.serviceAccountName`, spec.serviceAccountName || undefined, dns1123SubdomainProblem, 'ServiceAccount name');
+    c.name(`${path}.priorityClassName`, spec.priorityClassName || undefined, dns1123SubdomainProblem, 'PriorityClass name');
     const spread = asArray(spec.topologySpreadConstraints);
     spread.forEach((item, i) => {
       const t = asObject(item) ?? {};
@@ -304,7 +304,7 @@ function timeZoneProblem(zone: string): string | undefined {
 
 function checkJobSpec(c: Checks, spec: Json, path: string): void {
   for (const field of ['backoffLimit', 'completions', 'parallelism', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex', 'maxFailedIndexes']) c.integer(`${path}.${field}`, spec[field], 0);
-  c.integer(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 1, Number.MAX_SAFE_INTEGER);
+  c.integer(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 0, Number.MAX_SAFE_INTEGER);
 }
 
 /** `api-workloads`: replica counts, rollout strategies, StatefulSet claims, Job and CronJob fields. */
@@ -459,7 +459,8 @@ export const API_RBAC: PolicyRule = {
     }
     if (object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') {
       const ref = asObject(o.roleRef) ?? {};
-      c.oneOf('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]);
+      // An empty roleRef.apiGroup is defaulted to rbac.authorization.k8s.io by the API server.
+      c.oneOf('roleRef.apiGroup', ref.apiGroup || RBAC_GROUP, [RBAC_GROUP]);
       c.oneOf('roleRef.kind', ref.kind ?? '', object.kind === 'RoleBinding' ? ['Role', 'ClusterRole'] : ['ClusterRole']);
       c.required('roleRef.name', ref.name);
       asArray(o.subjects).forEach((item, i) => {

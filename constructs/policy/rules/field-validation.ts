@@ -99,7 +99,7 @@ export const API_PORTS: PolicyRule = {
           const path = `${location.path}.ports[${i}]`;
           if (!inPortRange(p.containerPort)) out.push(at(API_PORTS, object, `${path}.containerPort`, `is ${JSON.stringify(p.containerPort)}; expected 1 to 65535`, fix));
           if (p.hostPort !== undefined && p.hostPort !== 0 && !inPortRange(p.hostPort)) out.push(at(API_PORTS, object, `${path}.hostPort`, `is ${JSON.stringify(p.hostPort)}; expected 1 to 65535`, fix));
-          if (typeof p.name === 'string') {
+          if (typeof p.name === 'string' && p.name !== '') {
             const problem = portNameProblem(p.name);
             if (problem) out.push(at(API_PORTS, object, `${path}.name`, `('${p.name}') ${problem}`, fix));
             if (names.has(p.name)) out.push(at(API_PORTS, object, `${path}.name`, `('${p.name}') is the name of another port of the container`, fix));

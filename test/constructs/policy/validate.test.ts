@@ -144,7 +144,7 @@ describe('validateManifests: rules that need other objects, and rules that fail'
     id: 'test-reads-data',
     severity: Severity.ERROR,
     description: 'reads data.a',
-    check: (object) => ((object.data as Record<string, string>).a.length > 100 ? [] : []),
+    check: (object) => ((object.data as { a: string }).a.length > 100 ? [] : []),
   };
   /** A cross-object rule: a ConfigMap named `needs-peer` needs a ConfigMap named `peer`. */
   const NEEDS_PEER: PolicyRule = {
