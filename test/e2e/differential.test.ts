@@ -6,7 +6,7 @@
  * the kit accepts is a bug, unless it is one of the documented exceptions below.
  *
  *   KIT_DIFF_SEED   the seed (default 20261204): a failing case is reproduced by seed and index
- *   KIT_DIFF_COUNT  how many mutations (default 4000)
+ *   KIT_DIFF_COUNT  how many mutations (default 6000)
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,7 @@ import { differentialSources, type SourceObject } from '../differential/sources.
 import { crdFiles, kubectl } from './_cluster.js';
 
 const SEED = Number(process.env.KIT_DIFF_SEED ?? 20261204);
-const COUNT = Number(process.env.KIT_DIFF_COUNT ?? 4000);
+const COUNT = Number(process.env.KIT_DIFF_COUNT ?? 6000);
 const CONCURRENCY = 8;
 const THIRD_PARTY = process.env.KIT_THIRD_PARTY ?? join('..', 'shared', 'third-party');
 const FOREIGN_CLUSTER = process.env.KIT_E2E_FOREIGN === '1';
