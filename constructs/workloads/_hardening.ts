@@ -62,8 +62,28 @@ function isWholeNumber(value: unknown, min: number, max = Number.MAX_SAFE_INTEGE
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
+/** How a kind of workload differs in what {@link resolvePod} asks of its props. */
+export interface PodKind {
+  /**
+   * Whether liveness and readiness probes are required (long-running workloads); a Job's pods
+   * run to completion and have none.
+   * @default true
+   */
+  readonly probes?: boolean;
+  /**
+   * The default preStop sleep: long-running workloads sleep so endpoints drain; a Job has no endpoints.
+   * @default POD_DEFAULTS.preStopSleepSeconds
+   */
+  readonly preStopSleepSeconds?: number;
+  /**
+   * The default topology spread.
+   * @default POD_DEFAULTS.topologySpread
+   */
+  readonly topologySpread?: TopologySpread;
+}
+
 /** Validates the pod props and resolves their defaults. Throws on bad input, naming the construct and field. */
-export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedPodProps): ResolvedPod {
+export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedPodProps, kind: PodKind = {}): ResolvedPod {
   const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 40 });
   v.check('name', name, (value) => {
     const problem = dns1123LabelProblem(value);
@@ -126,7 +146,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
   const sizeProblem = props.config && configMapSizeProblem(props.config);
   if (sizeProblem) throw v.error({ field: 'config', problem: sizeProblem, expected: 'fewer or smaller files, or a volume' });
   const qosClass = resolveResources(v, props);
-  const probes = resolveProbes(v, props, ports);
+  const probes = kind.probes === false ? {} : resolveProbes(v, props, ports);
 
   const seenEnv = new Set<string>();
   (props.env ?? []).forEach((env, i) => {
@@ -159,7 +179,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
   if (!isWholeNumber(user, 1)) throw v.error({ field: 'user', value: user, problem: 'must be a non-root numeric user id (>= 1)' });
   if (!isWholeNumber(group, 0)) throw v.error({ field: 'group', value: group, problem: 'must be a numeric group id (>= 0)' });
 
-  const preStopSleepSeconds = props.preStopSleepSeconds ?? POD_DEFAULTS.preStopSleepSeconds;
+  const preStopSleepSeconds = props.preStopSleepSeconds ?? kind.preStopSleepSeconds ?? POD_DEFAULTS.preStopSleepSeconds;
   const terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? POD_DEFAULTS.terminationGracePeriodSeconds;
   v.wholeNumber('preStopSleepSeconds', preStopSleepSeconds, 0);
   v.wholeNumber('terminationGracePeriodSeconds', terminationGracePeriodSeconds, 1);
@@ -189,7 +209,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     group,
     preStopSleepSeconds,
     terminationGracePeriodSeconds,
-    topologySpread: props.topologySpread ?? POD_DEFAULTS.topologySpread,
+    topologySpread: props.topologySpread ?? kind.topologySpread ?? POD_DEFAULTS.topologySpread,
     mountServiceAccountToken: props.mountServiceAccountToken ?? POD_DEFAULTS.mountServiceAccountToken,
     probes,
     exceptions,
@@ -300,7 +320,7 @@ function resolveProbePort(v: PropsValidator, which: string, probe: Probe, ports:
 }
 
 /** The parts of a rendered pod spec the final transform sets. */
-interface PodJson {
+export interface PodJson {
   containers: ({ securityContext: Record<string, unknown> } & Record<string, unknown>)[];
   securityContext: Record<string, unknown>;
   topologySpreadConstraints?: unknown;
@@ -313,6 +333,11 @@ export interface HardeningTarget {
   readonly workload: kplus.Workload;
   readonly props: HardenedPodProps;
   readonly resolved: ResolvedPod;
+  /**
+   * Where the pod template sits in the rendered object.
+   * @default - `spec.template` (a CronJob's is `spec.jobTemplate.spec.template`)
+   */
+  readonly templateOf?: (json: Record<string, unknown>) => { spec: PodJson };
 }
 
 /**
@@ -362,7 +387,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
   // time (no object is shared between two renders), in the order the fields are written.
   const spread = topologySpreadConstraints(resolved);
   addFinalTransform(ApiObject.of(workload), (json) => {
-    const pod = (json as { spec: { template: { spec: PodJson } } }).spec.template.spec;
+    const pod = (target.templateOf ?? ((j) => (j as { spec: { template: { spec: PodJson } } }).spec.template))(json).spec;
     const main = pod.containers[0];
     if (!main) throw new Error(`${target.kind} '${scope.node.path}': spec.template.spec.containers is empty after rendering; expected the 'main' container the kit adds`);
     main.resources = kubeResources(props);

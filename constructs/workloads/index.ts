@@ -9,3 +9,4 @@ export * from './options.js';
 export * from './probe.js';
 export * from '../core/qos.js';
 export * from '../core/quantity.js';
+export * from './hardened-job.js';
