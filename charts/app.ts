@@ -1,5 +1,5 @@
 import { App, Chart, type AppProps } from 'cdk8s';
-import { AppNamespace, IngressController, type IngressRoute } from '../constructs/index.js';
+import { AppNamespace, IngressController, PriorityClasses, type IngressRoute } from '../constructs/index.js';
 import { BackupLocationsChart, ClusterAddOnsChart, hasClusterAddOns } from './cluster-addons.js';
 import { EdgeChart } from './edge.js';
 import type { Environment } from './environment.js';
@@ -26,6 +26,8 @@ export function buildApp(env: Environment, props: AppProps = {}): App {
   if (addons && locations) locations.addDependency(addons);
   const namespaces = new Chart(app, 'namespaces');
   new AppNamespace(namespaces, 'Apps', { name: env.apps.namespace });
+  // The platform's priority classes, before any workload that names one.
+  new PriorityClasses(namespaces, 'Priorities');
   const platform = env.platform && addPlatformCharts(app, env, env.platform);
   // Backups go to the default location.
   if (locations) platform?.backups?.addDependency(locations);

@@ -12,3 +12,4 @@ export * from './tier-sizing.js';
 export * from './aks-resources.js';
 export * from './examples.js';
 export * from './regions.js';
+export * from './pools.js';

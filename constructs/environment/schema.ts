@@ -3,6 +3,7 @@
  * `k8s-platform-kit:` namespace. Shapes only; rules that relate one key to another
  * (min <= desired <= max, version skew, production hardening) are in `rules.ts`.
  */
+import { POOL_LABEL, TAINT_EFFECTS } from '../core/placement.js';
 import { z } from 'zod';
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem } from '../core/names.js';
 import { route53ZoneIdProblem, s3BucketNameProblem } from '../core/aws-names.js';
@@ -57,11 +58,7 @@ const labels = z
     }
   });
 
-/** The label the stacks put on every node: the name of its pool. */
-export const POOL_LABEL = 'k8s-platform-kit.dev/pool';
-
-/** The effects a taint may have. */
-export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export { POOL_LABEL, TAINT_EFFECTS };
 
 const taint = strictObject({
   key: z.string().refine((k) => qualifiedNameProblem(k) === undefined, { error: 'expected a qualified name such as dedicated or example.com/gpu' }),

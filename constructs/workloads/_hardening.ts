@@ -10,7 +10,7 @@ import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
 import * as kplus from '../core/plus.js';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../core/exceptions.js';
 import {
-  PORT_NUMBER_EXPECTED, checkLabels, configMapKeyProblem, configMapSizeProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, portNumberProblem,
+  PORT_NUMBER_EXPECTED, checkLabels, labelValueProblem, qualifiedNameProblem, configMapKeyProblem, configMapSizeProblem, dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, portNumberProblem,
 } from '../core/names.js';
 import type { PropsValidator } from '../core/errors.js';
 import { HashedConfigMap } from './hashed-config-map.js';
@@ -19,6 +19,7 @@ import {
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from './pod-spec.js';
 import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
+import { TAINT_EFFECTS, type Toleration } from '../core/placement.js';
 import type { Probe } from './probe.js';
 import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
 import { compareQuantities } from '../core/quantity.js';
@@ -51,6 +52,8 @@ export interface ResolvedPod {
   readonly mountServiceAccountToken: boolean;
   readonly probes: { readonly liveness?: IProbe; readonly readiness?: IProbe; readonly startup?: IProbe };
   readonly exceptions: Readonly<Record<string, string>>;
+  /** The node selector, tolerations and priority class the pod gets (empty when unset). */
+  readonly scheduling: { readonly nodeSelector?: Record<string, string>; readonly tolerations?: Toleration[]; readonly priorityClassName?: string };
 }
 
 /** Environment variable names that hold secrets: their value must come from a Secret, never be written as a literal. */
@@ -202,6 +205,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
 
   return {
     name,
+    scheduling: resolveScheduling(v, props),
     qosClass,
     ports,
     labels: { ...props.labels, [NAME_LABEL]: name },
@@ -213,6 +217,35 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     mountServiceAccountToken: props.mountServiceAccountToken ?? POD_DEFAULTS.mountServiceAccountToken,
     probes,
     exceptions,
+  };
+}
+
+/** A toleration as the API server takes it (pkg/apis/core/validation: validateTolerations). */
+function tolerationProblem(t: Toleration): string | undefined {
+  if (t.operator !== undefined && t.operator !== 'Equal' && t.operator !== 'Exists') return `has operator '${String(t.operator)}'; expected Equal or Exists`;
+  if (t.effect !== undefined && !(TAINT_EFFECTS as readonly string[]).includes(t.effect)) return `has effect '${String(t.effect)}'; expected one of ${TAINT_EFFECTS.join(', ')}`;
+  if ((t.key === undefined || t.key === '') && t.operator !== 'Exists') return 'has no key, so it must use operator Exists (it then tolerates every taint)';
+  if (t.key !== undefined && t.key !== '' && qualifiedNameProblem(t.key)) return `has key '${t.key}', which is not a taint key: it ${qualifiedNameProblem(t.key)}`;
+  if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') return `has a value ('${t.value}') with operator Exists, which takes none`;
+  if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') return 'has tolerationSeconds, which applies only to effect NoExecute';
+  return undefined;
+}
+
+function resolveScheduling(v: PropsValidator, props: HardenedPodProps): ResolvedPod['scheduling'] {
+  const placement = props.placement;
+  if (placement?.pool) {
+    v.check('placement', placement.pool.name, (name) => {
+      const problem = labelValueProblem(name);
+      return problem && `names pool '${name}', which is not a label value: it ${problem}`;
+    });
+  }
+  const tolerations = [...(placement?.tolerations ?? []), ...(props.tolerations ?? [])];
+  (props.tolerations ?? []).forEach((t, i) => v.check(`tolerations[${i}]`, t, tolerationProblem));
+  const nodeSelector = placement?.nodeSelector ?? {};
+  return {
+    ...(Object.keys(nodeSelector).length > 0 && { nodeSelector: { ...nodeSelector } }),
+    ...(tolerations.length > 0 && { tolerations: tolerations.map((t) => ({ ...t })) }),
+    ...(props.priority && { priorityClassName: props.priority.className }),
   };
 }
 
@@ -324,6 +357,9 @@ export interface PodJson {
   containers: ({ securityContext: Record<string, unknown> } & Record<string, unknown>)[];
   securityContext: Record<string, unknown>;
   topologySpreadConstraints?: unknown;
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown;
+  priorityClassName?: string;
 }
 
 /** Everything {@link applyPodHardening} needs besides the resolved props. */
@@ -404,6 +440,10 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     }
     if (resolved.preStopSleepSeconds > 0) main.lifecycle = { preStop: { sleep: { seconds: resolved.preStopSleepSeconds } } };
     if (spread.length > 0) pod.topologySpreadConstraints = structuredClone(spread);
+    const { nodeSelector, tolerations, priorityClassName } = resolved.scheduling;
+    if (nodeSelector) pod.nodeSelector = { ...nodeSelector };
+    if (tolerations) pod.tolerations = structuredClone(tolerations);
+    if (priorityClassName) pod.priorityClassName = priorityClassName;
     return json;
   });
 

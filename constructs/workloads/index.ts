@@ -10,3 +10,4 @@ export * from './probe.js';
 export * from '../core/qos.js';
 export * from '../core/quantity.js';
 export * from './hardened-job.js';
+export * from './placement.js';

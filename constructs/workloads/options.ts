@@ -2,6 +2,7 @@
  * Options shared by every hardened workload (Deployment now; StatefulSet, DaemonSet, Job
  * and CronJob reuse them).
  */
+import type { Placement, Priority, Toleration } from './placement.js';
 import type * as kplus from '../core/plus.js';
 import type { Probe } from './probe.js';
 import type { QosClass } from '../core/qos.js';
@@ -184,6 +185,22 @@ export interface HardenedPodProps {
    * @default TopologySpread.PREFERRED
    */
   readonly topologySpread?: TopologySpread;
+  /**
+   * Which nodes the pods run on: `Placement.onPool(nodePool(env, 'spot'))` selects one pool of
+   * the environment and tolerates its taints.
+   * @default Placement.ANYWHERE - any node whose taints the pods tolerate
+   */
+  readonly placement?: Placement;
+  /**
+   * Tolerations beyond the ones `placement` brings.
+   * @default - none
+   */
+  readonly tolerations?: readonly Toleration[];
+  /**
+   * The platform priority class of the pods (`PriorityClasses` writes them).
+   * @default - none: priority 0, below every platform class
+   */
+  readonly priority?: Priority;
   /**
    * Extra labels for the pods and every object.
    * @default - `app.kubernetes.io/name` only

@@ -27,7 +27,7 @@ describe('todoapi chart', () => {
     assert.deepEqual(container?.livenessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3 });
     assert.deepEqual(container?.readinessProbe, { httpGet: { path: '/', port: 8080, scheme: 'HTTP' }, periodSeconds: 5 });
     assert.deepEqual(container?.resources, { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
-    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Deployment', 'Namespace', 'NetworkPolicy', 'PodDisruptionBudget', 'PriorityClass', 'PriorityClass', 'PriorityClass', 'Service']);
   });
 
   it('creates the apps namespace first, enforcing the restricted Pod Security Standard', () => {
