@@ -35,6 +35,9 @@ export const POD_DEFAULTS = {
   mountServiceAccountToken: MOUNT_SERVICE_ACCOUNT_TOKEN,
 } as const;
 
+/** A liveness probe's failureThreshold when the probe sets none: twice Kubernetes' (and readiness') 3. */
+export const LIVENESS_FAILURE_THRESHOLD = 6;
+
 /** The label every object of a workload carries, and its pods are selected by. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
 
@@ -332,6 +335,10 @@ function resolveProbes(v: PropsValidator, props: HardenedPodProps, ports: readon
       throw v.error({ field: `${which}.successThreshold`, value: successThreshold, problem: `must be 1: the API server accepts no other value for ${which} probes` });
     }
     const rendered = probe.toKube(probe.usesPort ? resolveProbePort(v, which, probe, ports) : undefined);
+    // A liveness probe restarts the container: unless told otherwise it waits for twice the
+    // failures a readiness probe does, so a slow moment takes the pod out of the Service
+    // before it gets it killed.
+    if (rendered && which === 'liveness' && rendered.failureThreshold === undefined) rendered.failureThreshold = LIVENESS_FAILURE_THRESHOLD;
     if (rendered) out[which] = rendered;
   }
   return out;

@@ -71,6 +71,33 @@ function checkProbes(object: ManifestObject): Finding[] {
 }
 
 // ---------------------------------------------------------------------------------------------
+// kit-probes-differ
+
+/**
+ * `kit-probes-differ` (warning): a container's liveness and readiness probes are not the same
+ * check with the same timing. Then the first slow moment fails both at once, and the
+ * container is restarted at the moment it should only have been taken out of the Service.
+ */
+export const KIT_PROBES_DIFFER: PolicyRule = {
+  id: 'kit-probes-differ',
+  severity: Severity.WARNING,
+  description: 'A container\'s liveness and readiness probes differ: a liveness probe tolerates more failures, or checks something else.',
+  check(object) {
+    const pod = podSpecOf(object);
+    if (!pod || !LONG_RUNNING_KINDS.has(object.kind)) return [];
+    return containersOf(pod, ['containers']).flatMap((location) => {
+      const { livenessProbe, readinessProbe } = location.container as IContainer;
+      if (!livenessProbe || !readinessProbe || JSON.stringify(livenessProbe) !== JSON.stringify(readinessProbe)) return [];
+      return [finding(KIT_PROBES_DIFFER, {
+        path: `${location.path}.livenessProbe`,
+        message: `${subject(object, location)} has the same liveness and readiness probe (${JSON.stringify(livenessProbe)}), so a slow moment restarts it instead of only taking it out of the Service.`,
+        fix: 'Give the liveness probe a higher failureThreshold or periodSeconds than the readiness probe (the kit\'s constructs double failureThreshold), or make it check only that the process is alive.',
+      })];
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // kit-resources
 
 /** The resource fields every container must set, and why. */

@@ -2,7 +2,7 @@
  * The workload rules: what every production workload needs besides the Pod Security Standard.
  */
 import type { PolicyRule } from '../finding.js';
-import { KIT_IMAGE_TAG, KIT_PROBES, KIT_RESOURCES } from './workload-containers.js';
+import { KIT_IMAGE_TAG, KIT_PROBES, KIT_PROBES_DIFFER, KIT_RESOURCES } from './workload-containers.js';
 import { KIT_HPA_REPLICAS, KIT_PDB } from './workload-availability.js';
 import { KIT_QOS_DECLARED } from './workload-qos.js';
 import { KIT_NETWORK_POLICY, KIT_SELECTOR_MATCH } from './workload-selection.js';
@@ -15,6 +15,7 @@ export { KIT_NETWORK_POLICY, KIT_SELECTOR_MATCH } from './workload-selection.js'
 /** Every workload rule, in the order findings are reported. */
 export const WORKLOAD_RULES: readonly PolicyRule[] = [
   KIT_PROBES,
+  KIT_PROBES_DIFFER,
   KIT_RESOURCES,
   KIT_QOS_DECLARED,
   KIT_IMAGE_TAG,

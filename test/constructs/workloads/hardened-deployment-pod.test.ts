@@ -96,7 +96,7 @@ describe('HardenedDeployment pod and container overrides', () => {
       liveness: Probe.tcpSocket({ periodSeconds: 15 }),
       readiness: Probe.tcpSocket({ port: 'metrics', timeoutSeconds: 2 }),
     }));
-    assert.deepEqual(container.livenessProbe, { tcpSocket: { port: 5432 }, periodSeconds: 15 });
+    assert.deepEqual(container.livenessProbe, { tcpSocket: { port: 5432 }, periodSeconds: 15, failureThreshold: 6 });
     assert.deepEqual(container.readinessProbe, { tcpSocket: { port: 'metrics' }, timeoutSeconds: 2 });
   });
 
@@ -114,7 +114,7 @@ describe('HardenedDeployment pod and container overrides', () => {
       liveness: Probe.grpc({ port: 'grpc', periodSeconds: 10 }),
       readiness: Probe.grpc({ port: 50051, service: 'todo.v1.TodoService' }),
     }));
-    assert.deepEqual(container.livenessProbe, { grpc: { port: 50051 }, periodSeconds: 10 });
+    assert.deepEqual(container.livenessProbe, { grpc: { port: 50051 }, periodSeconds: 10, failureThreshold: 6 });
     assert.deepEqual(container.readinessProbe, { grpc: { port: 50051, service: 'todo.v1.TodoService' } });
   });
 

@@ -186,9 +186,9 @@ describe('HardenedDeployment defaults', () => {
     assert.equal(container.startupProbe, undefined);
   });
 
-  it('renders the liveness and readiness probes on the first port by default', () => {
+  it('renders the liveness and readiness probes on the first port by default, liveness twice as tolerant of failures', () => {
     const { container } = synthDeployment(minimalProps());
-    assert.deepEqual(container.livenessProbe, { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' } });
+    assert.deepEqual(container.livenessProbe, { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, failureThreshold: 6 });
     assert.deepEqual(container.readinessProbe, { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' } });
   });
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KIT_IMAGE_TAG, KIT_PROBES, KIT_RESOURCES, keyPath,
+  KIT_IMAGE_TAG, KIT_PROBES, KIT_PROBES_DIFFER, KIT_RESOURCES, keyPath,
 } from '../../../../constructs/policy/rules/workload-containers.js';
 import {
   asCronJob, asKind, asPod, check, compliantContainer, deployment, mainContainer, podOf, summarize,
@@ -49,6 +49,29 @@ describe('kit-probes', () => {
     assert.deepEqual(check(KIT_PROBES, asKind(web, 'Job')), []);
     assert.deepEqual(check(KIT_PROBES, asCronJob(web)), []);
     assert.deepEqual(check(KIT_PROBES, asPod(web)), []);
+  });
+});
+
+describe('kit-probes-differ', () => {
+  it('passes a container whose liveness probe differs from its readiness probe, and a Job', () => {
+    const web = deployment('web', 'shop');
+    mainContainer(web).livenessProbe = { httpGet: { path: '/healthz', port: 8080 }, failureThreshold: 6 };
+    mainContainer(web).readinessProbe = { httpGet: { path: '/healthz', port: 8080 } };
+    assert.deepEqual(check(KIT_PROBES_DIFFER, web), []);
+    const job = asKind(deployment('migrate', 'shop'), 'Job');
+    mainContainer(job).livenessProbe = mainContainer(job).readinessProbe = { tcpSocket: { port: 8080 } };
+    assert.deepEqual(check(KIT_PROBES_DIFFER, job), []);
+  });
+
+  it('warns on the same check with the same timing, at the liveness probe', () => {
+    const web = deployment('web', 'shop');
+    mainContainer(web).livenessProbe = { tcpSocket: { port: 8080 }, periodSeconds: 5 };
+    mainContainer(web).readinessProbe = { tcpSocket: { port: 8080 }, periodSeconds: 5 };
+    const findings = KIT_PROBES_DIFFER.check(web, { objects: [web] });
+    assert.deepEqual(findings.map((f) => [f.severity, f.path, f.message]), [[
+      'warning', `${C0}.livenessProbe`,
+      'Deployment/shop/web: container \'app\' has the same liveness and readiness probe ({"tcpSocket":{"port":8080},"periodSeconds":5}), so a slow moment restarts it instead of only taking it out of the Service.',
+    ]]);
   });
 });
 
