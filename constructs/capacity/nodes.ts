@@ -37,6 +37,11 @@ export interface Resources {
   readonly memory: number;
   /** Pod slots. */
   readonly pods: number;
+  /**
+   * NVIDIA GPUs (`nvidia.com/gpu`, an extended resource the device plugin advertises).
+   * @default - none
+   */
+  readonly gpus?: number;
 }
 
 /** A node taint. */
@@ -176,7 +181,8 @@ const EVICTION_HARD_MEMORY = 100 * MIB;
 /** What a node of this size and pod count offers pods, on the given cloud. */
 export function allocatableOf(cloud: Environment['cloud'], size: MachineSize, pods: number): { capacity: Resources; allocatable: Resources } {
   const memory = size.memoryGiB * GIB;
-  const capacity = { cpu: size.cpu * 1000, memory, pods };
+  const gpus = size.gpus ?? 0;
+  const capacity = { cpu: size.cpu * 1000, memory, pods, ...(gpus > 0 && { gpus }) };
   const reservedCpu = cloud === 'aws' ? eksReservedCpu(size.cpu) : aksReservedCpu(size.cpu);
   const reservedMemory = cloud === 'aws' ? (11 * pods + 255) * MIB : Math.min((20 * pods + 50) * MIB, memory / 4);
   return {
@@ -185,6 +191,7 @@ export function allocatableOf(cloud: Environment['cloud'], size: MachineSize, po
       cpu: Math.floor(capacity.cpu - reservedCpu),
       memory: Math.max(0, memory - reservedMemory - EVICTION_HARD_MEMORY),
       pods,
+      ...(gpus > 0 && { gpus }),
     },
   };
 }

@@ -356,12 +356,13 @@ function rolloutScenario(steady: Simulation, shapes: readonly PoolShape[], workl
 
 function poolReports(shapes: readonly PoolShape[], steady: Simulation, sizing: Simulation, peakSizing: Simulation, env: Environment, prices: PriceTable): PoolReport[] {
   return shapes.map((shape) => {
-    const requested = { cpu: 0, memory: 0, pods: 0 };
+    const requested: { cpu: number; memory: number; pods: number; gpus?: number } = { cpu: 0, memory: 0, pods: 0 };
     for (const { pod, node } of steady.state.placements()) {
       if (node.pool !== shape.pool) continue;
       requested.cpu += pod.template.requests.cpu;
       requested.memory += pod.template.requests.memory;
       requested.pods += 1;
+      if (pod.template.requests.gpus) requested.gpus = (requested.gpus ?? 0) + pod.template.requests.gpus;
     }
     const fitsIn = (sim: Simulation) => (sim.pending.length === 0 ? Math.max(sim.counts.get(shape.pool) ?? 0, shape.min) : undefined);
     return {
@@ -377,6 +378,7 @@ function poolReports(shapes: readonly PoolShape[], steady: Simulation, sizing: S
         cpu: shape.allocatable.cpu * shape.desired,
         memory: shape.allocatable.memory * shape.desired,
         pods: shape.allocatable.pods * shape.desired,
+        ...(shape.allocatable.gpus && { gpus: shape.allocatable.gpus * shape.desired }),
       },
       smallestSteady: fitsIn(sizing),
       smallestPeak: fitsIn(peakSizing),

@@ -2,7 +2,6 @@
  * The capacity plan for people: a text report (per-pool table, scenarios, problems, cost)
  * and an SVG picture of each pool's fill.
  */
-import type { Resources } from './nodes.js';
 import { monthly, type CapacityPlan, type PoolReport } from './plan.js';
 
 const GIB = 1024 ** 3;
@@ -112,7 +111,7 @@ export function fillChart(plan: CapacityPlan): string {
   const rowHeight = 22;
   const barWidth = 360;
   const left = 190;
-  const resources: readonly (keyof Resources)[] = ['cpu', 'memory', 'pods'];
+  const resources: readonly ('cpu' | 'memory' | 'pods')[] = ['cpu', 'memory', 'pods'];
   const rows = plan.pools.flatMap((pool) => resources.map((resource) => ({ pool, resource })));
   const height = 50 + rows.length * rowHeight + plan.pools.length * 8;
   const parts: string[] = [];

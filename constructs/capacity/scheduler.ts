@@ -37,6 +37,7 @@ interface NodeState {
   readonly shape: NodeShape;
   cpu: number;
   memory: number;
+  gpus: number;
   /** Requests as scored (a pod without requests counts as 100m and 200Mi). */
   scoredCpu: number;
   scoredMemory: number;
@@ -63,6 +64,7 @@ const REASON = {
   pods: 'Too many pods',
   cpu: 'Insufficient cpu',
   memory: 'Insufficient memory',
+  gpus: 'Insufficient nvidia.com/gpu',
   spread: "node(s) didn't match pod topology spread constraints",
   spreadLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
   affinity: "node(s) didn't match pod affinity rules",
@@ -179,7 +181,7 @@ export class ClusterState {
 
   /** Adds an empty node to the cluster. */
   addNode(node: NodeShape): void {
-    this.states.push({ shape: node, cpu: 0, memory: 0, scoredCpu: 0, scoredMemory: 0, pods: [], byLabel: new Map() });
+    this.states.push({ shape: node, cpu: 0, memory: 0, gpus: 0, scoredCpu: 0, scoredMemory: 0, pods: [], byLabel: new Map() });
   }
 
   /** An independent copy, for what-if scenarios from the same starting point. */
@@ -272,6 +274,8 @@ export class ClusterState {
     if (node.pods.length + 1 > allocatable.pods) resources.push(REASON.pods);
     if (template.requests.cpu > 0 && template.requests.cpu > allocatable.cpu - node.cpu) resources.push(REASON.cpu);
     if (template.requests.memory > 0 && template.requests.memory > allocatable.memory - node.memory) resources.push(REASON.memory);
+    const gpus = template.requests.gpus ?? 0;
+    if (gpus > 0 && gpus > (allocatable.gpus ?? 0) - node.gpus) resources.push(REASON.gpus);
     if (resources.length > 0) return resources;
     const labels = node.shape.labels;
     for (const constraint of context.spread) {
@@ -364,6 +368,7 @@ export class ClusterState {
 
   private bind(pod: Pod, state: NodeState): void {
     const { cpu, memory } = pod.template.requests;
+    state.gpus += pod.template.requests.gpus ?? 0;
     state.cpu += cpu;
     state.memory += memory;
     state.scoredCpu += cpu > 0 ? cpu : DEFAULT_SCORED.cpu;

@@ -16,7 +16,15 @@ export interface Requests {
   readonly cpu: number;
   /** Memory in bytes. */
   readonly memory: number;
+  /**
+   * NVIDIA GPUs (`nvidia.com/gpu`).
+   * @default - none
+   */
+  readonly gpus?: number;
 }
+
+/** The extended resource GPUs are requested as. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
 
 /** A pod as the scheduler's filters see it. */
 export interface PodTemplate {
@@ -114,15 +122,20 @@ function containerRequests(resources: IResourceRequirements | undefined, default
     const base = parseQuantity(value as string | number);
     return name === 'cpu' ? base * 1000 : base;
   };
-  return { cpu: read('cpu') ?? defaults?.cpu ?? 0, memory: read('memory') ?? defaults?.memory ?? 0 };
+  // An extended resource is requested at its limit (the two must be equal), and never defaulted.
+  const gpus = resources?.limits?.[GPU_RESOURCE] ?? resources?.requests?.[GPU_RESOURCE];
+  return { cpu: read('cpu') ?? defaults?.cpu ?? 0, memory: read('memory') ?? defaults?.memory ?? 0, ...withGpus(gpus === undefined ? 0 : parseQuantity(gpus as string | number)) };
 }
 
+/** `{ gpus }` when there are any: requests without GPUs keep their two fields. */
+const withGpus = (gpus: number): { gpus?: number } => (gpus > 0 ? { gpus } : {});
+
 function add(a: Requests, b: Requests): Requests {
-  return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory };
+  return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory, ...withGpus((a.gpus ?? 0) + (b.gpus ?? 0)) };
 }
 
 function max(a: Requests, b: Requests): Requests {
-  return { cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) };
+  return { cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory), ...withGpus(Math.max(a.gpus ?? 0, b.gpus ?? 0)) };
 }
 
 /**

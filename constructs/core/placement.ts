@@ -50,6 +50,11 @@ export interface NodePoolRef {
   readonly name: string;
   /** The taints its nodes carry. */
   readonly taints: readonly PoolTaint[];
+  /**
+   * NVIDIA GPUs on each of its nodes.
+   * @default 0
+   */
+  readonly gpus?: number;
 }
 
 /** A toleration of a pod, as Kubernetes writes it. */

@@ -1,7 +1,7 @@
 /** The node pools of an environment as workloads are placed on them. */
 import type { NodePoolRef } from '../core/placement.js';
 import { editDistance } from '../core/suggest.js';
-import { poolTaints } from './gpu.js';
+import { poolGpus, poolTaints } from './gpu.js';
 import type { Environment } from './load.js';
 
 /**
@@ -19,5 +19,7 @@ export function nodePool(env: Environment, name: string): NodePoolRef {
     const hint = closest !== undefined && editDistance(name, closest) <= 2 ? ` (did you mean '${closest}'?)` : '';
     throw new Error(`environment '${env.name}' has no node pool '${name}'${hint}; its pools: ${names.join(', ')}`);
   }
-  return { name, taints: taints.map((t) => ({ ...t })) };
+  const aws = env.cloud === 'aws' ? env.cluster.nodePools.find((p) => p.name === name) : undefined;
+  const gpus = aws && env.cloud === 'aws' ? poolGpus(aws, env.cluster) : 0;
+  return { name, taints: taints.map((t) => ({ ...t })), ...(gpus > 0 && { gpus }) };
 }

@@ -254,6 +254,7 @@ function resolveScheduling(v: PropsValidator, props: HardenedPodProps): Resolved
 
 function resolveResources(v: PropsValidator, props: HardenedPodProps): QosClass {
   const { cpu, memory } = props.resources ?? {};
+  if (props.resources) checkGpus(v, props);
   if (cpu?.request === undefined || memory?.request === undefined || memory.limit === undefined) {
     throw v.error({ field: 'resources', value: props.resources, problem: 'needs cpu.request, memory.request and memory.limit' });
   }
@@ -298,11 +299,31 @@ function resolveResources(v: PropsValidator, props: HardenedPodProps): QosClass 
 
 /** The resources block of the main container, with the quantities exactly as given. */
 export function kubeResources(props: HardenedPodProps): { requests: Record<string, string>; limits: Record<string, string> } {
-  const { cpu, memory } = props.resources;
+  const { cpu, memory, gpus } = props.resources;
+  // An extended resource's request must equal its limit.
+  const gpu: Record<string, string> = gpus ? { [GPU_RESOURCE]: String(gpus) } : {};
   return {
-    requests: { cpu: cpu.request, memory: memory.request },
-    limits: { ...(cpu.limit !== undefined && { cpu: cpu.limit }), memory: memory.limit },
+    requests: { cpu: cpu.request, memory: memory.request, ...gpu },
+    limits: { ...(cpu.limit !== undefined && { cpu: cpu.limit }), memory: memory.limit, ...gpu },
   };
+}
+
+/** The extended resource NVIDIA's device plugin advertises. */
+const GPU_RESOURCE = 'nvidia.com/gpu';
+
+/** GPUs need a GPU node: a whole number, and a placement on a pool that has them (or a toleration of their taint). */
+function checkGpus(v: PropsValidator, props: HardenedPodProps): void {
+  const gpus = props.resources.gpus;
+  if (gpus === undefined) return;
+  v.wholeNumber('resources.gpus', gpus, 1);
+  const pool = props.placement?.pool;
+  if (pool) {
+    const perNode = pool.gpus ?? 0;
+    if (perNode === 0) throw v.error({ field: 'resources.gpus', value: gpus, problem: `is requested on pool '${pool.name}', whose nodes have no GPUs`, expected: 'placement on a GPU pool of the environment' });
+    if (gpus > perNode) throw v.error({ field: 'resources.gpus', value: gpus, problem: `is more than a node of pool '${pool.name}' has (${perNode})`, expected: `at most ${perNode}` });
+  } else if (!(props.tolerations ?? []).some((t) => t.key === GPU_RESOURCE)) {
+    throw v.error({ field: 'resources.gpus', value: gpus, problem: `is requested without a placement on a GPU pool: GPU nodes carry the ${GPU_RESOURCE} taint, so the pod would never be scheduled`, expected: "placement: Placement.onPool(nodePool(env, '<gpu pool>'))" });
+  }
 }
 
 function resolveProbes(v: PropsValidator, props: HardenedPodProps, ports: readonly WorkloadPort[]): ResolvedPod['probes'] {

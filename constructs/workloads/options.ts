@@ -49,6 +49,12 @@ export interface WorkloadResources {
   readonly cpu: CpuResources;
   /** The memory request and limit. */
   readonly memory: MemoryResources;
+  /**
+   * NVIDIA GPUs, requested and limited as `nvidia.com/gpu` (whole GPUs; the device plugin
+   * advertises them). The pod must be placed on a GPU pool: `Placement.onPool(nodePool(env, 'gpu'))`.
+   * @default - none
+   */
+  readonly gpus?: number;
 }
 
 /** One environment variable. */
