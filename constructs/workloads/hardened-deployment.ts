@@ -1,11 +1,10 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Chart, Duration, type ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1';
-import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
 import * as kplus from '../core/plus.js';
 import { ServiceMonitor } from '../imports/prometheus-operator.js';
 import { PropsValidator, shown } from '../core/errors.js';
 import { NAME_LABEL, applyPodHardening, podProps, resolvePod } from './_hardening.js';
+import { disruptionBudgetFor, ingressPolicyFor, ingressRuleFor, type IngressRule } from './_protection.js';
 import { DisruptionBudget, isZeroPods, podCountProblem, type Autoscaling, type PodCount } from './availability.js';
 import { ingressPeerProblem, type Cloud, type IngressPeer } from './exposure.js';
 import type { HashedConfigMap } from './hashed-config-map.js';
@@ -143,7 +142,7 @@ export class HardenedDeployment extends Construct {
   public readonly serviceMonitor?: ServiceMonitor;
   /** The container's ports. */
   public readonly ports: readonly WorkloadPort[];
-  private readonly ingressRules: NonNullable<INetworkPolicySpec['ingress']>;
+  private readonly ingressRules: IngressRule[];
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id);
@@ -257,32 +256,15 @@ export class HardenedDeployment extends Construct {
       });
     }
 
-    if (replicated) {
-      const spec: IPodDisruptionBudgetSpec = {
-        selector: { matchLabels: { ...this.selectorLabels } },
-        [budget.field]: budget.value,
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      };
-      this.disruptionBudget = new ApiObject(this, 'DisruptionBudget', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata, spec });
-    }
+    if (replicated) this.disruptionBudget = disruptionBudgetFor(this, metadata, this.selectorLabels, budget);
 
     this.ports = resolved.ports;
-    const ingressPorts = resolved.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
-    const ingress: NonNullable<INetworkPolicySpec['ingress']> = allowIngressFrom.length > 0
-      ? [{ from: allowIngressFrom.map((peer) => peer.peer), ...(ingressPorts.length > 0 && { ports: ingressPorts }) }]
-      : [];
+    const ingress: IngressRule[] = allowIngressFrom.length > 0 ? [ingressRuleFor(allowIngressFrom, resolved.ports)] : [];
     if (metrics && metrics.allowFrom.length > 0) {
       ingress.push({ from: metrics.allowFrom.map((peer) => peer.peer), ports: [{ port: metrics.portNumber, protocol: 'TCP' }] });
     }
     this.ingressRules = ingress;
-    const networkPolicySpec: INetworkPolicySpec = {
-      podSelector: { matchLabels: { ...this.selectorLabels } },
-      policyTypes: ['Ingress'],
-      ingress,
-    };
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata, spec: networkPolicySpec,
-    });
+    this.networkPolicy = ingressPolicyFor(this, metadata, this.selectorLabels, ingress);
   }
 
   /**

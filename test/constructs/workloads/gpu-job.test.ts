@@ -8,21 +8,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
 import { buildApp } from '../../../charts/app.js';
-import { loadEnvironment } from '../../../charts/environment.js';
+import { loadEnvironment, type Environment } from '../../../charts/environment.js';
 import { HardenedDeployment, HardenedJob, Placement, Priority, Probe, collectObjects, validateApp, type HardenedJobProps, type ManifestObject } from '../../../constructs/index.js';
 import { environmentCapabilities, nodePool, type AwsEnvironment } from '../../../constructs/environment/index.js';
 import { planCapacity } from '../../../constructs/capacity/index.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const prod = loadEnvironment('prod') as AwsEnvironment;
+const prod = loadEnvironment('prod') as Environment & AwsEnvironment;
 /** prod with a pool of g5.xlarge nodes (one NVIDIA A10G each), as a stack file would declare it. */
-function withGpuPool(nodes: number): AwsEnvironment {
+function withGpuPool(nodes: number): typeof prod {
   const general = prod.cluster.nodePools.find((p) => p.name === 'general')!;
   const gpu = { ...general, name: 'gpu', instanceTypes: ['g5.xlarge'], min: 0, desired: nodes, max: 4, labels: {}, taints: [] };
-  return { ...prod, cluster: { ...prod.cluster, nodePools: [...prod.cluster.nodePools, gpu] } } as AwsEnvironment;
+  return { ...prod, cluster: { ...prod.cluster, nodePools: [...prod.cluster.nodePools, gpu] } } as typeof prod;
 }
 
-function trainer(env: AwsEnvironment, gpus = 1, name = 'train'): HardenedJobProps {
+function trainer(env: typeof prod, gpus = 1, name = 'train'): HardenedJobProps {
   return {
     name,
     image: 'registry.example.com/ml/train:2.0.1',
