@@ -402,6 +402,12 @@ export interface HardeningTarget {
    * @default - `spec.template` (a CronJob's is `spec.jobTemplate.spec.template`)
    */
   readonly templateOf?: (json: Record<string, unknown>) => { spec: PodJson };
+  /**
+   * The label that tells one revision's pods from another's, which the spread constraints
+   * count pods by (so a rollout's new pods are spread on their own).
+   * @default 'pod-template-hash' - a Deployment's (a StatefulSet's is `controller-revision-hash`)
+   */
+  readonly revisionLabel?: string;
 }
 
 /**
@@ -449,7 +455,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
 
   // One transform of the final JSON, run on every render. Its values are made afresh each
   // time (no object is shared between two renders), in the order the fields are written.
-  const spread = topologySpreadConstraints(resolved);
+  const spread = topologySpreadConstraints(resolved, target.revisionLabel ?? 'pod-template-hash');
   addFinalTransform(ApiObject.of(workload), (json) => {
     const pod = (target.templateOf ?? ((j) => (j as { spec: { template: { spec: PodJson } } }).spec.template))(json).spec;
     const main = pod.containers[0];
@@ -483,7 +489,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
   return config;
 }
 
-function topologySpreadConstraints(resolved: ResolvedPod): ITopologySpreadConstraint[] {
+function topologySpreadConstraints(resolved: ResolvedPod, revisionLabel: string): ITopologySpreadConstraint[] {
   const whenUnsatisfiable = resolved.topologySpread.whenUnsatisfiable;
   if (whenUnsatisfiable === undefined) return [];
   return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
@@ -491,7 +497,7 @@ function topologySpreadConstraints(resolved: ResolvedPod): ITopologySpreadConstr
     topologyKey,
     whenUnsatisfiable,
     labelSelector: { matchLabels: { [NAME_LABEL]: resolved.name } },
-    matchLabelKeys: ['pod-template-hash'],
+    matchLabelKeys: [revisionLabel],
   }));
 }
 

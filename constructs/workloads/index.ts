@@ -11,3 +11,4 @@ export * from '../core/qos.js';
 export * from '../core/quantity.js';
 export * from './hardened-job.js';
 export * from './placement.js';
+export * from './hardened-stateful-set.js';

@@ -11,7 +11,12 @@ import {
   CiDeployer,
   DiskStorageClass,
   ExternalService,
+  HardenedCronJob,
   HardenedDeployment,
+  HardenedJob,
+  HardenedStatefulSet,
+  Placement,
+  Priority,
   Probe,
   ReadOnlyAccess,
   StatefulMongo,
@@ -51,6 +56,17 @@ function constructGallery(): App {
     readiness: Probe.httpGet('/ready'),
     autoscaling: { maxReplicas: 6, cpuUtilizationPercent: 70 },
     config: { 'app.yaml': 'level: info\n' },
+  });
+  const batch = new Chart(app, 'batch', { namespace: 'apps-diff' });
+  const resources = { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } };
+  new HardenedJob(batch, 'Migrate', { name: 'migrate', image: 'registry.example.com/migrate:1.0.0', resources, failOnExitCodes: [3], writablePaths: ['/tmp'] });
+  new HardenedCronJob(batch, 'Report', {
+    name: 'report', image: 'registry.example.com/report:2.1.0', resources, schedule: '30 2 * * *', timeZone: 'Europe/Berlin',
+    placement: Placement.onPool({ name: 'spot', taints: [{ key: 'capacity', value: 'spot', effect: 'NoSchedule' }] }), priority: Priority.BATCH,
+  });
+  new HardenedStatefulSet(new Chart(app, 'queue', { namespace: 'data-diff' }), 'Queue', {
+    name: 'queue', image: 'registry.example.com/queue:3.1.0', ports: [{ number: 5672, name: 'amqp' }], resources,
+    liveness: Probe.tcpSocket(), readiness: Probe.tcpSocket(), claims: [{ name: 'data', mountPath: '/var/lib/queue', size: '1Gi', storageClass: { name: 'gp3-diff' } }],
   });
   return app;
 }

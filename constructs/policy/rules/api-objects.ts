@@ -277,6 +277,7 @@ export const API_POD_SPEC: PolicyRule = {
       c.oneOf(`${at}.effect`, t.effect, ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute']);
       if ((t.key === undefined || t.key === '') && t.operator !== 'Exists') c.add(`${at}.operator`, `is ${show(t.operator ?? 'Equal')}; a toleration without a key tolerates every taint and must use operator Exists`);
       if (typeof t.key === 'string' && t.key !== '') c.name(`${at}.key`, t.key, qualifiedNameProblem, 'taint key');
+      if (typeof t.value === 'string' && t.value !== '') c.name(`${at}.value`, t.value, labelValueProblem, 'taint value');
       if (t.operator === 'Exists' && t.value !== undefined && t.value !== '') c.add(`${at}.value`, `is ${show(t.value)}; a toleration with operator Exists takes no value`);
       if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') c.add(`${at}.tolerationSeconds`, 'is set on a toleration whose effect is not NoExecute, which is the only one it applies to');
     });
@@ -302,7 +303,39 @@ function timeZoneProblem(zone: string): string | undefined {
   }
 }
 
+const FAILURE_ACTIONS = ['FailJob', 'FailIndex', 'Ignore', 'Count'];
+
+/** A Job's pod failure policy: each rule matches exit codes of a container of the template, or pod conditions. */
+function checkPodFailurePolicy(c: Checks, spec: Json, path: string): void {
+  const policy = asObject(spec.podFailurePolicy);
+  if (!policy) return;
+  const template = asObject(asObject(spec.template)?.spec) ?? {};
+  const containers = [...asArray(template.containers), ...asArray(template.initContainers)].map((x) => asObject(x)?.name);
+  asArray(policy.rules).forEach((item, i) => {
+    const rule = asObject(item) ?? {};
+    const at = `${path}.podFailurePolicy.rules[${i}]`;
+    c.oneOf(`${at}.action`, rule.action ?? '', FAILURE_ACTIONS);
+    const codes = asObject(rule.onExitCodes);
+    const conditions = rule.onPodConditions === undefined ? undefined : asArray(rule.onPodConditions);
+    if ((codes === undefined) === (conditions === undefined || conditions.length === 0)) c.add(at, 'must set exactly one of onExitCodes and onPodConditions (non-empty)');
+    if (codes) {
+      if (codes.containerName !== undefined && !containers.includes(codes.containerName)) c.add(`${at}.onExitCodes.containerName`, `(${show(codes.containerName)}) is not a container of the pod template`);
+      c.oneOf(`${at}.onExitCodes.operator`, codes.operator ?? '', ['In', 'NotIn']);
+      const values = asArray(codes.values);
+      c.required(`${at}.onExitCodes.values`, values, 'is empty; list the exit codes');
+      values.forEach((code, k) => c.integer(`${at}.onExitCodes.values[${k}]`, code, codes.operator === 'In' ? 1 : 0, 255));
+      c.unique(`${at}.onExitCodes.values`, values.map((v) => ({ v })), (x) => String(x.v), 'exit code');
+    }
+    (conditions ?? []).forEach((item2, k) => {
+      const condition = asObject(item2) ?? {};
+      if (c.required(`${at}.onPodConditions[${k}].type`, condition.type)) c.name(`${at}.onPodConditions[${k}].type`, condition.type, qualifiedNameProblem, 'condition type');
+    });
+  });
+  if (template.restartPolicy !== undefined && template.restartPolicy !== 'Never') c.add(`${path}.podFailurePolicy`, `needs the pod template's restartPolicy to be Never (it is ${show(template.restartPolicy)})`);
+}
+
 function checkJobSpec(c: Checks, spec: Json, path: string): void {
+  checkPodFailurePolicy(c, spec, path);
   for (const field of ['backoffLimit', 'completions', 'parallelism', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex', 'maxFailedIndexes']) c.integer(`${path}.${field}`, spec[field], 0);
   c.integer(`${path}.activeDeadlineSeconds`, spec.activeDeadlineSeconds, 0, Number.MAX_SAFE_INTEGER);
 }
@@ -350,6 +383,9 @@ export const API_WORKLOADS: PolicyRule = {
     }
     if (object.kind === 'StatefulSet') {
       c.name('spec.serviceName', spec.serviceName, dns1123LabelProblem, 'Service name (DNS-1123 label)');
+      c.oneOf('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']);
+      const retention = asObject(spec.persistentVolumeClaimRetentionPolicy) ?? {};
+      for (const field of ['whenDeleted', 'whenScaled']) c.oneOf(`spec.persistentVolumeClaimRetentionPolicy.${field}`, retention[field], ['Retain', 'Delete']);
       asArray(spec.volumeClaimTemplates).forEach((item, i) => {
         const claim = asObject(item) ?? {};
         const at = `spec.volumeClaimTemplates[${i}]`;

@@ -31,7 +31,7 @@ describe('api-pod-spec', () => {
     });
     pod.securityContext = { ...pod.securityContext, runAsUser: -1 };
     pod.serviceAccountName = 'Web_SA';
-    pod.tolerations = [{ effect: 'NoSchedule' }];
+    pod.tolerations = [{ effect: 'NoSchedule' }, { key: 'capacity', value: ' spot ', effect: 'NoSchedule' }];
     assert.deepEqual(found(API_POD_SPEC, web), [
       `Deployment/shop/web: ${P}.volumes[0].name ('Data') is not a valid volume name (DNS-1123 label): must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character.`,
       `Deployment/shop/web: ${P}.volumes[1].secret.secretName is required.`,
@@ -44,6 +44,7 @@ describe('api-pod-spec', () => {
       `Deployment/shop/web: ${P}.securityContext.runAsUser is -1; expected a whole number from 0 to 2147483647.`,
       `Deployment/shop/web: ${P}.serviceAccountName ('Web_SA') is not a valid ServiceAccount name: must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character.`,
       `Deployment/shop/web: ${P}.tolerations[0].operator is 'Equal'; a toleration without a key tolerates every taint and must use operator Exists.`,
+      `Deployment/shop/web: ${P}.tolerations[1].value (' spot ') is not a valid taint value: must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character.`,
     ]);
   });
 
@@ -83,6 +84,27 @@ describe('api-workloads', () => {
       'CronJob/shop/nightly-report-generator-for-the-finance-department-x: spec.startingDeadlineSeconds is -1; expected a whole number from 0 to 9007199254740991.',
       "CronJob/shop/nightly-report-generator-for-the-finance-department-x: spec.timeZone ('Mars/Olympus') is not a valid time zone: is not a time zone of the IANA database.",
     ]);
+  });
+
+  it('finds a pod failure policy the API server refuses: a rule of both kinds, a container that is not there, a condition type that is not a name', () => {
+    const job = asKind(deployment('migrate', 'shop'), 'Job') as any;
+    podOf(job).restartPolicy = 'Never';
+    job.spec.podFailurePolicy = { rules: [
+      { action: 'FailJob', onExitCodes: { containerName: 'worker', operator: 'In', values: [0, 3] }, onPodConditions: [{ type: 'DisruptionTarget' }] },
+      { action: 'Ignore', onPodConditions: [{ type: 'Bad Type' }] },
+    ] };
+    assert.deepEqual(found(API_WORKLOADS, job), [
+      'Job/shop/migrate: spec.podFailurePolicy.rules[0] must set exactly one of onExitCodes and onPodConditions (non-empty).',
+      "Job/shop/migrate: spec.podFailurePolicy.rules[0].onExitCodes.containerName ('worker') is not a container of the pod template.",
+      'Job/shop/migrate: spec.podFailurePolicy.rules[0].onExitCodes.values[0] is 0; expected a whole number from 1 to 255.',
+      "Job/shop/migrate: spec.podFailurePolicy.rules[1].onPodConditions[0].type ('Bad Type') is not a valid condition type: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character.",
+    ]);
+  });
+
+  it('finds a StatefulSet retention policy that is not Retain or Delete', () => {
+    const sts = asKind(deployment('db', 'data'), 'StatefulSet') as any;
+    sts.spec.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Retain', whenScaled: ' Delete ' };
+    assert.deepEqual(found(API_WORKLOADS, sts), ["StatefulSet/data/db: spec.persistentVolumeClaimRetentionPolicy.whenScaled is ' Delete '; expected one of Retain, Delete."]);
   });
 
   it('finds a StatefulSet claim template without access modes or with no storage', () => {
