@@ -12,3 +12,4 @@ export * from '../core/quantity.js';
 export * from './hardened-job.js';
 export * from './placement.js';
 export * from './hardened-stateful-set.js';
+export * from './hardened-daemon-set.js';

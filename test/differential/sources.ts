@@ -12,6 +12,7 @@ import {
   DiskStorageClass,
   ExternalService,
   HardenedCronJob,
+  HardenedDaemonSet,
   HardenedDeployment,
   HardenedJob,
   HardenedStatefulSet,
@@ -67,6 +68,11 @@ function constructGallery(): App {
   new HardenedStatefulSet(new Chart(app, 'queue', { namespace: 'data-diff' }), 'Queue', {
     name: 'queue', image: 'registry.example.com/queue:3.1.0', ports: [{ number: 5672, name: 'amqp' }], resources,
     liveness: Probe.tcpSocket(), readiness: Probe.tcpSocket(), claims: [{ name: 'data', mountPath: '/var/lib/queue', size: '1Gi', storageClass: { name: 'gp3-diff' } }],
+  });
+  new HardenedDaemonSet(new Chart(app, 'agents', { namespace: 'apps-diff' }), 'LogAgent', {
+    name: 'log-agent', image: 'registry.example.com/agent:1.0.0', ports: [{ number: 2020, name: 'metrics' }], resources,
+    liveness: Probe.httpGet('/healthz'), readiness: Probe.httpGet('/ready'),
+    hostPaths: [{ hostPath: '/var/log', mountPath: '/var/log', reason: 'tails log files' }],
   });
   return app;
 }
