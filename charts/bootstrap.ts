@@ -21,6 +21,9 @@ export function gitopsOptionsOf(env: Environment): GitOpsOptions {
   return {
     repositoryPath: repositoryPathOf(env),
     ...(env.deploy.mode === 'gitops' && { interval: env.deploy.interval }),
+    ...(env.deploy.mode === 'gitops' && env.deploy.decryption && {
+      decryption: env.deploy.decryption.secretName !== undefined ? { secretName: env.deploy.decryption.secretName } : {},
+    }),
   };
 }
 

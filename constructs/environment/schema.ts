@@ -462,6 +462,19 @@ export const deploySettings = z.discriminatedUnion('mode', [
      * private AKS cluster can be bootstrapped from outside its network (stacks/aks-flux.ts).
      */
     bootstrap: z.enum(['flux-chart', 'aks-extension'], { error: "expected 'flux-chart' or 'aks-extension'" }).default('flux-chart'),
+    /**
+     * SOPS-encrypted Secrets committed beside the output: Flux decrypts them as it applies
+     * each chart directory. `age` reads the private key from a Secret in flux-system
+     * (`secretName`, key `*.agekey`); `kms` (AWS KMS or Azure Key Vault) uses
+     * kustomize-controller's cloud identity and takes no Secret.
+     */
+    decryption: strictObject({
+      provider: z.enum(['age', 'kms'], { error: "expected 'age' or 'kms'" }),
+      secretName: z.string().refine((name) => dns1123SubdomainProblem(name) === undefined, { error: 'expected a Secret name (a DNS-1123 subdomain)' }).optional(),
+    }).superRefine((d, ctx) => {
+      if (d.provider === 'age' && d.secretName === undefined) ctx.addIssue({ code: 'custom', path: ['secretName'], input: undefined, message: 'expected the name of the Secret in flux-system that holds the age private key' });
+      if (d.provider === 'kms' && d.secretName !== undefined) ctx.addIssue({ code: 'custom', path: ['secretName'], input: d.secretName, message: "expected no secretName with provider 'kms': kustomize-controller decrypts with its cloud identity" });
+    }).optional(),
   }),
 ], { error: "expected mode 'direct' or 'gitops'" });
 

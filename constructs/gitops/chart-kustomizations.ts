@@ -6,9 +6,9 @@
  * are ready.
  */
 import { Construct } from 'constructs';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
+import { Kustomization, KustomizationSpecDecryptionProvider, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.js';
 import { FLUX_GIT_SYNC_DEFAULTS } from '../core/flux.js';
-import { dns1123LabelProblem } from '../core/names.js';
+import { dns1123LabelProblem, dns1123SubdomainProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 import { clusterValue } from '../core/cluster-values.js';
 
@@ -41,6 +41,22 @@ export interface ChartKustomizationsProps {
   readonly interval?: string;
   /** How long one reconciliation may take, health checks included. @default '10m' */
   readonly timeout?: string;
+  /**
+   * Decrypt SOPS-encrypted files as each directory is applied: with the age key in a Secret
+   * of Flux's namespace (`secretName`), or with a cloud KMS through kustomize-controller's
+   * identity (no `secretName`).
+   * @default - no decryption: files are applied as they are
+   */
+  readonly decryption?: SopsDecryption;
+}
+
+/** How Flux decrypts SOPS-encrypted files. */
+export interface SopsDecryption {
+  /**
+   * The Secret (in Flux's namespace) holding the age private key (`*.agekey`), or PGP keys.
+   * @default - none: a cloud KMS, through kustomize-controller's identity
+   */
+  readonly secretName?: string;
 }
 
 /** One Flux Kustomization per chart directory, named `<sourceName>-<chart>`. */
@@ -54,6 +70,12 @@ export class ChartKustomizations extends Construct {
     const sourceName = props.sourceName ?? FLUX_GIT_SYNC_DEFAULTS.name;
     const namespace = props.namespace ?? FLUX_GIT_SYNC_DEFAULTS.namespace;
     if (!/^\.\/\S*$/.test(props.path)) throw v.error({ field: 'path', value: props.path, problem: "must be relative to the repository root and start with './'" });
+    if (props.decryption?.secretName !== undefined) {
+      v.check('decryption.secretName', props.decryption.secretName, (name) => {
+        const problem = dns1123SubdomainProblem(name);
+        return problem && `is not a Secret name: it ${problem}`;
+      });
+    }
     const known = new Set(props.charts.map((chart) => chart.name));
     const nameOf = (chart: string) => `${sourceName}-${chart}`;
     const kustomizations = new Map<string, Kustomization>();
@@ -78,6 +100,7 @@ export class ChartKustomizations extends Construct {
           prune: true,
           wait: true,
           timeout: props.timeout ?? FLUX_GIT_SYNC_DEFAULTS.timeout,
+          ...(props.decryption && { decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, ...(props.decryption.secretName !== undefined && { secretRef: { name: props.decryption.secretName } }) } }),
           ...((chart.clusterValues ?? []).length > 0 && {
             postBuild: { substitute: Object.fromEntries((chart.clusterValues ?? []).map((name) => [name, clusterValue(name)])) },
           }),

@@ -29,7 +29,7 @@ import { App, Chart } from 'cdk8s';
 import type { ManifestObject } from '../core/manifest.js';
 import { clusterValuesIn, foreignSubstitutionsIn } from '../core/cluster-values.js';
 import type { ValidationInput } from '../policy/validate.js';
-import { ChartKustomizations } from './chart-kustomizations.js';
+import { ChartKustomizations, type SopsDecryption } from './chart-kustomizations.js';
 import { MANIFEST_SUFFIX, SYNTH_FILES_MARKER, filesDrift, recordedFiles, type Drift } from './drift.js';
 import { KUSTOMIZATION_FILE, applyOrder, fileNamesOf, kustomizationYaml, objectYaml } from './layout.js';
 import { renderApp, renderedObjects, type RenderedApp, type RenderedChart } from './render.js';
@@ -49,6 +49,11 @@ export interface GitOpsOptions {
   readonly interval?: string;
   /** How long one reconciliation of a chart directory may take. @default '10m' */
   readonly timeout?: string;
+  /**
+   * SOPS decryption of the chart directories (see ChartKustomizations).
+   * @default - none
+   */
+  readonly decryption?: SopsDecryption;
 }
 
 /** An environment's GitOps output, rendered and laid out, not yet written. */
@@ -100,6 +105,7 @@ function renderFlux(rendered: RenderedApp, options: GitOpsOptions): RenderedChar
     ...(options.namespace !== undefined && { namespace: options.namespace }),
     ...(options.interval !== undefined && { interval: options.interval }),
     ...(options.timeout !== undefined && { timeout: options.timeout }),
+    ...(options.decryption !== undefined && { decryption: options.decryption }),
   });
   const [flux] = renderApp(app).charts;
   if (!flux) throw new Error('the Flux chart rendered no chart');

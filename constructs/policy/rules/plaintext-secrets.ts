@@ -59,6 +59,17 @@ function* stringsOf(value: unknown, path: string, key: string | undefined): Gene
 
 const FIX = 'Put the value into a Secret created out of band (or by External Secrets or SOPS), and reference it: valueFrom.secretKeyRef for an environment variable, the chart\'s existingSecret or *SecretName value for Helm, a secretName for a Git repository.';
 
+/** SOPS's record on a file it encrypted (`sops:` with the recipients and a MAC), or undefined. */
+function sopsMetadata(object: ManifestObject): Record<string, unknown> | undefined {
+  const sops = (object as Record<string, unknown>).sops;
+  return sops !== null && typeof sops === 'object' && typeof (sops as Record<string, unknown>).mac === 'string' ? sops as Record<string, unknown> : undefined;
+}
+
+/** Whether a value is a SOPS ciphertext: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`. */
+function isSopsEncrypted(value: unknown): boolean {
+  return typeof value === 'string' && /^ENC\[AES256_GCM,data:[^,\]]*,iv:[^,\]]+,tag:[^,\]]+,type:[a-z]+\]$/.test(value);
+}
+
 function checkPlaintextSecrets(object: ManifestObject): Finding[] {
   const findings: Finding[] = [];
   const subject = describeObject(object);
@@ -67,10 +78,23 @@ function checkPlaintextSecrets(object: ManifestObject): Finding[] {
   }));
   const flagged = new Set<string>();
 
-  // A Secret object with data: whatever holds the output holds the secret.
+  // A Secret object with data: whatever holds the output holds the secret, unless SOPS encrypted every value.
   if (object.kind === 'Secret' && object.apiVersion === 'v1') {
+    const sops = sopsMetadata(object);
     for (const field of ['data', 'stringData'] as const) {
       const data = (object as Record<string, unknown>)[field];
+      if (sops && data !== null && typeof data === 'object') {
+        const plain = Object.entries(data).filter(([, value]) => !isSopsEncrypted(value)).map(([key]) => key).sort();
+        if (plain.length > 0) {
+          findings.push(finding(KIT_NO_PLAINTEXT_SECRETS, {
+            path: field,
+            message: `${subject}: a SOPS-encrypted Secret has ${field} values that are not encrypted (keys: ${plain.join(', ')}), so whoever reads the output reads them.`,
+            fix: 'Encrypt the whole data of the Secret: sops --encrypt with an encrypted_regex of ^(data|stringData)$.',
+          }));
+        }
+        flagged.add(field);
+        continue;
+      }
       if (data !== null && typeof data === 'object' && Object.keys(data).length > 0) {
         findings.push(finding(KIT_NO_PLAINTEXT_SECRETS, {
           path: field,

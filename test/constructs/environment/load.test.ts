@@ -316,6 +316,21 @@ describe('bad input', () => {
     assert.doesNotMatch(found.join('\n'), /s3cr3t/);
   });
 
+  it('takes SOPS decryption with an age key Secret or a cloud KMS, and refuses an age key without its Secret or a KMS with one', () => {
+    const config = prodConfig();
+    config[`${NS}:deploy`].decryption = { provider: 'age', secretName: 'sops-age' };
+    const deploy = accepted(config).deploy;
+    assert.deepEqual(deploy.mode === 'gitops' && deploy.decryption, { provider: 'age', secretName: 'sops-age' });
+    config[`${NS}:deploy`].decryption = { provider: 'kms' };
+    assert.doesNotThrow(() => accepted(config));
+    config[`${NS}:deploy`].decryption = { provider: 'age' };
+    assert.deepEqual(problems(config), [`${NS}:deploy.decryption.secretName: is missing; expected the name of the Secret in flux-system that holds the age private key`]);
+    config[`${NS}:deploy`].decryption = { provider: 'kms', secretName: 'sops-age' };
+    assert.deepEqual(problems(config), [`${NS}:deploy.decryption.secretName: got 'sops-age'; expected no secretName with provider 'kms': kustomize-controller decrypts with its cloud identity`]);
+    config[`${NS}:deploy`].decryption = { provider: 'pgp' };
+    assert.deepEqual(problems(config), [`${NS}:deploy.decryption.provider: got 'pgp'; expected 'age' or 'kms'`]);
+  });
+
   it('refuses the AKS Flux extension on EKS', () => {
     const config = prodConfig();
     config[`${NS}:deploy`].bootstrap = 'aks-extension';

@@ -128,6 +128,18 @@ describe('ChartKustomizations', () => {
       { message: "ChartKustomizations 'test/k': charts[0].dependsOn ('b') is not one of the charts; expected one of: a" });
     assert.throws(() => new ChartKustomizations(Testing.chart(), 'k', { charts: [], path: 'dist' }),
       { message: "ChartKustomizations 'test/k': path ('dist') must be relative to the repository root and start with './'" });
+    assert.throws(() => new ChartKustomizations(Testing.chart(), 'k', { charts: [], path: './x', decryption: { secretName: 'SOPS_AGE' } }),
+      { message: "ChartKustomizations 'test/k': decryption.secretName ('SOPS_AGE') is not a Secret name: it must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character" });
+  });
+
+  it('decrypts SOPS files with the age key Secret, or with a cloud KMS through the controller\'s identity', () => {
+    const decryptionOf = (decryption: { secretName?: string }) => {
+      const chart = Testing.chart();
+      new ChartKustomizations(chart, 'Charts', { charts: [{ name: 'apps', dependsOn: [] }], path: './dist/prod', decryption });
+      return Testing.synth(chart)[0].spec.decryption;
+    };
+    assert.deepEqual(decryptionOf({ secretName: 'sops-age' }), { provider: 'sops', secretRef: { name: 'sops-age' } });
+    assert.deepEqual(decryptionOf({}), { provider: 'sops' });
   });
 });
 

@@ -75,6 +75,18 @@ describe('kit-no-plaintext-secrets', () => {
     ]);
   });
 
+  it('passes a Secret SOPS encrypted, and fails one whose values SOPS left in plain text, naming the keys only', () => {
+    const sops = { age: [{ recipient: 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq', enc: '-----BEGIN AGE ENCRYPTED FILE-----' }], lastmodified: '2026-12-01T10:00:00Z', mac: 'ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]', version: '3.9.4' };
+    const encrypted = (data: Record<string, string>): ManifestObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, data, sops } as ManifestObject);
+    assert.deepEqual(messages(encrypted({ password: 'ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]' })), []);
+    assert.deepEqual(messages(encrypted({ password: 'ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]', username: 'YWRtaW4=' })), [
+      'data: Secret/shop/db: a SOPS-encrypted Secret has data values that are not encrypted (keys: username), so whoever reads the output reads them.',
+    ]);
+    // A `sops` field without SOPS's MAC is not a SOPS file: the data is plain.
+    const fake = { ...encrypted({ password: 'c2VjcmV0' }), sops: { version: '3' } } as ManifestObject;
+    assert.equal(messages(fake).length, 1);
+  });
+
   it('fails a Secret with data or stringData, naming its keys only; passes one without', () => {
     const secret = (extra: object): ManifestObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, type: 'Opaque', ...extra });
     assert.deepEqual(messages(secret({ stringData: { password: 'x', user: 'y' } })), [
