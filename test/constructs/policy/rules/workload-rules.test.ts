@@ -6,16 +6,16 @@ import { WORKLOAD_RULES } from '../../../../constructs/policy/rules/workload.js'
 import { deployment, networkPolicy, pdb, service } from './_workload-fixtures.js';
 
 describe('WORKLOAD_RULES', () => {
-  it('lists the eight workload rules, in order', () => {
+  it('lists the nine workload rules, in order', () => {
     assert.deepEqual(WORKLOAD_RULES.map((rule) => rule.id), [
-      'kit-probes', 'kit-resources', 'kit-qos-declared', 'kit-image-tag',
+      'kit-probes', 'kit-probes-differ', 'kit-resources', 'kit-qos-declared', 'kit-image-tag',
       'kit-pdb', 'kit-network-policy', 'kit-hpa-replicas', 'kit-selector-match',
     ]);
   });
 
-  it('are errors with valid ids and a description', () => {
+  it('are errors (kit-probes-differ a warning) with valid ids and a description', () => {
     for (const rule of WORKLOAD_RULES) {
-      assert.equal(rule.severity, Severity.ERROR, rule.id);
+      assert.equal(rule.severity, rule.id === 'kit-probes-differ' ? Severity.WARNING : Severity.ERROR, rule.id);
       assert.match(rule.id, /^[a-z][a-z0-9-]{0,49}$/, rule.id);
       assert.ok(rule.description.length > 0, rule.id);
     }
