@@ -22,7 +22,7 @@ import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './opti
 import { TAINT_EFFECTS, type Toleration } from '../core/placement.js';
 import type { Probe } from './probe.js';
 import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
-import { compareQuantities } from '../core/quantity.js';
+import { compareQuantities, isQuantity } from '../core/quantity.js';
 
 /** The defaults of {@link HardenedPodProps}, resolved once. */
 export const POD_DEFAULTS = {
@@ -168,10 +168,12 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     seenEnv.add(env.name);
   });
 
+  checkVolumes(v, props);
   const mounted = new Map<string, string>();
   for (const [field, path] of [
     ...(props.config ? [['configMountPath', props.configMountPath ?? POD_DEFAULTS.configMountPath] as const] : []),
     ...(props.writablePaths ?? []).map((p, i) => [`writablePaths[${i}]`, p] as const),
+    ...(props.volumes ?? []).map((volume, i) => [`volumes[${i}].mountPath`, volume.mountPath] as const),
   ]) {
     if (!path.startsWith('/')) throw v.error({ field, value: path, problem: 'must be an absolute path' });
     const normalized = path.replace(/\/+$/, '') || '/';
@@ -221,6 +223,38 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     probes,
     exceptions,
   };
+}
+
+/** The extra volumes and pull secrets: names that can exist, sizes above zero, each once, none of the kit's own volume names. */
+function checkVolumes(v: PropsValidator, props: HardenedPodProps): void {
+  const names = new Set<string>();
+  (props.volumes ?? []).forEach((volume, i) => {
+    const at = `volumes[${i}]`;
+    v.check(`${at}.name`, volume.name, (name) => {
+      const problem = dns1123LabelProblem(name);
+      return problem && `is not a volume name (a DNS-1123 label): it ${problem}`;
+    });
+    if (volume.name === 'config' || /^writable-\d+$/.test(volume.name)) throw v.error({ field: `${at}.name`, value: volume.name, problem: 'is the name of a volume the kit adds (config, writable-<n>)', expected: 'another name' });
+    if (names.has(volume.name)) throw v.error({ field: `${at}.name`, value: volume.name, problem: 'is the name of another volume', expected: 'each volume name once' });
+    names.add(volume.name);
+    const { source } = volume;
+    if (source.kind === 'emptyDir') {
+      v.check(`${at}.source`, source.reference, (size) => (isQuantity(size) && compareQuantities(size, 0) > 0 ? undefined : 'is an emptyDir whose sizeLimit is not a size above zero'), "e.g. VolumeSource.emptyDir('1Gi')");
+    } else {
+      v.check(`${at}.source`, source.reference, (name) => {
+        const problem = dns1123SubdomainProblem(name);
+        return problem && `names ${source.kind} '${name}', which is not an object name: it ${problem}`;
+      });
+    }
+  });
+  const secrets = props.imagePullSecrets ?? [];
+  secrets.forEach((name, i) => {
+    v.check(`imagePullSecrets[${i}]`, name, (value) => {
+      const problem = dns1123SubdomainProblem(value);
+      return problem && `is not a Secret name: it ${problem}`;
+    });
+    if (secrets.indexOf(name) < i) throw v.error({ field: `imagePullSecrets[${i}]`, value: name, problem: 'is listed twice', expected: 'each Secret once' });
+  });
 }
 
 /** A toleration as the API server takes it (pkg/apis/core/validation: validateTolerations). */
@@ -387,6 +421,8 @@ export interface PodJson {
   topologySpreadConstraints?: unknown;
   nodeSelector?: Record<string, string>;
   tolerations?: unknown;
+  volumes?: unknown[];
+  imagePullSecrets?: unknown[];
   priorityClassName?: string;
 }
 
@@ -474,6 +510,11 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     }
     if (resolved.preStopSleepSeconds > 0) main.lifecycle = { preStop: { sleep: { seconds: resolved.preStopSleepSeconds } } };
     if (spread.length > 0) pod.topologySpreadConstraints = structuredClone(spread);
+    for (const volume of props.volumes ?? []) {
+      pod.volumes = [...(pod.volumes ?? []), { name: volume.name, ...structuredClone(volume.source.spec) }];
+      main.volumeMounts = [...((main.volumeMounts as unknown[] | undefined) ?? []), { name: volume.name, mountPath: volume.mountPath, ...((volume.readOnly ?? volume.source.readOnlyByDefault) && { readOnly: true }) }];
+    }
+    if (props.imagePullSecrets?.length) pod.imagePullSecrets = props.imagePullSecrets.map((name) => ({ name }));
     const { nodeSelector, tolerations, priorityClassName } = resolved.scheduling;
     if (nodeSelector) pod.nodeSelector = { ...nodeSelector };
     if (tolerations) pod.tolerations = structuredClone(tolerations);

@@ -133,7 +133,7 @@ function checkClaims(v: PropsValidator, claims: readonly VolumeClaim[], setName:
     names.add(claim.name);
     if (!claim.mountPath.startsWith('/')) throw v.error({ field: `${at}.mountPath`, value: claim.mountPath, problem: 'must be an absolute path' });
     const normalized = claim.mountPath.replace(/\/+$/, '') || '/';
-    if (mounted.has(normalized)) throw v.error({ field: `${at}.mountPath`, value: claim.mountPath, problem: 'is already mounted (by config, writablePaths or another claim)', expected: 'each mount path once' });
+    if (mounted.has(normalized)) throw v.error({ field: `${at}.mountPath`, value: claim.mountPath, problem: 'is already mounted (by config, writablePaths, volumes or another claim)', expected: 'each mount path once' });
     (mounted as Set<string>).add(normalized);
     v.check(`${at}.size`, claim.size, (size) => (isQuantity(size) && compareQuantities(size, 0) > 0 ? undefined : 'is not a storage size above zero'), "e.g. '20Gi'");
     if (claim.storageClass !== undefined) {
@@ -205,7 +205,11 @@ export class HardenedStatefulSet extends Construct {
     const mounted = new Set([
       ...(props.config ? [(props.configMountPath ?? '/etc/config').replace(/\/+$/, '') || '/'] : []),
       ...(props.writablePaths ?? []).map((p) => p.replace(/\/+$/, '') || '/'),
+      ...(props.volumes ?? []).map((volume) => volume.mountPath.replace(/\/+$/, '') || '/'),
     ]);
+    claims.forEach((claim, i) => {
+      if ((props.volumes ?? []).some((volume) => volume.name === claim.name)) throw v.error({ field: `claims[${i}].name`, value: claim.name, problem: 'is the name of one of the volumes too', expected: 'each volume and claim name once' });
+    });
     checkClaims(v, claims, this.name, mounted);
     const minReadySeconds = props.minReadySeconds ?? STATEFUL_SET_DEFAULTS.minReadySeconds;
     v.wholeNumber('minReadySeconds', minReadySeconds, 0);

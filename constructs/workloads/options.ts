@@ -83,6 +83,55 @@ export class TopologySpread {
   ) {}
 }
 
+/** Where an extra volume's content comes from: the volume sources the restricted Pod Security profile allows. */
+export class VolumeSource {
+  /** A Secret's keys as files (read-only by default). */
+  static secret(secretName: string): VolumeSource {
+    return new VolumeSource('secret', secretName, { secret: { secretName } }, true);
+  }
+
+  /** A ConfigMap's keys as files (read-only by default). */
+  static configMap(name: string): VolumeSource {
+    return new VolumeSource('configMap', name, { configMap: { name } }, true);
+  }
+
+  /** A PersistentVolumeClaim that exists in the namespace. */
+  static claim(claimName: string): VolumeSource {
+    return new VolumeSource('persistentVolumeClaim', claimName, { persistentVolumeClaim: { claimName } }, false);
+  }
+
+  /** Scratch space on the node, bounded by `sizeLimit` (the pod is evicted beyond it), or in memory (`medium: 'Memory'`, counted against the memory limit). */
+  static emptyDir(sizeLimit: string, options: { readonly medium?: 'Memory' } = {}): VolumeSource {
+    return new VolumeSource('emptyDir', sizeLimit, { emptyDir: { ...(options.medium && { medium: options.medium }), sizeLimit } }, false);
+  }
+
+  private constructor(
+    /** The volume source's field: `secret`, `configMap`, `persistentVolumeClaim`, `emptyDir`. */
+    public readonly kind: 'secret' | 'configMap' | 'persistentVolumeClaim' | 'emptyDir',
+    /** The name of the object it reads (the size limit for `emptyDir`). */
+    public readonly reference: string,
+    /** The volume's source, as the pod spec writes it. */
+    public readonly spec: Readonly<Record<string, unknown>>,
+    /** Whether the mount is read-only unless the volume says otherwise. */
+    public readonly readOnlyByDefault: boolean,
+  ) {}
+}
+
+/** A volume of the pod, mounted by the main container. */
+export interface ExtraVolume {
+  /** The volume's name (a DNS-1123 label). */
+  readonly name: string;
+  /** Where the main container mounts it. */
+  readonly mountPath: string;
+  /** Where its content comes from. */
+  readonly source: VolumeSource;
+  /**
+   * Mount it read-only.
+   * @default - true for a Secret or ConfigMap, false for a claim or an emptyDir
+   */
+  readonly readOnly?: boolean;
+}
+
 /** Properties of the pod and its main container, common to every hardened workload. */
 export interface HardenedPodProps {
   /** The container image, pinned by tag (not `latest`) or digest. */
@@ -155,6 +204,17 @@ export interface HardenedPodProps {
    * @default - none
    */
   readonly writablePaths?: readonly string[];
+  /**
+   * More volumes, each mounted by the main container: Secrets, ConfigMaps, claims, and
+   * `emptyDir`s with a size limit.
+   * @default - none
+   */
+  readonly volumes?: readonly ExtraVolume[];
+  /**
+   * Secrets (of type `kubernetes.io/dockerconfigjson`) with the credentials of private registries.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
   /**
    * The numeric user id the container runs as.
    * @default 10001

@@ -81,7 +81,7 @@ describe('HardenedStatefulSet', () => {
     ['a claim of no size', { claims: [{ name: 'data', mountPath: '/data', size: '0' }] },
       "HardenedStatefulSet 'c/Queue': claims[0].size ('0') is not a storage size above zero; expected e.g. '20Gi'"],
     ['a claim mounted where a writable path is', { writablePaths: ['/data'], claims: [{ name: 'data', mountPath: '/data/', size: '1Gi' }] },
-      "HardenedStatefulSet 'c/Queue': claims[0].mountPath ('/data/') is already mounted (by config, writablePaths or another claim); expected each mount path once"],
+      "HardenedStatefulSet 'c/Queue': claims[0].mountPath ('/data/') is already mounted (by config, writablePaths, volumes or another claim); expected each mount path once"],
     ['two claims of one name', { claims: [{ name: 'data', mountPath: '/a', size: '1Gi' }, { name: 'data', mountPath: '/b', size: '1Gi' }] },
       "HardenedStatefulSet 'c/Queue': claims[1].name ('data') is the name of another claim; expected each claim name once"],
     ['a StorageClass object with a name that cannot exist', { claims: [{ name: 'data', mountPath: '/a', size: '1Gi', storageClass: { name: 'Fast SSD' } }] },
