@@ -18,7 +18,7 @@ import {
   IMAGE_PULL_POLICY, MOUNT_SERVICE_ACCOUNT_TOKEN, NOT_A_QUANTITY, positiveQuantityProblem, requirePinnedImage,
   restrictedContainerSecurityContext, restrictedPodSecurityContext,
 } from './pod-spec.js';
-import { TopologySpread, type HardenedPodProps, type WorkloadPort } from './options.js';
+import { TopologySpread, type EnvVar, type ExtraContainer, type HardenedPodProps, type WorkloadPort, type WorkloadResources } from './options.js';
 import { TAINT_EFFECTS, type Toleration } from '../core/placement.js';
 import type { Probe } from './probe.js';
 import { explainQosClass, QOS_CLASS_ANNOTATION, QosClass } from '../core/qos.js';
@@ -151,22 +151,11 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
   }
   const sizeProblem = props.config && configMapSizeProblem(props.config);
   if (sizeProblem) throw v.error({ field: 'config', problem: sizeProblem, expected: 'fewer or smaller files, or a volume' });
+  checkExtraContainers(v, props);
   const qosClass = resolveResources(v, props);
   const probes = kind.probes === false ? {} : resolveProbes(v, props, ports);
 
-  const seenEnv = new Set<string>();
-  (props.env ?? []).forEach((env, i) => {
-    if (env.name === '' || env.name.includes('=')) throw v.error({ field: `env[${i}].name`, value: env.name, problem: "must be non-empty and must not contain '='" });
-    if (seenEnv.has(env.name)) throw v.error({ field: `env[${i}].name`, value: env.name, problem: 'is set more than once', expected: 'each variable name to be unique' });
-    if (SECRET_ENV_NAME.test(env.name) && env.value.value !== undefined && env.value.valueFrom === undefined) {
-      // Never show the value: it is the secret.
-      throw v.error({
-        field: `env[${i}].value`, problem: `of ${env.name} is a literal (not shown), so the secret would be written into the manifest`,
-        expected: 'EnvValue.fromSecretValue({ secret, key }) with the secret in a Secret',
-      });
-    }
-    seenEnv.add(env.name);
-  });
+  checkEnv(v, 'env', props.env ?? []);
 
   checkVolumes(v, props);
   const mounted = new Map<string, string>();
@@ -286,28 +275,94 @@ function resolveScheduling(v: PropsValidator, props: HardenedPodProps): Resolved
   };
 }
 
-function resolveResources(v: PropsValidator, props: HardenedPodProps): QosClass {
-  const { cpu, memory } = props.resources ?? {};
-  if (props.resources) checkGpus(v, props);
+/** Environment variables: names set once, never a literal value for a variable named like a secret. */
+function checkEnv(v: PropsValidator, field: string, env: readonly EnvVar[]): void {
+  const seen = new Set<string>();
+  env.forEach((variable, i) => {
+    if (variable.name === '' || variable.name.includes('=')) throw v.error({ field: `${field}[${i}].name`, value: variable.name, problem: "must be non-empty and must not contain '='" });
+    if (seen.has(variable.name)) throw v.error({ field: `${field}[${i}].name`, value: variable.name, problem: 'is set more than once', expected: 'each variable name to be unique' });
+    if (SECRET_ENV_NAME.test(variable.name) && variable.value.value !== undefined && variable.value.valueFrom === undefined) {
+      // Never show the value: it is the secret.
+      throw v.error({
+        field: `${field}[${i}].value`, problem: `of ${variable.name} is a literal (not shown), so the secret would be written into the manifest`,
+        expected: 'EnvValue.fromSecretValue({ secret, key }) with the secret in a Secret',
+      });
+    }
+    seen.add(variable.name);
+  });
+}
+
+/** cpu.request, memory.request and memory.limit set, quantities above zero, no limit below its request. */
+function checkResources(v: PropsValidator, field: string, resources: WorkloadResources | undefined): void {
+  const { cpu, memory } = resources ?? {};
   if (cpu?.request === undefined || memory?.request === undefined || memory.limit === undefined) {
-    throw v.error({ field: 'resources', value: props.resources, problem: 'needs cpu.request, memory.request and memory.limit' });
+    throw v.error({ field, value: resources, problem: 'needs cpu.request, memory.request and memory.limit' });
   }
   const fields: [string, string | undefined][] = [
-    ['resources.cpu.request', cpu.request], ['resources.cpu.limit', cpu.limit],
-    ['resources.memory.request', memory.request], ['resources.memory.limit', memory.limit],
+    [`${field}.cpu.request`, cpu.request], [`${field}.cpu.limit`, cpu.limit],
+    [`${field}.memory.request`, memory.request], [`${field}.memory.limit`, memory.limit],
   ];
-  for (const [field, value] of fields) {
+  for (const [name, value] of fields) {
     if (value === undefined) continue;
-    v.check(field, value, (quantity) => (typeof quantity === 'string' ? positiveQuantityProblem(quantity) : NOT_A_QUANTITY));
+    v.check(name, value, (quantity) => (typeof quantity === 'string' ? positiveQuantityProblem(quantity) : NOT_A_QUANTITY));
   }
   if (cpu.limit !== undefined && compareQuantities(cpu.limit, cpu.request) < 0) {
-    throw v.error({ field: 'resources.cpu.limit', value: cpu.limit, problem: `is below resources.cpu.request (${cpu.request})` });
+    throw v.error({ field: `${field}.cpu.limit`, value: cpu.limit, problem: `is below ${field}.cpu.request (${cpu.request})` });
   }
   if (compareQuantities(memory.limit, memory.request) < 0) {
-    throw v.error({ field: 'resources.memory.limit', value: memory.limit, problem: `is below resources.memory.request (${memory.request})` });
+    throw v.error({ field: `${field}.memory.limit`, value: memory.limit, problem: `is below ${field}.memory.request (${memory.request})` });
   }
+}
 
-  const computed = explainQosClass([{ resources: kubeResources(props) }]).qosClass;
+/** The resources block of a container, with the quantities exactly as given. */
+function containerResources(resources: WorkloadResources): { requests: Record<string, string>; limits: Record<string, string> } {
+  const { cpu, memory } = resources;
+  return { requests: { cpu: cpu.request, memory: memory.request }, limits: { ...(cpu.limit !== undefined && { cpu: cpu.limit }), memory: memory.limit } };
+}
+
+/** The sidecars (native: restarted, running beside main) and init containers, in the order the pod runs them, with the field each came from. */
+function extraContainersOf(props: HardenedPodProps): { container: ExtraContainer; field: string; sidecar: boolean }[] {
+  return [
+    ...(props.sidecars ?? []).map((container, i) => ({ container, field: `sidecars[${i}]`, sidecar: true })),
+    ...(props.initContainers ?? []).map((container, i) => ({ container, field: `initContainers[${i}]`, sidecar: false })),
+  ];
+}
+
+/** The extra containers: names, pinned images, resources, env, and mounts of the pod's own volumes. */
+function checkExtraContainers(v: PropsValidator, props: HardenedPodProps): void {
+  const names = new Set(['main']);
+  const volumes = new Set([
+    ...(props.config ? ['config'] : []),
+    ...(props.writablePaths ?? []).map((_, i) => `writable-${i}`),
+    ...(props.volumes ?? []).map((volume) => volume.name),
+  ]);
+  for (const { container, field } of extraContainersOf(props)) {
+    v.check(`${field}.name`, container.name, (name) => {
+      const problem = dns1123LabelProblem(name);
+      return problem && `is not a container name (a DNS-1123 label): it ${problem}`;
+    });
+    if (names.has(container.name)) throw v.error({ field: `${field}.name`, value: container.name, problem: `is the name of another container of the pod (${[...names].join(', ')})`, expected: 'each container name once' });
+    names.add(container.name);
+    requirePinnedImage(v, `${field}.image`, container.image, 'busybox:1.37.0');
+    if (container.command !== undefined && container.command.length === 0) throw v.error({ field: `${field}.command`, problem: "is empty, so Kubernetes runs the image's own entrypoint", expected: 'the entrypoint, or no command' });
+    checkResources(v, `${field}.resources`, container.resources);
+    checkEnv(v, `${field}.env`, container.env ?? []);
+    const paths = new Set<string>();
+    (container.mounts ?? []).forEach((mount, k) => {
+      if (!volumes.has(mount.volume)) throw v.error({ field: `${field}.mounts[${k}].volume`, value: mount.volume, problem: 'is not a volume of the pod', expected: `one of: ${[...volumes].join(', ') || 'none (add volumes, config or writablePaths)'}` });
+      if (!mount.mountPath.startsWith('/')) throw v.error({ field: `${field}.mounts[${k}].mountPath`, value: mount.mountPath, problem: 'must be an absolute path' });
+      if (paths.has(mount.mountPath)) throw v.error({ field: `${field}.mounts[${k}].mountPath`, value: mount.mountPath, problem: 'is mounted twice in the container', expected: 'each mount path once' });
+      paths.add(mount.mountPath);
+    });
+  }
+}
+
+function resolveResources(v: PropsValidator, props: HardenedPodProps): QosClass {
+  if (props.resources) checkGpus(v, props);
+  checkResources(v, 'resources', props.resources);
+  const { cpu, memory } = props.resources;
+  const extras = extraContainersOf(props).map(({ container }) => ({ resources: containerResources(container.resources) }));
+  const computed = explainQosClass([{ resources: kubeResources(props) }, ...extras]).qosClass;
   const declared = props.qosClass;
   if (declared === undefined || declared === computed) return computed;
   const field = 'qosClass';
@@ -423,6 +478,7 @@ export interface PodJson {
   tolerations?: unknown;
   volumes?: unknown[];
   imagePullSecrets?: unknown[];
+  initContainers?: ({ name: string; securityContext: Record<string, unknown> } & Record<string, unknown>)[];
   priorityClassName?: string;
 }
 
@@ -488,6 +544,17 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
     securityContext: kplusContainerSecurityContext(resolved),
   });
   const identity = { user: resolved.user, group: resolved.group };
+  const extras = extraContainersOf(props);
+  for (const { container } of extras) {
+    workload.addInitContainer({
+      name: container.name,
+      image: container.image,
+      ...(container.command && { command: [...container.command] }),
+      ...(container.args && { args: [...container.args] }),
+      envVariables: Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value])),
+      securityContext: kplusContainerSecurityContext(resolved),
+    });
+  }
 
   // One transform of the final JSON, run on every render. Its values are made afresh each
   // time (no object is shared between two renders), in the order the fields are written.
@@ -515,6 +582,17 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
       main.volumeMounts = [...((main.volumeMounts as unknown[] | undefined) ?? []), { name: volume.name, mountPath: volume.mountPath, ...((volume.readOnly ?? volume.source.readOnlyByDefault) && { readOnly: true }) }];
     }
     if (props.imagePullSecrets?.length) pod.imagePullSecrets = props.imagePullSecrets.map((name) => ({ name }));
+    // The sidecars and init containers, in the order added: the same hardening as main.
+    extras.forEach(({ container, sidecar }, i) => {
+      const rendered = pod.initContainers?.[i];
+      if (!rendered || rendered.name !== container.name) throw new Error(`${target.kind} '${scope.node.path}': init container ${i} is not '${container.name}' after rendering`);
+      rendered.resources = containerResources(container.resources);
+      rendered.imagePullPolicy = IMAGE_PULL_POLICY;
+      Object.assign(rendered.securityContext, restrictedContainerSecurityContext(identity));
+      if (sidecar) rendered.restartPolicy = 'Always';
+      delete rendered.startupProbe;
+      if (container.mounts?.length) rendered.volumeMounts = container.mounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, ...(m.readOnly && { readOnly: true }) }));
+    });
     const { nodeSelector, tolerations, priorityClassName } = resolved.scheduling;
     if (nodeSelector) pod.nodeSelector = { ...nodeSelector };
     if (tolerations) pod.tolerations = structuredClone(tolerations);

@@ -117,6 +117,36 @@ export class VolumeSource {
   ) {}
 }
 
+/** A container beside the main one: an init container that runs to completion first, or a native sidecar that runs beside it. */
+export interface ExtraContainer {
+  /** The container's name (a DNS-1123 label, not `main`). */
+  readonly name: string;
+  /** The image, pinned by tag or digest. */
+  readonly image: string;
+  /**
+   * The entrypoint, replacing the image's.
+   * @default - the image's entrypoint
+   */
+  readonly command?: readonly string[];
+  /**
+   * The entrypoint's arguments.
+   * @default - the image's arguments
+   */
+  readonly args?: readonly string[];
+  /** CPU and memory requests and limits: counted in the pod's QoS class and by the capacity planner. */
+  readonly resources: WorkloadResources;
+  /**
+   * Environment variables.
+   * @default - none
+   */
+  readonly env?: readonly EnvVar[];
+  /**
+   * Volumes of the pod it mounts (`config`, `writable-<n>`, or one of `volumes`), by name.
+   * @default - none
+   */
+  readonly mounts?: readonly { readonly volume: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+
 /** A volume of the pod, mounted by the main container. */
 export interface ExtraVolume {
   /** The volume's name (a DNS-1123 label). */
@@ -210,6 +240,17 @@ export interface HardenedPodProps {
    * @default - none
    */
   readonly volumes?: readonly ExtraVolume[];
+  /**
+   * Containers that run to completion, in order, before the main container starts (migrations, waiting for a dependency).
+   * @default - none
+   */
+  readonly initContainers?: readonly ExtraContainer[];
+  /**
+   * Native sidecars (init containers with `restartPolicy: Always`): started before the main
+   * container and the init containers, kept running beside it, stopped after it.
+   * @default - none
+   */
+  readonly sidecars?: readonly ExtraContainer[];
   /**
    * Secrets (of type `kubernetes.io/dockerconfigjson`) with the credentials of private registries.
    * @default - none
