@@ -83,12 +83,22 @@ async function discover(apiVersions: readonly string[]): Promise<Map<string, Res
   return resources;
 }
 
-/** Server-side apply with dry-run: the API server's verdict on one object, as Flux and Pulumi send it. */
-async function serverVerdict(object: ManifestObject, resource: Resource): Promise<Case['server']> {
+/** The REST path of one object. */
+function objectPath(object: ManifestObject, resource: Resource): string {
   const { apiVersion } = object;
   const prefix = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
   const namespace = resource.namespaced ? `/namespaces/${encodeURIComponent(object.metadata?.namespace ?? 'default')}` : '';
-  const url = `${base}${prefix}${namespace}/${resource.plural}/${encodeURIComponent(object.metadata?.name ?? '')}?dryRun=All&fieldManager=k8s-platform-kit-differential&force=true`;
+  return `${prefix}${namespace}/${resource.plural}/${encodeURIComponent(object.metadata?.name ?? '')}`;
+}
+
+/** Whether the object exists on the server already (another test applied it): its mutations would then be updates. */
+async function exists(object: ManifestObject, resource: Resource): Promise<boolean> {
+  return (await fetch(`${base}${objectPath(object, resource)}`)).ok;
+}
+
+/** Server-side apply with dry-run: the API server's verdict on one object, as Flux and Pulumi send it. */
+async function serverVerdict(object: ManifestObject, resource: Resource): Promise<Case['server']> {
+  const url = `${base}${objectPath(object, resource)}?dryRun=All&fieldManager=k8s-platform-kit-differential&force=true`;
   const response = await fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/apply-patch+yaml' }, body: JSON.stringify(object) });
   const body = (await response.json().catch(() => ({}))) as { message?: string };
   return { accepted: response.ok, status: response.status, message: response.ok ? '' : body.message ?? '' };
@@ -155,12 +165,17 @@ describe('the kit against the API server, mutation by mutation', () => {
     const baselineRejected = baseline.map((b, i) => ({ b, o: objects[i]! })).filter(({ b }) => !b.server.accepted || !b.kit.accepted);
     assert.deepEqual(baselineRejected.map(({ b, o }) => `${o.kind}/${o.metadata?.name}: ${b.server.message} ${b.kit.findings.join('; ')}`), [], 'originals rejected');
 
+    // A mutation is judged as a create: an object that exists already (a Namespace created
+    // above, an object another test applied) is mutated under a fresh name, unless the name is
+    // the mutation, so that update-only rules (immutable fields) do not judge it.
+    const existing = await inParallel(objects, CONCURRENCY, (o) => exists(o, resources.get(`${o.apiVersion}/${o.kind}`)!));
     const sample = sampleMutations(objects, candidateMutations(objects), COUNT, SEED);
     const cases = await inParallel(sample, CONCURRENCY, async (mutation: Mutation, index): Promise<Case> => {
       const source = sources[mutation.objectIndex]!;
       let object = applyMutation(source.object, mutation);
-      // A Namespace is created for the baseline: its mutations are sent under a fresh name, unless the name is the mutation.
-      if (object.kind === 'Namespace' && formatPath(mutation.path) !== 'metadata.name') object = { ...object, metadata: { ...object.metadata, name: `diff-${index}` } };
+      if (existing[mutation.objectIndex] && formatPath(mutation.path) !== 'metadata.name') {
+        object = { ...object, metadata: { ...object.metadata, name: `diff-${index}-${object.metadata?.name ?? ''}`.slice(0, 50).replace(/[-.]+$/, '') } };
+      }
       const resource = resources.get(`${object.apiVersion}/${object.kind}`)!;
       return {
         index,
