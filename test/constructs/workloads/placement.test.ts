@@ -10,22 +10,17 @@ import { describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
 import { loadEnvironment } from '../../../charts/environment.js';
 import {
-  HardenedDeployment, HardenedJob, POOL_LABEL, Placement, Priority, PriorityClasses, Probe, collectObjects, validateApp,
+  HardenedDeployment, HardenedJob, POOL_LABEL, Placement, Priority, PriorityClasses, collectObjects, validateApp,
   type HardenedDeploymentProps, type ManifestObject,
 } from '../../../constructs/index.js';
 import { nodePool } from '../../../constructs/environment/index.js';
 import { planCapacity } from '../../../constructs/capacity/index.js';
 
+import { minimalProps } from './_deployment-fixtures.js';
+
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const prod = loadEnvironment('prod');
-const WEB: HardenedDeploymentProps = {
-  name: 'web',
-  image: 'registry.example.com/web:1.4.2',
-  ports: [{ number: 8080, name: 'http' }],
-  resources: { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } },
-  liveness: Probe.httpGet('/healthz'),
-  readiness: Probe.httpGet('/ready'),
-};
+const WEB: HardenedDeploymentProps = minimalProps({ name: 'web', resources: { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } } });
 
 function build(make: (chart: Chart) => void): { app: App; objects: any[] } {
   const app = new App();

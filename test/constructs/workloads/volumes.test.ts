@@ -6,17 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, Chart } from 'cdk8s';
-import { HardenedDeployment, HardenedJob, Probe, VolumeSource, validateApp, type HardenedDeploymentProps } from '../../../constructs/index.js';
+import { HardenedDeployment, HardenedJob, VolumeSource, validateApp, type HardenedDeploymentProps } from '../../../constructs/index.js';
+
+import { minimalProps } from './_deployment-fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const WEB: HardenedDeploymentProps = {
-  name: 'web',
-  image: 'registry.example.com/web:1.4.2',
-  ports: [{ number: 8080, name: 'http' }],
-  resources: { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } },
-  liveness: Probe.httpGet('/healthz'),
-  readiness: Probe.httpGet('/ready'),
-};
+const WEB: HardenedDeploymentProps = minimalProps({ name: 'web', resources: { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '128Mi' } } });
 
 function podOf(make: (chart: Chart) => void, kind = 'Deployment') {
   const app = new App();
