@@ -284,6 +284,8 @@ export const API_POD_SPEC: PolicyRule = {
     c.unique(`${path}.imagePullSecrets`, asArray(spec.imagePullSecrets), (s) => (typeof s.name === 'string' ? s.name : undefined), 'name');
     if (object.kind === 'Job' || object.kind === 'CronJob') {
       if (c.required(`${path}.restartPolicy`, spec.restartPolicy, 'is required for a Job; expected OnFailure or Never')) c.oneOf(`${path}.restartPolicy`, spec.restartPolicy, ['OnFailure', 'Never']);
+    } else if (object.kind === 'Pod') {
+      c.oneOf(`${path}.restartPolicy`, spec.restartPolicy, ['Always', 'OnFailure', 'Never']);
     } else {
       c.oneOf(`${path}.restartPolicy`, spec.restartPolicy, ['Always']);
     }

@@ -10,7 +10,7 @@ import {
   API_NETWORK_POLICIES, API_POD_SPEC, API_RBAC, API_SERVICES, API_STORAGE, API_WORKLOADS,
 } from '../../../../constructs/policy/index.js';
 import type { ManifestObject, PolicyRule } from '../../../../constructs/policy/finding.js';
-import { asCronJob, asKind, deployment, mainContainer, pdb, podOf } from './_workload-fixtures.js';
+import { asCronJob, asKind, asPod, deployment, mainContainer, pdb, podOf } from './_workload-fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const found = (rule: PolicyRule, object: ManifestObject) => rule.check(object, { objects: [object] }).map((f) => f.message);
@@ -46,6 +46,15 @@ describe('api-pod-spec', () => {
       `Deployment/shop/web: ${P}.tolerations[0].operator is 'Equal'; a toleration without a key tolerates every taint and must use operator Exists.`,
       `Deployment/shop/web: ${P}.tolerations[1].value (' spot ') is not a valid taint value: must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character.`,
     ]);
+  });
+
+  it('takes a bare Pod that is never restarted, and refuses a Deployment\'s template that would not be', () => {
+    const pod = asPod(deployment('once', 'shop')) as any;
+    pod.spec.restartPolicy = 'Never';
+    assert.deepEqual(found(API_POD_SPEC, pod), []);
+    const web = deployment('web', 'shop') as any;
+    podOf(web).restartPolicy = 'Never';
+    assert.deepEqual(found(API_POD_SPEC, web), [`Deployment/shop/web: ${P}.restartPolicy is 'Never'; expected one of Always.`]);
   });
 
   it('finds a Job template without a restart policy and a container name used twice', () => {
