@@ -3,7 +3,7 @@
  * rendering of the container and pod spec onto a cdk8s-plus workload. Deployment uses it
  * today; StatefulSet, DaemonSet, Job and CronJob constructs reuse it.
  */
-import { ApiObject, Duration, Names } from 'cdk8s';
+import { ApiObject, Chart, Duration, Names } from 'cdk8s';
 import { addFinalTransform } from './_final-patch.js';
 import type { Construct } from 'constructs';
 import type { IProbe, ITopologySpreadConstraint } from 'kubernetes-models/v1';
@@ -47,6 +47,8 @@ export interface ResolvedPod {
   readonly qosClass: QosClass;
   readonly ports: readonly WorkloadPort[];
   readonly labels: Readonly<Record<string, string>>;
+  /** Labels the pods carry beyond `labels` (a cloud identity's). */
+  readonly podLabels: Readonly<Record<string, string>>;
   readonly user: number;
   readonly group: number;
   readonly preStopSleepSeconds: number;
@@ -133,6 +135,14 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     throw v.error({ field: `labels['${NAME_LABEL}']`, value: props.labels[NAME_LABEL], problem: 'must not be set: the kit sets it from name', expected: 'name to be set instead' });
   }
   checkLabels(v, 'labels', props.labels);
+  const identity = props.identity;
+  if (identity) {
+    if (props.serviceAccountName !== undefined) throw v.conflict(`set either serviceAccountName ('${props.serviceAccountName}') or identity (ServiceAccount ${identity.serviceAccount.namespace}/${identity.serviceAccount.name}), not both: the identity's ServiceAccount is the one the pods run as`);
+    const namespace = props.namespace ?? Chart.of(scope).namespace;
+    if (namespace !== undefined && namespace !== identity.serviceAccount.namespace) {
+      throw v.error({ field: 'identity', value: `${identity.serviceAccount.namespace}/${identity.serviceAccount.name}`, problem: `is a ServiceAccount of namespace '${identity.serviceAccount.namespace}', but the pods run in '${namespace}'`, expected: `a WorkloadIdentity of a ServiceAccount in '${namespace}'` });
+    }
+  }
   if (props.serviceAccountName !== undefined) {
     v.check('serviceAccountName', props.serviceAccountName, (value) => {
       const problem = dns1123SubdomainProblem(value);
@@ -203,6 +213,7 @@ export function resolvePod(v: PropsValidator, scope: Construct, props: HardenedP
     qosClass,
     ports,
     labels: { ...props.labels, [NAME_LABEL]: name },
+    podLabels: { ...identity?.podLabels },
     user,
     group,
     preStopSleepSeconds,
@@ -601,7 +612,7 @@ export function applyPodHardening(target: HardeningTarget): HashedConfigMap | un
   });
 
   workload.podMetadata.addAnnotation(QOS_CLASS_ANNOTATION, resolved.qosClass.name);
-  for (const [key, value] of Object.entries(resolved.labels)) workload.podMetadata.addLabel(key, value);
+  for (const [key, value] of Object.entries({ ...resolved.labels, ...resolved.podLabels })) workload.podMetadata.addLabel(key, value);
   for (const [ruleId, reason] of Object.entries(resolved.exceptions)) {
     workload.metadata.addAnnotation(`${EXCEPTION_ANNOTATION_PREFIX}${ruleId}`, reason);
   }
@@ -626,8 +637,8 @@ export function podProps(props: HardenedPodProps, resolved: ResolvedPod, scope: 
     automountServiceAccountToken: resolved.mountServiceAccountToken,
     terminationGracePeriod: Duration.seconds(resolved.terminationGracePeriodSeconds),
     securityContext: kplusPodSecurityContext(resolved),
-    ...(props.serviceAccountName !== undefined && {
-      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccount', props.serviceAccountName),
+    ...((props.serviceAccountName ?? props.identity?.serviceAccount.name) !== undefined && {
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccount', (props.serviceAccountName ?? props.identity?.serviceAccount.name)!),
     }),
   };
 }

@@ -117,6 +117,14 @@ export class VolumeSource {
   ) {}
 }
 
+/** A ServiceAccount bound to a cloud identity, as pods use it (what `WorkloadIdentity` exposes). */
+export interface PodIdentityBinding {
+  /** The ServiceAccount the identity is bound to. */
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
+  /** The labels the pods need for the cloud to inject the identity's token. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
 /** A container beside the main one: an init container that runs to completion first, or a native sidecar that runs beside it. */
 export interface ExtraContainer {
   /** The container's name (a DNS-1123 label, not `main`). */
@@ -271,6 +279,13 @@ export interface HardenedPodProps {
    * @default - the namespace's default ServiceAccount
    */
   readonly serviceAccountName?: string;
+  /**
+   * A cloud identity to run as (a `WorkloadIdentity`: an IAM role through EKS Pod Identity, or
+   * a managed identity through AKS workload identity): the pods run as its ServiceAccount and
+   * carry the labels its cloud needs. Not with `serviceAccountName`.
+   * @default - no cloud identity
+   */
+  readonly identity?: PodIdentityBinding;
   /**
    * Mount the ServiceAccount token (only workloads that call the Kubernetes API need it).
    * @default false
