@@ -71,7 +71,15 @@ function crossCheck(shapes: readonly PoolShape[], objects: readonly ManifestObje
   const total = plan.pools.reduce((n, p) => n + p.requested.pods, 0) + steady.pending.length;
 
   createNodes(shapes.flatMap((shape) => Array.from({ length: shape.desired }, (_, i) => nodeSpecOf(nodeOf(shape, i)))));
-  apply(objects.some((o) => o.kind === 'Namespace') ? objects : [namespaceObject(namespace), ...objects]);
+  const all = objects.some((o) => o.kind === 'Namespace') ? objects : [namespaceObject(namespace), ...objects];
+  // Per-node agents first, as on a real node, whose DaemonSet pods start before any workload's:
+  // applied together, a busy scheduler could give a workload pod the slot the planner keeps for an agent.
+  const daemons = all.filter((o) => o.kind === 'DaemonSet');
+  if (daemons.length > 0) {
+    apply(all.filter((o) => o.kind === 'Namespace' || o.kind === 'DaemonSet'));
+    for (const d of daemons) kubectl(['rollout', 'status', `daemonset/${d.metadata?.name}`, '-n', d.metadata?.namespace ?? namespace, '--timeout=120s']);
+  }
+  apply(all.filter((o) => !daemons.includes(o)));
   const pods = settle(namespace, total);
   const messages = unschedulableMessages(pods).sort();
   const planned = steady.pending.map((p) => p.message).sort();
