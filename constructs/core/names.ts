@@ -182,3 +182,14 @@ export const PORT_NUMBER_EXPECTED = '1 to 65535';
 export function portNumberProblem(port: unknown): string | undefined {
   return typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : 'is not a port number';
 }
+
+/** Returns why `zone` is not an IANA time zone the runtime knows (as a CronJob's `timeZone` must be), or undefined. */
+export function timeZoneProblem(zone: string): string | undefined {
+  if (zone.trim() !== zone || zone === '') return 'is not a time zone name (it is empty or has spaces around it)';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return undefined;
+  } catch {
+    return 'is not a time zone of the IANA database';
+  }
+}

@@ -8,7 +8,7 @@
 import { ApiObject, Chart, Cron, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from '../core/plus.js';
-import { CRONJOB_NAME_MAX, cronScheduleProblem } from '../core/names.js';
+import { CRONJOB_NAME_MAX, cronScheduleProblem, timeZoneProblem } from '../core/names.js';
 import { PropsValidator } from '../core/errors.js';
 import { NAME_LABEL, applyPodHardening, podProps, resolvePod, type PodJson, type ResolvedPod } from './_hardening.js';
 import { addFinalTransform } from './_final-patch.js';
@@ -210,17 +210,6 @@ export class HardenedJob extends Construct {
 }
 
 const CRON_CONCURRENCY: readonly CronConcurrency[] = ['Forbid', 'Allow', 'Replace'];
-
-/** Whether the IANA database (as the runtime knows it) has the zone. */
-function timeZoneProblem(zone: string): string | undefined {
-  if (zone.trim() !== zone || zone === '') return 'is not a time zone name (it is empty or has spaces around it)';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return undefined;
-  } catch {
-    return 'is not a time zone of the IANA database';
-  }
-}
 
 /**
  * A CronJob hardened by default: each run a {@link HardenedJob}'s pod and limits, with no

@@ -7,7 +7,7 @@
  * server (test/e2e/differential.test.ts).
  */
 import {
-  CRONJOB_NAME_MAX, configMapKeyProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
+  CRONJOB_NAME_MAX, configMapKeyProblem, timeZoneProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, qualifiedNameProblem,
 } from '../../core/names.js';
 import { containersOf, describeObject, podSpecOf } from '../../core/pod.js';
 import { compareQuantities, isQuantity, nonNegativeQuantityProblem } from '../../core/quantity.js';
@@ -295,15 +295,6 @@ export const API_POD_SPEC: PolicyRule = {
 
 // ---------------------------------------------------------------------------------------------
 // api-workloads
-
-function timeZoneProblem(zone: string): string | undefined {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.trim() === zone ? undefined : 'has spaces around it';
-  } catch {
-    return 'is not a time zone of the IANA database';
-  }
-}
 
 const FAILURE_ACTIONS = ['FailJob', 'FailIndex', 'Ignore', 'Count'];
 
